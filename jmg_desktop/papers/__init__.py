@@ -1,0 +1,1 @@
+"""Cabinet papers: their content built from workspace data, and the ReportLab renderer."""

@@ -1,0 +1,1 @@
+"""The workspace file: SQLAlchemy models, engine set-up, migrations, repositories, dump and load."""

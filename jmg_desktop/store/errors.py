@@ -1,0 +1,11 @@
+"""Errors the store raises, each carrying one plain sentence fit to show a user."""
+
+from __future__ import annotations
+
+
+class WorkspaceError(Exception):
+    """A workspace file cannot be used; ``str(error)`` is a one-sentence explanation."""
+
+
+class ReadOnlyError(WorkspaceError):
+    """A write was attempted on a workspace opened read-only."""

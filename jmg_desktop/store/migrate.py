@@ -1,0 +1,38 @@
+"""Running the Alembic migrations in-process on one connection, inside one transaction."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@cache
+def _script_directory():  # noqa: ANN202 - alembic type imported lazily
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR))
+
+
+def head_revision() -> str:
+    """The newest migration's revision id (``0001`` and so on)."""
+    return _script_directory().get_current_head()
+
+
+def schema_version() -> int:
+    """The schema version this application writes: the head revision as a number."""
+    return int(head_revision())
+
+
+def upgrade(connection: Connection, target: str = "head") -> None:
+    """Upgrade the database on ``connection`` to ``target``; the caller owns the transaction."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    command.upgrade(config, target)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the workspace schema, run in-process by :mod:`jmg_desktop.store.migrate`."""

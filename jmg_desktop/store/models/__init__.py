@@ -1,0 +1,28 @@
+"""Every table of the workspace. Each feature's tables live in their own module, imported here so
+that the metadata (used by dump, load and the schema check) always knows all of them."""
+
+from jmg_desktop.store.models.base import Base
+from jmg_desktop.store.models.foundation import (
+    AuditEvent,
+    Category,
+    LineStatus,
+    Partner,
+    Pool,
+    PoolLine,
+    PoolLink,
+    StatedTotal,
+    WorkspaceSetting,
+)
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Category",
+    "LineStatus",
+    "Partner",
+    "Pool",
+    "PoolLine",
+    "PoolLink",
+    "StatedTotal",
+    "WorkspaceSetting",
+]
