@@ -26,7 +26,9 @@ class FinancialYear:
 
     def __post_init__(self) -> None:
         if type(self.start_year) is not int or not _FIRST_YEAR <= self.start_year <= _LAST_YEAR:
-            raise FinancialYearError(f"{self.start_year!r} is not a year between {_FIRST_YEAR} and {_LAST_YEAR}.")
+            raise FinancialYearError(
+                f"{self.start_year!r} is not a year between {_FIRST_YEAR} and {_LAST_YEAR}."
+            )
 
     @classmethod
     def parse(cls, text: str) -> FinancialYear:

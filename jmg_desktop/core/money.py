@@ -217,7 +217,9 @@ def parse_money(text: str) -> Money:
         body = _strip_spaces(body[1:-1])
     if body.startswith(("-", "\u2212", "\u2013")):  # hyphen, minus sign, en dash from Word
         if negative:
-            raise MoneyError(f"“{_short(original)}” is negative twice: use brackets or a minus sign, not both.")
+            raise MoneyError(
+                f"“{_short(original)}” is negative twice: use brackets or a minus sign, not both."
+            )
         negative = True
         body = _strip_spaces(body[1:])
     if body.startswith("£"):
@@ -231,8 +233,10 @@ def parse_money(text: str) -> Money:
         raise MoneyError(f"“{_short(original)}” has no digits.")
     number = _NUMBER.match(body)
     if number is None or (number.group("int") is None and number.group("frac") is None):
-        raise MoneyError(f"“{_short(original)}” is not an amount: it should start with digits, like 3,342,000.")
-    rest = body[number.end():]
+        raise MoneyError(
+            f"“{_short(original)}” is not an amount: it should start with digits, like 3,342,000."
+        )
+    rest = body[number.end() :]
     scale = _SCALE.fullmatch(rest)
     if scale is None:
         if "," in rest or (number.group("int") and "," in body and rest[:1].isdigit()):

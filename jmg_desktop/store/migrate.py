@@ -11,7 +11,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 @cache
-def _script_directory():  # noqa: ANN202 - alembic type imported lazily
+def _script_directory():
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory(str(MIGRATIONS_DIR))

@@ -74,11 +74,12 @@ def inspect_file(path: Path) -> FileFacts:
         raise WorkspaceError(f"“{name}” is empty: it is not a JMG Desktop workspace.")
     if len(header) < _HEADER_SIZE or not header.startswith(_SQLITE_MAGIC):
         raise WorkspaceError(f"“{name}” is not a JMG Desktop workspace (it is not a database file).")
-    user_version, application_id = struct.unpack(">i", header[60:64])[0], struct.unpack(">i", header[68:72])[0]
+    user_version, application_id = (
+        struct.unpack(">i", header[60:64])[0],
+        struct.unpack(">i", header[68:72])[0],
+    )
     if application_id != APPLICATION_ID:
-        raise WorkspaceError(
-            f"“{name}” is a database of another application, not a JMG Desktop workspace."
-        )
+        raise WorkspaceError(f"“{name}” is a database of another application, not a JMG Desktop workspace.")
     newest = migrate.schema_version()
     if user_version > newest:
         raise WorkspaceError(
@@ -243,7 +244,9 @@ class Workspace:
                 migrate.upgrade(connection)
                 connection.exec_driver_sql(f"PRAGMA user_version = {migrate.schema_version()}")
         except Exception as error:
-            raise WorkspaceError(f"“{path.name}” could not be upgraded and was left as it was ({error}).") from None
+            raise WorkspaceError(
+                f"“{path.name}” could not be upgraded and was left as it was ({error})."
+            ) from None
         finally:
             engine.dispose()
         return backup
@@ -294,9 +297,13 @@ class Workspace:
         if destination.resolve() == self.path.resolve():
             raise WorkspaceError("A copy cannot be saved over the workspace itself.")
         try:
-            handle, temp_name = tempfile.mkstemp(prefix=".jmg-copy-", suffix=FILE_SUFFIX, dir=destination.parent)
+            handle, temp_name = tempfile.mkstemp(
+                prefix=".jmg-copy-", suffix=FILE_SUFFIX, dir=destination.parent
+            )
         except OSError as error:
-            raise WorkspaceError(f"“{destination.name}” cannot be written: {error.strerror or error}.") from None
+            raise WorkspaceError(
+                f"“{destination.name}” cannot be written: {error.strerror or error}."
+            ) from None
         os.close(handle)
         temp = Path(temp_name)
         try:

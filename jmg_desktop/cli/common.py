@@ -1,0 +1,31 @@
+"""Exit codes and the errors sub-commands raise to end with a one-line message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+from jmg_desktop.store.errors import WorkspaceError
+from jmg_desktop.store.workspace import Workspace
+
+EXIT_OK: Final = 0
+EXIT_PROBLEMS: Final = 1
+EXIT_BAD_INPUT: Final = 2
+
+
+class CommandError(Exception):
+    """Ends a sub-command with ``str(self)`` on stderr and :attr:`exit_code`."""
+
+    exit_code: int = EXIT_BAD_INPUT
+
+
+class UsageError(CommandError):
+    """The command line itself is wrong."""
+
+
+def open_workspace(path: str, *, read_only: bool = True) -> Workspace:
+    """Open a workspace for a sub-command, turning refusals into a one-line :class:`CommandError`."""
+    try:
+        return Workspace.open(Path(path), read_only=read_only)
+    except WorkspaceError as error:
+        raise CommandError(str(error)) from None

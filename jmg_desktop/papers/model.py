@@ -1,0 +1,200 @@
+"""The paper as the renderer sees it: a plain, frozen view-model with every figure already resolved.
+
+Nothing here touches the workspace or ReportLab. A :class:`PaperView` is built either from a draft
+(figures computed from the lines now) or from the frozen snapshot of a final paper, and the renderer
+turns it into the same bytes every time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from jmg_desktop.core.money import Money
+
+__all__ = [
+    "DEFAULT_RECOMMENDATIONS_INTRO",
+    "Block",
+    "BulletList",
+    "FigureTable",
+    "Inline",
+    "Notice",
+    "NumberedList",
+    "PaperMetadata",
+    "PaperStatus",
+    "PaperView",
+    "Paragraph",
+    "Person",
+    "Run",
+    "Section",
+    "TableRow",
+    "plain_text",
+]
+
+PaperStatus = Literal["draft", "final"]
+DEFAULT_RECOMMENDATIONS_INTRO = "The Cabinet is RECOMMENDED to:"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A stretch of text in one style."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+Inline = tuple[Run, ...]
+
+
+def plain_text(runs: Inline) -> str:
+    """The text of some runs without their styling."""
+    return "".join(run.text for run in runs)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of a section; numbered in the house style unless ``numbered`` is False."""
+
+    runs: Inline
+    numbered: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    """A bulleted list; each item is a line of styled text."""
+
+    items: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedList:
+    """A list numbered (i), (ii), (iii) so it never competes with the paragraph numbers."""
+
+    items: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A marked note in the body, e.g. that no agreement has been recorded yet."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One row of a figures table. Money cells are right-aligned and shown in £m to three places."""
+
+    cells: tuple[str | Money, ...]
+    total: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FigureTable:
+    """A table of figures, its header repeated on every page it runs onto."""
+
+    headers: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    note: str = ""
+
+
+Block = Paragraph | BulletList | NumberedList | Notice | FigureTable
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A headed section: one outline bookmark each."""
+
+    heading: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An author or the contact officer."""
+
+    name: str
+    job_title: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PaperMetadata:
+    """What goes into the PDF's document information dictionary."""
+
+    author: str = ""
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+    creator: str = ""
+    language: str = "en-GB"
+
+
+@dataclass(frozen=True, slots=True)
+class PaperView:
+    """Everything printed on a paper, in print order, with figures already resolved to text and Money."""
+
+    title: str
+    created: datetime
+    annex_labels: tuple[str, ...] = ()
+    meeting: str = ""
+    item_code: str = ""
+    report_by: str = ""
+    divisions_affected: str = ""
+    exempt: bool = False
+    exempt_paragraph: str = ""
+    version: int = 1
+    status: PaperStatus = "draft"
+    sections: tuple[Section, ...] = ()
+    recommendations_intro: str = DEFAULT_RECOMMENDATIONS_INTRO
+    recommendations: tuple[Inline, ...] = ()
+    authors: tuple[Person, ...] = ()
+    contact_officer: Person | None = None
+    background_papers: tuple[str, ...] = ()
+    date_line: str = ""
+    metadata: PaperMetadata = field(default_factory=PaperMetadata)
+
+    @property
+    def is_draft(self) -> bool:
+        """Drafts carry the DRAFT watermark."""
+        return self.status != "final"
+
+    def all_text(self) -> list[str]:
+        """Every string that will be printed, for checking the font covers it before rendering."""
+        texts = [
+            self.title,
+            *self.annex_labels,
+            self.meeting,
+            self.item_code,
+            self.report_by,
+            self.divisions_affected,
+            self.exempt_paragraph,
+            self.recommendations_intro,
+            *self.background_papers,
+            self.date_line,
+            self.metadata.author,
+            self.metadata.subject,
+            *self.metadata.keywords,
+        ]
+        for section in self.sections:
+            texts.append(section.heading)
+            for block in section.blocks:
+                texts.extend(_block_text(block))
+        texts.extend(plain_text(item) for item in self.recommendations)
+        people = [*self.authors, *([self.contact_officer] if self.contact_officer else [])]
+        for person in people:
+            texts.extend([person.name, person.job_title, person.phone, person.email])
+        return [text for text in texts if text]
+
+
+def _block_text(block: Block) -> list[str]:
+    """The printable strings inside one block."""
+    if isinstance(block, Paragraph):
+        return [plain_text(block.runs)]
+    if isinstance(block, BulletList | NumberedList):
+        return [plain_text(item) for item in block.items]
+    if isinstance(block, Notice):
+        return [block.text]
+    cells = [cell for row in block.rows for cell in row.cells if isinstance(cell, str)]
+    return [*block.headers, *cells, block.note]

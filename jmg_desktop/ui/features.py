@@ -1,0 +1,14 @@
+"""The features that plug into the main window, each through ``install(window) -> None``.
+
+Each feature module appends its installer here, so the window never has to know them by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jmg_desktop.ui.main_window import MainWindow
+
+FEATURE_INSTALLERS: list[Callable[[MainWindow], None]] = []

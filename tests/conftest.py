@@ -1,0 +1,44 @@
+"""Test set-up shared by every test: headless Qt, and a fresh demo workspace on demand."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+from jmg_desktop.store.workspace import Workspace
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    """A fresh demo workspace file (closed) in the test's own folder."""
+    from jmg_desktop.store.demo import build_demo
+
+    path = tmp_path / "demo.jmg"
+    build_demo(path).close()
+    return path
+
+
+@pytest.fixture
+def demo_workspace(demo_path: Path) -> Iterator[Workspace]:
+    """The demo workspace, open for writing."""
+    workspace = Workspace.open(demo_path)
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+
+
+@pytest.fixture
+def empty_workspace(tmp_path: Path) -> Iterator[Workspace]:
+    """A new, empty workspace, open for writing."""
+    workspace = Workspace.create(tmp_path / "empty.jmg")
+    try:
+        yield workspace
+    finally:
+        workspace.close()
