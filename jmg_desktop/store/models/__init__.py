@@ -1,6 +1,13 @@
 """Every table of the workspace. Each feature's tables live in their own module, imported here so
 that the metadata (used by dump, load and the schema check) always knows all of them."""
 
+from jmg_desktop.store.models.agreements import (
+    Agreement,
+    AgreementBody,
+    AgreementLine,
+    AgreementStep,
+    Meeting,
+)
 from jmg_desktop.store.models.base import Base
 from jmg_desktop.store.models.foundation import (
     AuditEvent,
@@ -15,10 +22,15 @@ from jmg_desktop.store.models.foundation import (
 )
 
 __all__ = [
+    "Agreement",
+    "AgreementBody",
+    "AgreementLine",
+    "AgreementStep",
     "AuditEvent",
     "Base",
     "Category",
     "LineStatus",
+    "Meeting",
     "Partner",
     "Pool",
     "PoolLine",
