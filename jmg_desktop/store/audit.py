@@ -1,7 +1,13 @@
 """The append-only, hash-chained audit trail.
 
 Each event records the hash of the one before it, so an edit, deletion or insertion made behind
-the application's back breaks the chain at a point ``jmg-desktop check`` can name.
+the application's back breaks the chain at a point ``jmg-desktop check`` can name. The chain's
+head (last sequence and hash) is also kept in ``workspace_setting`` under ``audit_head``, written
+in the same transaction as each event, so that deleting the *last* event (or appending a forged
+one) is detected too: without it a truncated chain would still look whole.
+
+``audit_findings(session)`` returns the problems as sentences for ``jmg-desktop check``;
+``events_for(session, entity, entity_id)`` gives one thing's history for the history views.
 """
 
 from __future__ import annotations
@@ -17,9 +23,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jmg_desktop.store.models import AuditEvent
+from jmg_desktop.store.models import AuditEvent, WorkspaceSetting
 
-__all__ = ["AuditBreak", "current_actor", "event_hash", "record_event", "verify_chain"]
+__all__ = [
+    "HEAD_SETTING",
+    "AuditBreak",
+    "audit_findings",
+    "current_actor",
+    "event_hash",
+    "events_for",
+    "record_event",
+    "verify_chain",
+]
+
+#: The workspace_setting key holding ``"<sequence>:<hash>"`` of the newest audit event.
+HEAD_SETTING = "audit_head"
 
 
 def current_actor() -> str:
@@ -86,6 +104,8 @@ def record_event(
     }
     event = AuditEvent(**fields, hash=event_hash(**fields))
     session.add(event)
+    # The head marker moves in the same transaction, so a later deletion of this (last) event shows.
+    session.merge(WorkspaceSetting(key=HEAD_SETTING, value=f"{sequence}:{event.hash}"))
     session.flush()
     return event
 
@@ -98,8 +118,25 @@ class AuditBreak:
     reason: str
 
 
+def _stored_head(session: Session) -> tuple[int, str] | None:
+    """The head marker as (sequence, hash); None when there is none; (-1, "") when unreadable."""
+    value = session.get(WorkspaceSetting, HEAD_SETTING)
+    if value is None:
+        return None
+    sequence, _, digest = value.value.partition(":")
+    try:
+        return int(sequence), digest
+    except ValueError:
+        return -1, ""
+
+
 def verify_chain(session: Session) -> AuditBreak | None:
-    """Walk the chain in order; return the first break, or None when it is whole."""
+    """Walk the chain in order; return the first break, or None when it is whole.
+
+    After the walk the last event is compared with the head marker: a missing marker while events
+    exist, fewer events than the marker names (the last ones deleted), or more (appended behind the
+    application's back) are breaks too.
+    """
     prev_hash = ""
     expected_sequence = 1
     for event in session.execute(select(AuditEvent).order_by(AuditEvent.sequence)).scalars():
@@ -126,4 +163,47 @@ def verify_chain(session: Session) -> AuditBreak | None:
             )
         prev_hash = event.hash
         expected_sequence += 1
+    return _check_head(session, expected_sequence - 1, prev_hash)
+
+
+def _check_head(session: Session, last_sequence: int, last_hash: str) -> AuditBreak | None:
+    """Compare the end of a whole chain with the head marker kept beside it."""
+    head = _stored_head(session)
+    if head is None:
+        if last_sequence == 0:
+            return None
+        return AuditBreak(last_sequence, "the audit trail's record of its last event is missing")
+    head_sequence, head_hash = head
+    if head_sequence < 0:
+        return AuditBreak(last_sequence, "the audit trail's record of its last event is unreadable")
+    if last_sequence < head_sequence:
+        missing = last_sequence + 1
+        what = "is missing" if missing == head_sequence else f"to {head_sequence} are missing"
+        return AuditBreak(missing, f"audit event {missing} {what} (deleted from the end of the trail)")
+    if last_sequence > head_sequence:
+        return AuditBreak(
+            head_sequence + 1,
+            f"audit event {head_sequence + 1} was added outside the application",
+        )
+    if head_hash != last_hash:
+        return AuditBreak(last_sequence, f"audit event {last_sequence} was replaced outside the application")
     return None
+
+
+def audit_findings(session: Session) -> list[str]:
+    """Problems with the audit trail, each a sentence for ``jmg-desktop check``; empty when whole."""
+    problem = verify_chain(session)
+    if problem is None:
+        return []
+    return [f"Audit trail broken at event {problem.sequence}: {problem.reason}."]
+
+
+def events_for(session: Session, entity: str, entity_id: int) -> list[AuditEvent]:
+    """The audit events about one thing (e.g. ``"agreement"``, 12), oldest first."""
+    return list(
+        session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+            .order_by(AuditEvent.sequence)
+        ).scalars()
+    )

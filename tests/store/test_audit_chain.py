@@ -1,0 +1,185 @@
+"""The audit chain detects changes made with sqlite3 behind the application's back."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from jmg_desktop.store.audit import HEAD_SETTING, audit_findings, event_hash, record_event, verify_chain
+from jmg_desktop.store.workspace import Workspace
+
+
+def _workspace_with_events(path: Path, count: int = 5) -> None:
+    """A fresh workspace holding ``count`` audit events, closed."""
+    workspace = Workspace.create(path)
+    try:
+        for number in range(1, count + 1):
+            with workspace.writing() as session:
+                record_event(
+                    session,
+                    action="edit",
+                    entity="pool_line",
+                    entity_id=number,
+                    old={"amount_pence": number * 100},
+                    new={"amount_pence": number * 200},
+                    actor="tester",
+                )
+    finally:
+        workspace.close()
+
+
+def _findings(path: Path) -> list[str]:
+    workspace = Workspace.open(path, read_only=True)
+    try:
+        with workspace.reading() as session:
+            return audit_findings(session)
+    finally:
+        workspace.close()
+
+
+def _tamper(path: Path, sql: str, params: tuple = ()) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(sql, params)
+        connection.commit()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def chained(tmp_path: Path) -> Path:
+    path = tmp_path / "chained.jmg"
+    _workspace_with_events(path)
+    return path
+
+
+def test_a_whole_chain_has_no_findings(chained: Path) -> None:
+    assert _findings(chained) == []
+
+
+def test_an_empty_trail_is_whole(empty_workspace: Workspace) -> None:
+    with empty_workspace.reading() as session:
+        assert verify_chain(session) is None
+
+
+def test_the_demo_workspace_chain_is_whole(demo_workspace: Workspace) -> None:
+    with demo_workspace.reading() as session:
+        assert audit_findings(session) == []
+
+
+def test_a_changed_row_is_named(chained: Path) -> None:
+    _tamper(chained, "UPDATE audit_event SET new = '{\"amount_pence\":1}' WHERE sequence = 3")
+    assert _findings(chained) == [
+        "Audit trail broken at event 3: audit event 3 was changed after it was written."
+    ]
+
+
+def test_a_changed_actor_is_named(chained: Path) -> None:
+    _tamper(chained, "UPDATE audit_event SET actor = 'someone else' WHERE sequence = 2")
+    assert _findings(chained) == [
+        "Audit trail broken at event 2: audit event 2 was changed after it was written."
+    ]
+
+
+def test_a_deleted_middle_row_is_named(chained: Path) -> None:
+    _tamper(chained, "DELETE FROM audit_event WHERE sequence = 2")
+    assert _findings(chained) == ["Audit trail broken at event 2: audit event 2 is missing."]
+
+
+def test_a_deleted_last_row_is_named(chained: Path) -> None:
+    _tamper(chained, "DELETE FROM audit_event WHERE sequence = 5")
+    assert _findings(chained) == [
+        "Audit trail broken at event 5: audit event 5 is missing (deleted from the end of the trail)."
+    ]
+
+
+def test_the_last_rows_deleted_are_named(chained: Path) -> None:
+    _tamper(chained, "DELETE FROM audit_event WHERE sequence >= 4")
+    assert _findings(chained) == [
+        "Audit trail broken at event 4: audit event 4 to 5 are missing (deleted from the end of the trail)."
+    ]
+
+
+def test_every_row_deleted_is_detected(chained: Path) -> None:
+    _tamper(chained, "DELETE FROM audit_event")
+    assert _findings(chained) == [
+        "Audit trail broken at event 1: audit event 1 to 5 are missing (deleted from the end of the trail)."
+    ]
+
+
+def test_a_deleted_head_marker_is_detected(chained: Path) -> None:
+    _tamper(chained, "DELETE FROM workspace_setting WHERE key = ?", (HEAD_SETTING,))
+    assert _findings(chained) == [
+        "Audit trail broken at event 5: the audit trail's record of its last event is missing."
+    ]
+
+
+def _forged_fields(path: Path, sequence: int, prev_hash: str) -> dict:
+    fields = {
+        "sequence": sequence,
+        "at": "2026-01-01T00:00:00.000000+00:00",
+        "actor": "forger",
+        "action": "edit",
+        "entity": "pool_line",
+        "entity_id": 99,
+        "old": "",
+        "new": "{}",
+        "prev_hash": prev_hash,
+    }
+    return {**fields, "hash": event_hash(**fields)}
+
+
+def _insert(path: Path, fields: dict) -> None:
+    columns = ", ".join(fields)
+    marks = ", ".join("?" for _ in fields)
+    _tamper(path, f"INSERT INTO audit_event ({columns}) VALUES ({marks})", tuple(fields.values()))
+
+
+def test_a_correctly_hashed_row_appended_is_detected(chained: Path) -> None:
+    connection = sqlite3.connect(chained)
+    last_hash = connection.execute("SELECT hash FROM audit_event WHERE sequence = 5").fetchone()[0]
+    connection.close()
+    _insert(chained, _forged_fields(chained, 6, last_hash))
+    assert _findings(chained) == [
+        "Audit trail broken at event 6: audit event 6 was added outside the application."
+    ]
+
+
+def test_a_row_inserted_in_the_middle_is_named(chained: Path) -> None:
+    # Make room after event 2 by renumbering the later events, then slip a forged event in.
+    _tamper(chained, "UPDATE audit_event SET sequence = sequence + 100 WHERE sequence > 2")
+    _tamper(chained, "UPDATE audit_event SET sequence = sequence - 99 WHERE sequence > 100")
+    connection = sqlite3.connect(chained)
+    hash_2 = connection.execute("SELECT hash FROM audit_event WHERE sequence = 2").fetchone()[0]
+    connection.close()
+    _insert(chained, _forged_fields(chained, 3, hash_2))
+    # The forged event chains correctly onto event 2, so the first break is the event after it.
+    assert _findings(chained) == [
+        "Audit trail broken at event 4: audit event 4 does not follow the one before it."
+    ]
+
+
+def test_the_head_marker_moves_with_each_event(tmp_path: Path) -> None:
+    path = tmp_path / "w.jmg"
+    _workspace_with_events(path, 2)
+    connection = sqlite3.connect(path)
+    head = connection.execute("SELECT value FROM workspace_setting WHERE key = ?", (HEAD_SETTING,)).fetchone()
+    last = connection.execute("SELECT sequence, hash FROM audit_event ORDER BY sequence DESC").fetchone()
+    connection.close()
+    assert head[0] == f"{last[0]}:{last[1]}"
+    assert last[0] == 2
+
+
+def test_an_event_rolled_back_leaves_no_trace(tmp_path: Path) -> None:
+    path = tmp_path / "w.jmg"
+    _workspace_with_events(path, 1)
+    workspace = Workspace.open(path)
+    try:
+        with pytest.raises(RuntimeError), workspace.writing() as session:
+            record_event(session, action="edit", entity="pool_line", entity_id=1, new={})
+            raise RuntimeError("the change failed")
+    finally:
+        workspace.close()
+    assert _findings(path) == []
