@@ -1,0 +1,116 @@
+"""The small text format of a section's body, as officers type it in the editor.
+
+- A blank line separates paragraphs.
+- Lines starting ``- `` or ``* `` are bullets; lines starting ``1.`` or ``1)`` are a numbered list.
+- ``**bold**`` and ``*italic*`` (or ``_italic_``) inside a line.
+- A line holding only ``{{figures:KIND}}`` inserts a figures block computed from the workspace.
+
+Anything else is plain text: no character is special unless it is part of one of these marks, so a
+stray asterisk or underscore prints as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from jmg_desktop.papers.model import BulletList, Inline, NumberedList, Paragraph, Run
+
+__all__ = ["FIGURE_KINDS", "FigureRef", "RawBlock", "figure_token", "parse_body", "parse_inline"]
+
+#: The figures blocks a body can refer to, with the label the editor shows for each.
+FIGURE_KINDS: Final = {
+    "current_value": "Current value of the partner's contribution",
+    "proposed_lines": "Table of lines proposed for addition or removal",
+    "new_value": "New value of the partner's contribution",
+    "agreement": "What the JMG agreed in principle, and when",
+}
+
+_FIGURE_LINE: Final = re.compile(r"\{\{\s*figures\s*:\s*([a-z_]+)\s*\}\}")
+_BULLET: Final = re.compile(r"[-*•]\s+(.*)")
+_NUMBERED: Final = re.compile(r"\d{1,3}[.)]\s+(.*)")
+# Bold first so ``**x**`` is never read as two empty italics.
+_INLINE: Final = re.compile(
+    r"\*\*(?P<bold>[^*\n]+?)\*\*|\*(?P<star>[^*\s][^*\n]*?)\*|(?<!\w)_(?P<under>[^_\n]+?)_(?!\w)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRef:
+    """A figures block inserted by reference; resolved when the paper is built."""
+
+    kind: str
+
+
+RawBlock = Paragraph | BulletList | NumberedList | FigureRef
+
+
+def figure_token(kind: str) -> str:
+    """The line the editor inserts for a figures block."""
+    return "{{figures:" + kind + "}}"
+
+
+def parse_inline(text: str) -> Inline:
+    """Split a line into styled runs."""
+    runs: list[Run] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > position:
+            runs.append(Run(text[position : match.start()]))
+        if match.group("bold") is not None:
+            runs.append(Run(match.group("bold"), bold=True))
+        else:
+            runs.append(Run(match.group("star") or match.group("under"), italic=True))
+        position = match.end()
+    if position < len(text):
+        runs.append(Run(text[position:]))
+    return tuple(runs)
+
+
+def parse_body(text: str) -> list[RawBlock]:
+    """Parse a section body into paragraphs, lists and figure references, in order."""
+    blocks: list[RawBlock] = []
+    paragraph: list[str] = []
+    items: list[str] = []
+    list_kind: type[BulletList] | type[NumberedList] | None = None
+
+    def flush_paragraph() -> None:
+        if paragraph:
+            blocks.append(Paragraph(parse_inline(" ".join(paragraph))))
+            paragraph.clear()
+
+    def flush_list() -> None:
+        nonlocal list_kind
+        if list_kind is not None and items:
+            blocks.append(list_kind(tuple(parse_inline(item) for item in items)))
+        items.clear()
+        list_kind = None
+
+    for raw_line in text.replace("\r\n", "\n").split("\n"):
+        line = raw_line.strip()
+        figure = _FIGURE_LINE.fullmatch(line)
+        bullet = _BULLET.fullmatch(line)
+        numbered = _NUMBERED.fullmatch(line)
+        if not line:
+            flush_paragraph()
+            flush_list()
+        elif figure:
+            flush_paragraph()
+            flush_list()
+            blocks.append(FigureRef(figure.group(1)))
+        elif bullet or numbered:
+            flush_paragraph()
+            kind = BulletList if bullet else NumberedList
+            if list_kind is not kind:
+                flush_list()
+                list_kind = kind
+            items.append((bullet or numbered).group(1))  # type: ignore[union-attr]
+        elif list_kind is not None and items and raw_line[:1].isspace():
+            items[-1] += " " + line  # an indented line continues the list item above it
+        else:
+            flush_list()
+            paragraph.append(line)
+    flush_paragraph()
+    flush_list()
+    return blocks

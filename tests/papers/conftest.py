@@ -1,0 +1,103 @@
+"""Fixtures for paper tests: a small, fully resolved paper view needing no workspace, and PDF readers.
+
+Tests run with ``--import-mode=importlib``, so helpers reach test modules as fixtures, not imports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+from pypdf import PdfReader
+
+from jmg_desktop.core.money import Money
+from jmg_desktop.papers.model import (
+    FigureTable,
+    PaperMetadata,
+    PaperView,
+    Paragraph,
+    Person,
+    Run,
+    Section,
+    TableRow,
+)
+
+LINES = [
+    ("Day services – internal", "3342000"),
+    ("Day services – external", "4652000"),
+    ("Home support – internal", "8050000"),
+]
+
+
+def make_view(**changes: object) -> PaperView:
+    """A two-section paper with a figures table; ``changes`` replace any field."""
+    rows = tuple(TableRow((name, Money.from_pounds(amount))) for name, amount in LINES)
+    total = sum((Money.from_pounds(amount) for _, amount in LINES), Money.zero())
+    view = PaperView(
+        title="Widening the Older People’s Pool 2009/10",
+        created=datetime(2009, 1, 12, 9, 30),
+        annex_labels=("ANNEX 1", "ANNEX 4(b)"),
+        meeting="CABINET – 20 January 2009",
+        item_code="CA7",
+        report_by="Director for Social & Community Services",
+        divisions_affected="All",
+        sections=(
+            Section("Introduction", (Paragraph((Run("The pool has run since "), Run("2002", bold=True))),)),
+            Section(
+                "Budget changes",
+                (
+                    Paragraph((Run("Lines to be added:"),)),
+                    FigureTable(
+                        ("Service budget", "2009/10 £m"), (*rows, TableRow(("Total", total), total=True))
+                    ),
+                ),
+            ),
+        ),
+        recommendations=((Run("approve the additions;"),), (Run("note the figures."),)),
+        authors=(Person("Alex Example", "Finance Business Partner"),),
+        contact_officer=Person("Alex Example", "Finance Business Partner", "01865 000000"),
+        metadata=PaperMetadata(
+            author="Alex Example",
+            subject="Older People pool",
+            keywords=("pooled budget",),
+            creator="JMG Desktop test",
+        ),
+    )
+    return dataclasses.replace(view, **changes)  # type: ignore[arg-type]
+
+
+def pdf_reader(data: bytes) -> PdfReader:
+    """A pypdf reader over rendered bytes."""
+    return PdfReader(io.BytesIO(data))
+
+
+def pdf_text(data: bytes) -> str:
+    """All extracted text, pages joined."""
+    return "\n".join(page.extract_text() for page in pdf_reader(data).pages)
+
+
+@pytest.fixture
+def view() -> PaperView:
+    """The small sample paper."""
+    return make_view()
+
+
+@pytest.fixture(name="make_view")
+def make_view_fixture() -> Callable[..., PaperView]:
+    """:func:`make_view`, for tests that vary the sample."""
+    return make_view
+
+
+@pytest.fixture(name="pdf_text")
+def pdf_text_fixture() -> Callable[[bytes], str]:
+    """:func:`pdf_text`."""
+    return pdf_text
+
+
+@pytest.fixture(name="pdf_reader")
+def pdf_reader_fixture() -> Callable[[bytes], PdfReader]:
+    """:func:`pdf_reader`."""
+    return pdf_reader
