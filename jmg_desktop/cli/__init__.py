@@ -27,7 +27,9 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors become :class:`UsageError` (one line, exit 2)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message} (see {self.prog.split()[0]} --help)")
+        command = self.prog.removeprefix("jmg-desktop").strip()
+        where = f"{command}: " if command else ""
+        raise UsageError(f"{where}{message} (see 'jmg-desktop {command + ' ' if command else ''}--help')")
 
 
 def build_parser() -> argparse.ArgumentParser:

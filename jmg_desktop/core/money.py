@@ -34,6 +34,8 @@ _SCALE_WORDS: Final = {
 }
 # Spaces officers paste from Excel, Word and web pages: ordinary, non-breaking, narrow and thin.
 _SPACES: Final = " \t\u00a0\u202f\u2009\u2007"
+# Hyphen, minus sign, and the en dash Word substitutes for a typed hyphen.
+_MINUS_SIGNS: Final = ("-", "\u2212", "\u2013")
 _NUMBER = re.compile(
     r"""
     (?P<int>\d{1,3}(?:,\d{3})+|\d+)?   # whole pounds, optionally grouped in thousands
@@ -210,21 +212,25 @@ def parse_money(text: str) -> Money:
     if not body:
         raise MoneyError("No amount was given.")
     negative = False
-    if body.startswith("(") or body.endswith(")"):
-        if not (body.startswith("(") and body.endswith(")")):
-            raise MoneyError(f"“{_short(original)}” has an unmatched bracket.")
+    if body.startswith(_MINUS_SIGNS):
         negative = True
-        body = _strip_spaces(body[1:-1])
-    if body.startswith(("-", "\u2212", "\u2013")):  # hyphen, minus sign, en dash from Word
+        body = _strip_spaces(body[1:])
+    if body.startswith("("):
+        if not body.endswith(")"):
+            raise MoneyError(f"“{_short(original)}” has an unmatched bracket.")
         if negative:
             raise MoneyError(
                 f"“{_short(original)}” is negative twice: use brackets or a minus sign, not both."
             )
         negative = True
-        body = _strip_spaces(body[1:])
+        body = _strip_spaces(body[1:-1])
+        if body.startswith(_MINUS_SIGNS):
+            raise MoneyError(
+                f"“{_short(original)}” is negative twice: use brackets or a minus sign, not both."
+            )
     if body.startswith("£"):
         body = _strip_spaces(body[1:])
-        if body.startswith(("-", "\u2212", "\u2013")) and not negative:  # "£-1,200"
+        if body.startswith(_MINUS_SIGNS) and not negative:  # "£-1,200"
             negative = True
             body = _strip_spaces(body[1:])
     if body.startswith(("-", "+", "\u2212")):

@@ -1,0 +1,104 @@
+"""Sub-commands on whole workspaces: ``demo``, ``check``, ``dump`` and ``load``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from jmg_desktop.cli.common import EXIT_OK, EXIT_PROBLEMS, CommandError, open_workspace
+from jmg_desktop.store.dump import dump_text, load_workspace
+from jmg_desktop.store.errors import WorkspaceError
+from jmg_desktop.store.safe_write import SafeWriteError, write_text_atomically
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the workspace sub-commands."""
+    demo = subparsers.add_parser("demo", help="write a fresh copy of the demo workspace to OUT.jmg")
+    demo.add_argument("out", metavar="OUT.jmg", help="the workspace file to create (must not exist)")
+    demo.set_defaults(func=_demo)
+
+    check = subparsers.add_parser(
+        "check",
+        help="check a workspace's integrity, audit trail and stated totals; exit 1 if anything is wrong",
+    )
+    check.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
+    check.set_defaults(func=_check)
+
+    dump = subparsers.add_parser("dump", help="write a workspace as JSON (every table, losslessly)")
+    dump.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
+    dump.add_argument("-o", "--output", metavar="OUT.json", help="write here instead of standard output")
+    dump.set_defaults(func=_dump)
+
+    load = subparsers.add_parser("load", help="make a new workspace from a JSON dump")
+    load.add_argument("input", metavar="IN.json", help="a dump made by 'jmg-desktop dump'")
+    load.add_argument(
+        "-o", "--output", metavar="OUT.jmg", required=True, help="the workspace to create (must not exist)"
+    )
+    load.set_defaults(func=_load)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from jmg_desktop.store.demo import build_demo
+
+    try:
+        build_demo(Path(args.out)).close()
+    except WorkspaceError as error:
+        raise CommandError(str(error)) from None
+    print(f"Wrote the demo workspace to {args.out}")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from jmg_desktop.store.check import run_checks
+
+    try:
+        findings = run_checks(Path(args.file))
+    except WorkspaceError as error:
+        raise CommandError(str(error)) from None
+    for finding in findings:
+        print(finding.message)
+    if findings:
+        return EXIT_PROBLEMS
+    print(f"{args.file}: no problems found")
+    return EXIT_OK
+
+
+def _dump(args: argparse.Namespace) -> int:
+    with open_workspace(args.file) as workspace:
+        text = dump_text(workspace)
+    if args.output:
+        try:
+            write_text_atomically(args.output, text)
+        except SafeWriteError as error:
+            raise CommandError(str(error)) from None
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _load(args: argparse.Namespace) -> int:
+    source = Path(args.input)
+    try:
+        raw = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandError(f"“{source.name}” does not exist.") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"“{source.name}” is not a text file; expected a JSON dump.") from None
+    except OSError as error:
+        raise CommandError(f"“{source.name}” cannot be read: {error.strerror or error}.") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            f"“{source.name}” is not valid JSON (line {error.lineno}, column {error.colno})."
+        ) from None
+    try:
+        load_workspace(data, Path(args.output)).close()
+    except WorkspaceError as error:
+        raise CommandError(str(error)) from None
+    print(f"Wrote {args.output}")
+    return EXIT_OK

@@ -1,0 +1,61 @@
+"""Writing files for the user safely: to a temporary file beside the target, then renamed.
+
+A failed or interrupted export never damages the file that was there before.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+__all__ = ["SafeWriteError", "write_bytes_atomically", "write_text_atomically"]
+
+
+class SafeWriteError(OSError):
+    """The file could not be written; ``str(error)`` is a one-sentence explanation."""
+
+
+def write_bytes_atomically(path: Path | str, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` holds either the old content or all the new."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise SafeWriteError(f"“{path.name}” cannot be written: the folder {folder} does not exist.")
+    if path.is_dir():
+        raise SafeWriteError(f"“{path}” is a folder, not a file name.")
+    temp: Path | None = None
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        temp = Path(temp_name)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            # Keep the permissions the user gave the previous file.
+            with suppress(OSError):
+                os.chmod(temp, path.stat().st_mode & 0o7777)
+        else:
+            with suppress(OSError):
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, path)
+        temp = None
+    except PermissionError:
+        raise SafeWriteError(
+            f"“{path.name}” cannot be written: permission was refused in {folder}."
+        ) from None
+    except OSError as error:
+        raise SafeWriteError(f"“{path.name}” cannot be written: {error.strerror or error}.") from None
+    finally:
+        if temp is not None:
+            with suppress(OSError):
+                temp.unlink()
+
+
+def write_text_atomically(path: Path | str, text: str) -> None:
+    """Write UTF-8 text safely (see :func:`write_bytes_atomically`)."""
+    write_bytes_atomically(path, text.encode("utf-8"))
