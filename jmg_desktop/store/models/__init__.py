@@ -20,6 +20,7 @@ from jmg_desktop.store.models.foundation import (
     StatedTotal,
     WorkspaceSetting,
 )
+from jmg_desktop.store.models.scenarios import ProjectionScenario, ScenarioAdjustment, ScenarioRateOverride
 
 __all__ = [
     "Agreement",
@@ -35,6 +36,9 @@ __all__ = [
     "Pool",
     "PoolLine",
     "PoolLink",
+    "ProjectionScenario",
+    "ScenarioAdjustment",
+    "ScenarioRateOverride",
     "StatedTotal",
     "WorkspaceSetting",
 ]
