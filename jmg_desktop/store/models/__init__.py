@@ -20,6 +20,7 @@ from jmg_desktop.store.models.foundation import (
     StatedTotal,
     WorkspaceSetting,
 )
+from jmg_desktop.store.models.papers import Paper
 from jmg_desktop.store.models.scenarios import ProjectionScenario, ScenarioAdjustment, ScenarioRateOverride
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Category",
     "LineStatus",
     "Meeting",
+    "Paper",
     "Partner",
     "Pool",
     "PoolLine",
