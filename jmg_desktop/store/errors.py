@@ -9,3 +9,7 @@ class WorkspaceError(Exception):
 
 class ReadOnlyError(WorkspaceError):
     """A write was attempted on a workspace opened read-only."""
+
+
+class WriteFailedError(WorkspaceError):
+    """A change could not be written (disk full, I/O error, file moved): nothing of it was saved."""
