@@ -1,0 +1,483 @@
+"""Pool lines and their reference lists, read in windows and changed one transaction at a time.
+
+Reads use SQLAlchemy Core and return :mod:`jmg_desktop.core.commands` records, never ORM objects,
+so a pool of 100,000 lines is shown by fetching the few hundred rows on screen. Writes go through
+:class:`LinesStore.apply_changes`: one change set, one transaction, one audit event — so every edit,
+undo and redo is durable the moment it is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+
+from jmg_desktop.core.commands import ChangeSet, LineRecord, RefChange
+from jmg_desktop.store.audit import record_event
+from jmg_desktop.store.errors import WorkspaceError
+from jmg_desktop.store.models import (
+    Category,
+    LineStatus,
+    Partner,
+    Pool,
+    PoolLine,
+    PoolLink,
+    StatedTotal,
+    WorkspaceSetting,
+)
+from jmg_desktop.store.workspace import Workspace
+
+__all__ = [
+    "SORT_FIELDS",
+    "LinesStore",
+    "PoolInfo",
+    "RefItem",
+    "References",
+    "StaleEditError",
+    "fetch_lines",
+    "line_count",
+    "line_ids",
+    "list_pools",
+    "load_references",
+    "pool_years",
+    "reference_rows",
+    "usage_count",
+]
+
+_LINE: Final[Table] = PoolLine.__table__  # type: ignore[assignment]
+_CATEGORY: Final[Table] = Category.__table__  # type: ignore[assignment]
+_PARTNER: Final[Table] = Partner.__table__  # type: ignore[assignment]
+_STATUS: Final[Table] = LineStatus.__table__  # type: ignore[assignment]
+_POOL: Final[Table] = Pool.__table__  # type: ignore[assignment]
+_SETTING: Final[Table] = WorkspaceSetting.__table__  # type: ignore[assignment]
+_REF_TABLES: Final[dict[str, Table]] = {"category": _CATEGORY, "partner": _PARTNER, "pool": _POOL}
+_HIGH_WATER_KEY: Final = "pool_line_id_high_water"
+_LINE_COLUMNS: Final = tuple(_LINE.c[name] for name in LineRecord.__slots__)  # type: ignore[attr-defined]
+
+#: Fields the table can sort by, in column order.
+SORT_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amount_pence", "note")
+
+
+class StaleEditError(WorkspaceError):
+    """The line was changed or removed by someone else since it was read; nothing was changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefItem:
+    """One row of a reference list: partner, category or status."""
+
+    id: int
+    name: str
+    short_name: str = ""
+    effect: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class References:
+    """The reference lists a line's cells draw on, in display order."""
+
+    partners: tuple[RefItem, ...]
+    categories: tuple[RefItem, ...]
+    statuses: tuple[RefItem, ...]
+
+    def names(self, field: str) -> dict[int, str]:
+        """Id → display name for ``partner_id``, ``category_id`` or ``status_id``."""
+        return {item.id: item.name for item in self._items(field)}
+
+    def choices(self, field: str) -> dict[str, int]:
+        """Every accepted spelling (case-folded) → id: names, short names and status codes."""
+        found: dict[str, int] = {}
+        for item in self._items(field):
+            for spelling in (item.short_name, item.name):
+                if spelling:
+                    found[" ".join(spelling.split()).casefold()] = item.id
+        return found
+
+    def _items(self, field: str) -> tuple[RefItem, ...]:
+        return {"partner_id": self.partners, "category_id": self.categories, "status_id": self.statuses}[
+            field
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolInfo:
+    """A pool as the pool list shows it."""
+
+    id: int
+    name: str
+    host_partner_id: int | None
+    description: str
+
+
+def load_references(workspace: Workspace) -> References:
+    """Partners, categories and statuses, each in its display order."""
+    with workspace.engine.connect() as connection:
+        partners = tuple(
+            RefItem(r.id, r.name, r.short_name)
+            for r in connection.execute(
+                select(_PARTNER.c.id, _PARTNER.c.name, _PARTNER.c.short_name).order_by(
+                    _PARTNER.c.position, _PARTNER.c.id
+                )
+            )
+        )
+        categories = tuple(
+            RefItem(r.id, r.name)
+            for r in connection.execute(
+                select(_CATEGORY.c.id, _CATEGORY.c.name).order_by(_CATEGORY.c.position, _CATEGORY.c.name)
+            )
+        )
+        statuses = tuple(
+            RefItem(r.id, r.label, r.code, r.effect)
+            for r in connection.execute(
+                select(_STATUS.c.id, _STATUS.c.label, _STATUS.c.code, _STATUS.c.effect).order_by(
+                    _STATUS.c.position, _STATUS.c.id
+                )
+            )
+        )
+        connection.rollback()
+    return References(partners, categories, statuses)
+
+
+def list_pools(workspace: Workspace) -> list[PoolInfo]:
+    """Every pool, in display order."""
+    with workspace.engine.connect() as connection:
+        rows = connection.execute(
+            select(_POOL.c.id, _POOL.c.name, _POOL.c.host_partner_id, _POOL.c.description).order_by(
+                _POOL.c.position, _POOL.c.name
+            )
+        ).all()
+        connection.rollback()
+    return [PoolInfo(r.id, r.name, r.host_partner_id, r.description) for r in rows]
+
+
+def pool_years(workspace: Workspace, pool_id: int) -> list[int]:
+    """The financial years (start years) in which the pool has lines or stated totals, ascending."""
+    stated = StatedTotal.__table__
+    with workspace.engine.connect() as connection:
+        years = set(
+            connection.execute(
+                select(_LINE.c.financial_year).where(_LINE.c.pool_id == pool_id).distinct()
+            ).scalars()
+        )
+        years.update(
+            connection.execute(
+                select(stated.c.financial_year).where(stated.c.pool_id == pool_id).distinct()
+            ).scalars()
+        )
+        connection.rollback()
+    return sorted(years)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def line_ids(
+    workspace: Workspace,
+    pool_id: int,
+    financial_year: int,
+    *,
+    sort_field: str | None = None,
+    descending: bool = False,
+    needle: str = "",
+) -> list[int]:
+    """The ids of a pool's lines for a year in display order: by position, or sorted by a field,
+    optionally only those whose service, category or note contains ``needle`` (any case)."""
+    query = select(_LINE.c.id).where(_LINE.c.pool_id == pool_id, _LINE.c.financial_year == financial_year)
+    needle = needle.strip()
+    if needle:
+        pattern = f"%{_escape_like(needle)}%"
+        query = query.where(
+            or_(
+                _LINE.c.service.ilike(pattern, escape="\\"),
+                _LINE.c.note.ilike(pattern, escape="\\"),
+                _LINE.c.category_id.in_(
+                    select(_CATEGORY.c.id).where(_CATEGORY.c.name.ilike(pattern, escape="\\"))
+                ),
+            )
+        )
+    key: Any
+    if sort_field is None:
+        key = None
+    elif sort_field == "service":
+        key = func.lower(_LINE.c.service)
+    elif sort_field == "note":
+        key = func.lower(_LINE.c.note)
+    elif sort_field == "amount_pence":
+        key = _LINE.c.amount_pence
+    elif sort_field == "category_id":
+        key = (
+            select(func.lower(_CATEGORY.c.name))
+            .where(_CATEGORY.c.id == _LINE.c.category_id)
+            .scalar_subquery()
+        )
+    elif sort_field == "partner_id":
+        key = select(func.lower(_PARTNER.c.name)).where(_PARTNER.c.id == _LINE.c.partner_id).scalar_subquery()
+    elif sort_field == "status_id":
+        key = select(_STATUS.c.position).where(_STATUS.c.id == _LINE.c.status_id).scalar_subquery()
+    else:
+        raise ValueError(f"cannot sort by {sort_field!r}")
+    if key is not None:
+        query = query.order_by(key.desc() if descending else key.asc())
+    query = query.order_by(_LINE.c.position, _LINE.c.id)
+    with workspace.engine.connect() as connection:
+        ids = list(connection.execute(query).scalars())
+        connection.rollback()
+    return ids
+
+
+def line_count(workspace: Workspace, pool_id: int, financial_year: int) -> int:
+    """How many lines a pool has in a year."""
+    with workspace.engine.connect() as connection:
+        count = connection.execute(
+            select(func.count())
+            .select_from(_LINE)
+            .where(_LINE.c.pool_id == pool_id, _LINE.c.financial_year == financial_year)
+        ).scalar_one()
+        connection.rollback()
+    return int(count)
+
+
+def _fetch(connection: Connection, ids: Sequence[int]) -> dict[int, LineRecord]:
+    found: dict[int, LineRecord] = {}
+    # SQLite allows 32,766 bound parameters; stay far below it.
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in connection.execute(select(*_LINE_COLUMNS).where(_LINE.c.id.in_(chunk))):
+            found[row[0]] = LineRecord(*row)
+    return found
+
+
+def fetch_lines(workspace: Workspace, ids: Sequence[int]) -> dict[int, LineRecord]:
+    """The records for ``ids`` (missing ids are simply absent)."""
+    with workspace.engine.connect() as connection:
+        found = _fetch(connection, ids)
+        connection.rollback()
+    return found
+
+
+def reference_rows(workspace: Workspace, table: str) -> list[dict[str, Any]]:
+    """Every row of a reference list (``partner``, ``pool`` or ``category``) with all its columns,
+    and ``used_by``: how many lines use it."""
+    ref = _REF_TABLES[table]
+    column = {"partner": _LINE.c.partner_id, "pool": _LINE.c.pool_id, "category": _LINE.c.category_id}[table]
+    usage = select(func.count()).select_from(_LINE).where(column == ref.c.id).scalar_subquery()
+    with workspace.engine.connect() as connection:
+        rows = connection.execute(
+            select(ref, usage.label("used_by")).order_by(ref.c.position, ref.c.id)
+        ).mappings()
+        result = [dict(row) for row in rows]
+        connection.rollback()
+    return result
+
+
+def usage_count(workspace: Workspace, table: str, row_id: int) -> dict[str, int]:
+    """What still uses a reference row, by kind (``lines``, ``stated totals``, ``links``, ``pools``);
+    only the kinds with a non-zero count are returned."""
+    counts: dict[str, int] = {}
+    with workspace.engine.connect() as connection:
+
+        def count(query: Any) -> int:
+            return int(connection.execute(query).scalar_one())
+
+        if table == "category":
+            counts["lines"] = count(
+                select(func.count()).select_from(_LINE).where(_LINE.c.category_id == row_id)
+            )
+        elif table == "partner":
+            counts["lines"] = count(
+                select(func.count()).select_from(_LINE).where(_LINE.c.partner_id == row_id)
+            )
+            stated = StatedTotal.__table__
+            counts["stated totals"] = count(
+                select(func.count()).select_from(stated).where(stated.c.partner_id == row_id)
+            )
+            counts["pools it hosts"] = count(
+                select(func.count()).select_from(_POOL).where(_POOL.c.host_partner_id == row_id)
+            )
+        elif table == "pool":
+            counts["lines"] = count(select(func.count()).select_from(_LINE).where(_LINE.c.pool_id == row_id))
+            stated = StatedTotal.__table__
+            counts["stated totals"] = count(
+                select(func.count()).select_from(stated).where(stated.c.pool_id == row_id)
+            )
+            link = PoolLink.__table__
+            counts["pool links"] = count(
+                select(func.count())
+                .select_from(link)
+                .where(or_(link.c.pool_id == row_id, link.c.linked_pool_id == row_id))
+            )
+        connection.rollback()
+    return {kind: n for kind, n in counts.items() if n}
+
+
+def _audit_detail(changes: ChangeSet) -> tuple[dict[str, Any] | None, dict[str, Any] | None, int | None]:
+    """The old and new values an audit event records, and the entity id when one line is touched."""
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    if changes.updates:
+        old["updates"] = [{"id": u.line_id, u.field: u.old} for u in changes.updates]
+        new["updates"] = [{"id": u.line_id, u.field: u.new} for u in changes.updates]
+    if changes.deletes:
+        old["lines"] = [line.as_dict() for line in changes.deletes]
+    if changes.inserts:
+        new["lines"] = [line.as_dict() for line in changes.inserts]
+    if changes.refs:
+        old["references"] = [{"table": r.table, "id": r.row_id, "row": r.old} for r in changes.refs]
+        new["references"] = [{"table": r.table, "id": r.row_id, "row": r.new} for r in changes.refs]
+    ids = changes.touched_line_ids()
+    entity_id = next(iter(ids)) if len(ids) == 1 else None
+    if len(changes.updates) == 1 and not (changes.inserts or changes.deletes):
+        update_ = changes.updates[0]  # the common case: one cell, recorded plainly
+        old, new = {update_.field: update_.old}, {update_.field: update_.new}
+    return old or None, new or None, entity_id
+
+
+class LinesStore:
+    """The workspace as a :class:`~jmg_desktop.core.commands.LinesDocument`."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    def allocate_line_ids(self, count: int) -> list[int]:
+        """Ids above every line id this workspace has ever used (undone inserts included), so a
+        line id is never reused for a different line."""
+        with self.workspace.engine.connect() as connection:
+            highest = connection.execute(select(func.max(_LINE.c.id))).scalar() or 0
+            mark = connection.execute(
+                select(_SETTING.c.value).where(_SETTING.c.key == _HIGH_WATER_KEY)
+            ).scalar()
+            connection.rollback()
+        start = max(int(highest), int(mark or 0)) + 1
+        return list(range(start, start + count))
+
+    def apply_changes(self, changes: ChangeSet, *, action: str) -> None:
+        """Apply a change set in one transaction with one audit event; raise :class:`StaleEditError`
+        (changing nothing) if a line is not as the change set expects."""
+        if changes.is_empty:
+            return
+        with self.workspace.writing() as session:
+            connection = session.connection()
+            for ref in changes.refs:
+                if ref.new is not None:
+                    self._apply_ref(connection, ref)
+            for line in sorted(changes.deletes, key=lambda r: r.position, reverse=True):
+                self._delete_line(connection, line)
+            for field_update in changes.updates:
+                column = _LINE.c[field_update.field]
+                result = connection.execute(
+                    update(_LINE)
+                    .where(_LINE.c.id == field_update.line_id, column.is_not_distinct_from(field_update.old))
+                    .values({field_update.field: field_update.new})
+                )
+                if result.rowcount != 1:
+                    raise StaleEditError(
+                        "The line was changed or deleted elsewhere since it was shown; nothing was changed."
+                    )
+            if changes.inserts:
+                for line in sorted(changes.inserts, key=lambda r: r.position):
+                    self._insert_line(connection, line)
+                self._raise_high_water(connection, max(line.id for line in changes.inserts))
+            for ref in changes.refs:
+                if ref.new is None:
+                    self._apply_ref(connection, ref)
+            old, new, entity_id = _audit_detail(changes)
+            record_event(session, action=action, entity="pool_line", entity_id=entity_id, old=old, new=new)
+
+    @staticmethod
+    def _same_block(line: LineRecord) -> Any:
+        return and_(_LINE.c.pool_id == line.pool_id, _LINE.c.financial_year == line.financial_year)
+
+    def _delete_line(self, connection: Connection, line: LineRecord) -> None:
+        result = connection.execute(
+            delete(_LINE).where(_LINE.c.id == line.id, _LINE.c.position == line.position)
+        )
+        if result.rowcount != 1:
+            raise StaleEditError(
+                "A line was changed or deleted elsewhere since it was shown; nothing was changed."
+            )
+        connection.execute(
+            update(_LINE)
+            .where(self._same_block(line), _LINE.c.position > line.position)
+            .values(position=_LINE.c.position - 1)
+        )
+
+    def _insert_line(self, connection: Connection, line: LineRecord) -> None:
+        connection.execute(
+            update(_LINE)
+            .where(self._same_block(line), _LINE.c.position >= line.position)
+            .values(position=_LINE.c.position + 1)
+        )
+        connection.execute(insert(_LINE).values(line.as_dict()))
+
+    @staticmethod
+    def _raise_high_water(connection: Connection, line_id: int) -> None:
+        current = connection.execute(
+            select(_SETTING.c.value).where(_SETTING.c.key == _HIGH_WATER_KEY)
+        ).scalar()
+        if current is None:
+            connection.execute(insert(_SETTING).values(key=_HIGH_WATER_KEY, value=str(line_id)))
+        elif int(current) < line_id:
+            connection.execute(
+                update(_SETTING).where(_SETTING.c.key == _HIGH_WATER_KEY).values(value=str(line_id))
+            )
+
+    @staticmethod
+    def _apply_ref(connection: Connection, ref: RefChange) -> None:
+        table = _REF_TABLES[ref.table]
+        if ref.old is None and ref.new is not None:
+            connection.execute(insert(table).values(dict(ref.new)))
+            return
+        if ref.new is None:
+            result = connection.execute(delete(table).where(table.c.id == ref.row_id))
+        else:
+            values = {k: v for k, v in ref.new.items() if k != "id"}
+            result = connection.execute(update(table).where(table.c.id == ref.row_id).values(values))
+        if result.rowcount != 1:
+            raise StaleEditError("The list entry was changed or removed elsewhere; nothing was changed.")
+
+    def next_reference_id(self, table: str) -> int:
+        """An id for a new reference row."""
+        ref = _REF_TABLES[table]
+        with self.workspace.engine.connect() as connection:
+            highest = connection.execute(select(func.max(ref.c.id))).scalar() or 0
+            connection.rollback()
+        return int(highest) + 1
+
+    def next_reference_position(self, table: str) -> int:
+        """The display position after the last row of a reference list."""
+        ref = _REF_TABLES[table]
+        with self.workspace.engine.connect() as connection:
+            highest = connection.execute(select(func.max(ref.c.position))).scalar() or 0
+            connection.rollback()
+        return int(highest) + 1
+
+    def lines_in_block(self, pool_id: int, financial_year: int) -> list[LineRecord]:
+        """Every line of a pool and year by position (for roll forward and moves, not for display)."""
+        with self.workspace.engine.connect() as connection:
+            rows = connection.execute(
+                select(*_LINE_COLUMNS)
+                .where(_LINE.c.pool_id == pool_id, _LINE.c.financial_year == financial_year)
+                .order_by(_LINE.c.position, _LINE.c.id)
+            ).all()
+            connection.rollback()
+        return [LineRecord(*row) for row in rows]
+
+    def max_position(self, pool_id: int, financial_year: int) -> int:
+        """The highest position used in a pool and year (0 when it has no lines)."""
+        with self.workspace.engine.connect() as connection:
+            value = connection.execute(
+                select(func.max(_LINE.c.position)).where(
+                    _LINE.c.pool_id == pool_id, _LINE.c.financial_year == financial_year
+                )
+            ).scalar()
+            connection.rollback()
+        return int(value or 0)
+
+
+def records_by_position(records: Iterable[LineRecord]) -> list[LineRecord]:
+    """Records ordered as the pool shows them."""
+    return sorted(records, key=lambda r: (r.position, r.id))

@@ -1,0 +1,151 @@
+"""Starting the GUI: the Qt application, the main window, the demo copy and the error net.
+
+The window is shown first and the workspace opened straight after, from the event loop, so the
+user sees the application at once even on a large file. An exception that escapes anywhere in
+the GUI is logged to a file and shown as a one-line dialog: never a traceback on screen.
+
+``JMG_DESKTOP_STARTUP_PROBE=1`` (used by the start-up benchmark) prints the times at which the
+window was shown and the workspace's lines were on screen, then quits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import time
+import traceback
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+__all__ = ["install_excepthook", "log_file", "make_demo_copy", "run_gui"]
+
+log = logging.getLogger("jmg_desktop")
+_STARTED = time.perf_counter()
+
+
+def _data_dir() -> Path:
+    """A per-user folder for logs and demo copies."""
+    base = os.environ.get("JMG_DESKTOP_DATA_DIR")
+    if base:
+        folder = Path(base)
+    elif sys.platform == "win32":
+        folder = Path(os.environ.get("LOCALAPPDATA", Path.home())) / "JMG Desktop"
+    elif sys.platform == "darwin":
+        folder = Path.home() / "Library" / "Application Support" / "JMG Desktop"
+    else:
+        folder = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "jmg-desktop"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir()) / "jmg-desktop"
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def log_file() -> Path:
+    """Where the GUI writes its log (errors with their tracebacks go here, not on screen)."""
+    return _data_dir() / "jmg-desktop.log"
+
+
+def _configure_logging() -> None:
+    try:
+        handler: logging.Handler = logging.FileHandler(log_file(), encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def make_demo_copy() -> Path:
+    """Build a fresh demo workspace in the per-user folder (never touching the packaged data)."""
+    from jmg_desktop.store.demo import build_demo
+
+    folder = _data_dir() / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"demo-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.jmg"
+    build_demo(path).close()
+    return path
+
+
+def install_excepthook() -> None:
+    """Route uncaught exceptions to the log and a one-line dialog."""
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
+        log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        try:
+            from PySide6.QtWidgets import QApplication
+
+            from jmg_desktop.ui.dialogs import show_error
+
+            parent = QApplication.activeWindow()
+            first_line = (str(error).splitlines() or [""])[0][:200]
+            show_error(
+                parent,
+                "Something went wrong",
+                f"Something went wrong ({kind.__name__}{': ' + first_line if first_line else ''}). "
+                "Your work up to the last change is saved.",
+                details=f"The details were written to {log_file()}.",
+            )
+        except Exception:  # the dialog itself failed: the log still has it
+            log.exception("could not show the error dialog")
+
+    sys.excepthook = hook
+
+
+def run_gui(file: str | None, demo: bool) -> int:
+    """Open the main window (on ``file``, or on a fresh demo copy); return the exit code."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from jmg_desktop import APP_NAME, ORGANISATION, __version__
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("jmg-desktop")
+    _configure_logging()
+    install_excepthook()
+
+    from jmg_desktop.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    probe = os.environ.get("JMG_DESKTOP_STARTUP_PROBE") == "1"
+    if probe:
+        app.processEvents()
+        print(f"shown {time.perf_counter() - _STARTED:.4f}", file=sys.stderr, flush=True)
+
+    def open_requested() -> None:
+        from jmg_desktop.ui.dialogs import show_error
+
+        if demo:
+            try:
+                path: str | Path = make_demo_copy()
+            except Exception as error:
+                log.exception("demo build failed")
+                show_error(
+                    window, "Cannot build the demo", f"The demo workspace could not be built: {error}."
+                )
+                return
+            window.open_path(path)
+        elif file:
+            window.open_path(file)
+        if probe:
+            window.lines_view.table.viewport().repaint()
+            app.processEvents()
+            rows = window.lines_model.rowCount()
+            print(f"loaded {time.perf_counter() - _STARTED:.4f} rows={rows}", file=sys.stderr, flush=True)
+            app.quit()
+
+    QTimer.singleShot(0, open_requested)
+    return int(app.exec())

@@ -1,0 +1,449 @@
+"""The pool lines table model: a window onto one pool's lines for one financial year.
+
+The model holds only the line ids in display order; rows are fetched from the store in blocks as
+the view asks for them, so 100,000 lines open and scroll without being loaded. Sorting and the
+filter are done by the database. Edits are parsed with :mod:`jmg_desktop.core.validation`, turned
+into :mod:`jmg_desktop.core.commands` and handed to an executor (the window's undo stack); the
+model never writes behind the undo stack's back.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Final
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon
+
+from jmg_desktop.core.commands import ChangeSet, Command, FieldUpdate, LineRecord, RefChange, edit_fields
+from jmg_desktop.core.money import Money
+from jmg_desktop.core.validation import COLUMN_FIELDS, COLUMN_TITLES, CellError, parse_cell
+from jmg_desktop.store.lines_repo import (
+    LinesStore,
+    References,
+    fetch_lines,
+    line_ids,
+    load_references,
+)
+from jmg_desktop.store.workspace import Workspace
+
+__all__ = ["BLOCK_SIZE", "COLUMN_AMOUNT", "LINE_ID_ROLE", "PoolLinesModel"]
+
+BLOCK_SIZE: Final = 200
+_MAX_BLOCKS: Final = 60  # at most 12,000 rows held in memory
+COLUMN_SERVICE, COLUMN_CATEGORY, COLUMN_PARTNER, COLUMN_STATUS, COLUMN_AMOUNT, COLUMN_NOTE = range(6)
+#: A role giving the line id of a row (for features that work on selected lines).
+LINE_ID_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
+_ValidIndex = QModelIndex | QPersistentModelIndex
+
+Executor = Callable[[Command], bool]
+
+
+class PoolLinesModel(QAbstractTableModel):
+    """Lines of one pool and year; columns Service, Category, Partner, Status, Amount, Note."""
+
+    #: A message for the user (an edit refused and why, or a note about what happened).
+    message = Signal(str)
+    #: Lines were changed (by an edit, undo or redo): totals and other views should refresh.
+    linesChanged = Signal()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._workspace: Workspace | None = None
+        self._store: LinesStore | None = None
+        self._pool_id = -1
+        self._year = -1
+        self._ids: list[int] = []
+        self._rows_by_id: dict[int, int] | None = None
+        self._blocks: OrderedDict[int, dict[int, LineRecord]] = OrderedDict()
+        self._refs = References((), (), ())
+        self._names: dict[str, dict[int, str]] = {}
+        self._sort_field: str | None = None
+        self._descending = False
+        self._needle = ""
+        self._read_only = True
+        self._marked: set[int] = set()
+        self._marked_tip = ""
+        self._mark_icon: QIcon | None = None
+        self._executor: Executor | None = None
+
+    # -- source ------------------------------------------------------------------------------
+
+    def set_workspace(self, workspace: Workspace | None) -> None:
+        """Show another workspace (or none); the pool and year are cleared."""
+        self._workspace = workspace
+        self._store = LinesStore(workspace) if workspace is not None else None
+        self._read_only = workspace is None or workspace.read_only
+        self._pool_id, self._year = -1, -1
+        self.reload_references()
+        self.reload()
+
+    def set_pool(self, pool_id: int, financial_year: int) -> None:
+        """Show one pool's lines for one year (``-1`` for none)."""
+        if (pool_id, financial_year) == (self._pool_id, self._year):
+            return
+        self._pool_id, self._year = pool_id, financial_year
+        self.reload()
+
+    def set_executor(self, executor: Executor | None) -> None:
+        """Who runs edit commands (the window's undo stack); without one, commands apply directly."""
+        self._executor = executor
+
+    @property
+    def workspace(self) -> Workspace | None:
+        """The workspace shown."""
+        return self._workspace
+
+    @property
+    def store(self) -> LinesStore | None:
+        """The document commands are applied to."""
+        return self._store
+
+    @property
+    def pool_id(self) -> int:
+        """The pool shown, or -1."""
+        return self._pool_id
+
+    @property
+    def financial_year(self) -> int:
+        """The financial year shown (start year), or -1."""
+        return self._year
+
+    @property
+    def references(self) -> References:
+        """The partner, category and status lists."""
+        return self._refs
+
+    @property
+    def read_only(self) -> bool:
+        """True when edits are refused (no workspace, or one opened read-only)."""
+        return self._read_only
+
+    def reload_references(self) -> None:
+        """Re-read partners, categories and statuses (after a reference list changed)."""
+        self._refs = load_references(self._workspace) if self._workspace else References((), (), ())
+        self._names = {f: self._refs.names(f) for f in ("partner_id", "category_id", "status_id")}
+        self._short = {item.id: item.short_name or item.name for item in self._refs.partners}
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMN_TITLES) - 1))
+
+    def reload(self) -> None:
+        """Re-read the row order (after rows were added, removed or moved, or the sort changed)."""
+        self.beginResetModel()
+        self._blocks.clear()
+        self._rows_by_id = None
+        if self._workspace is None or self._pool_id < 0 or self._year < 0:
+            self._ids = []
+        else:
+            self._ids = line_ids(
+                self._workspace,
+                self._pool_id,
+                self._year,
+                sort_field=self._sort_field,
+                descending=self._descending,
+                needle=self._needle,
+            )
+        self.endResetModel()
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def line_id(self, row: int) -> int:
+        """The id of the line shown in ``row``."""
+        return self._ids[row]
+
+    def all_line_ids(self) -> list[int]:
+        """Every line id shown, in display order."""
+        return list(self._ids)
+
+    def row_of(self, line_id: int) -> int:
+        """The row showing ``line_id``, or -1."""
+        if self._rows_by_id is None:
+            self._rows_by_id = {line: row for row, line in enumerate(self._ids)}
+        return self._rows_by_id.get(line_id, -1)
+
+    def record(self, row: int) -> LineRecord:
+        """The full record of the line in ``row``, fetched with its block when not yet loaded."""
+        block_number = row // BLOCK_SIZE
+        block = self._blocks.get(block_number)
+        if block is None:
+            start = block_number * BLOCK_SIZE
+            assert self._workspace is not None
+            block = fetch_lines(self._workspace, self._ids[start : start + BLOCK_SIZE])
+            self._blocks[block_number] = block
+            while len(self._blocks) > _MAX_BLOCKS:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(block_number)
+        found = block.get(self._ids[row])
+        if found is None:  # changed behind our back: read it alone
+            assert self._workspace is not None
+            found = fetch_lines(self._workspace, [self._ids[row]]).get(self._ids[row])
+            if found is None:
+                raise LookupError(f"line {self._ids[row]} no longer exists")
+        return found
+
+    def records(self, rows: Iterable[int]) -> list[LineRecord]:
+        """The records of several rows, in the order given."""
+        return [self.record(row) for row in rows]
+
+    def loaded_row_count(self) -> int:
+        """How many rows are held in memory now (for tests of lazy loading)."""
+        return sum(len(block) for block in self._blocks.values())
+
+    # -- marking -----------------------------------------------------------------------------
+
+    def set_marked_line_ids(self, line_ids_: Iterable[int], tooltip: str = "") -> None:
+        """Flag lines with an icon and a tooltip (agreements use this for "changed since agreed").
+
+        Pass an empty set to clear. Only the Service column shows the flag.
+        """
+        self._marked = set(line_ids_)
+        self._marked_tip = tooltip
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, 0))
+
+    def marked_line_ids(self) -> set[int]:
+        """The lines currently flagged."""
+        return set(self._marked)
+
+    # -- Qt model ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: _ValidIndex = QModelIndex()) -> int:  # noqa: B008
+        """Lines shown."""
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _ValidIndex = QModelIndex()) -> int:  # noqa: B008
+        """Six columns, as DESIGN.md fixes them."""
+        return 0 if parent.isValid() else len(COLUMN_TITLES)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles; row numbers down the side."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            if (
+                role == Qt.ItemDataRole.TextAlignmentRole
+                and orientation == Qt.Orientation.Horizontal
+                and section == COLUMN_AMOUNT
+            ):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMN_TITLES[section] if 0 <= section < len(COLUMN_TITLES) else None
+        return section + 1
+
+    def flags(self, index: _ValidIndex) -> Qt.ItemFlag:
+        """Selectable, and editable unless read-only."""
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled if not self._read_only else Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        if not self._read_only:
+            flags |= Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def data(self, index: _ValidIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """What each cell shows, edits, and says in its tooltip."""
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            record = self.record(index.row())
+            return self._text(record, column, edit=role == Qt.ItemDataRole.EditRole)
+        if role == LINE_ID_ROLE:
+            return self._ids[index.row()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column == COLUMN_AMOUNT:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(index.row(), column)
+        if role == Qt.ItemDataRole.DecorationRole and column == COLUMN_SERVICE:
+            if self._ids[index.row()] in self._marked:
+                return self._marked_icon()
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and column == COLUMN_AMOUNT:
+            if self.record(index.row()).amount_pence < 0:
+                return QBrush(QColor("#b00020"))
+            return None
+        return None
+
+    def _text(self, record: LineRecord, column: int, *, edit: bool) -> str:
+        if column == COLUMN_SERVICE:
+            return record.service
+        if column == COLUMN_CATEGORY:
+            return self._names["category_id"].get(record.category_id, "") if record.category_id else ""
+        if column == COLUMN_PARTNER:
+            if edit:
+                return self._names["partner_id"].get(record.partner_id, "")
+            return self._short.get(record.partner_id, "")
+        if column == COLUMN_STATUS:
+            return self._names["status_id"].get(record.status_id, "")
+        if column == COLUMN_AMOUNT:
+            return Money(record.amount_pence).format_full()
+        if column == COLUMN_NOTE:
+            return record.note if edit else record.note.replace("\n", " ⏎ ")
+        return ""
+
+    def _tooltip(self, row: int, column: int) -> str | None:
+        record = self.record(row)
+        tips = []
+        if column == COLUMN_SERVICE and record.id in self._marked and self._marked_tip:
+            tips.append(self._marked_tip)
+        if column == COLUMN_PARTNER:
+            tips.append(self._names["partner_id"].get(record.partner_id, ""))
+        elif column == COLUMN_NOTE and record.note:
+            tips.append(record.note)
+        elif column == COLUMN_AMOUNT:
+            tips.append(
+                f"{Money(record.amount_pence).format_m()} ({Money(record.amount_pence).format_prose()})"
+            )
+        elif column == COLUMN_SERVICE and len(record.service) > 40:
+            tips.append(record.service)
+        return "\n".join(tip for tip in tips if tip) or None
+
+    def _marked_icon(self) -> QIcon:
+        if self._mark_icon is None:
+            from PySide6.QtWidgets import QApplication, QStyle
+
+            style = QApplication.style()
+            self._mark_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._mark_icon
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def parse(self, column: int, text: str) -> object | CellError:
+        """Parse what a user typed for ``column`` into the value to store, or why it is refused."""
+        field = COLUMN_FIELDS[column]
+        return parse_cell(
+            field,
+            text,
+            categories=self._refs.choices("category_id"),
+            partners=self._refs.choices("partner_id"),
+            statuses=self._refs.choices("status_id"),
+        )
+
+    def setData(self, index: _ValidIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Accept the same text a user types; refuse bad input with a :attr:`message`."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or self._read_only:
+            return False
+        column = index.column()
+        title = COLUMN_TITLES[column]
+        parsed = self.parse(column, str(value) if value is not None else "")
+        if isinstance(parsed, CellError):
+            self.message.emit(f"{title} not changed: {parsed.message}")
+            return False
+        record = self.record(index.row())
+        field = COLUMN_FIELDS[column]
+        update = FieldUpdate(record.id, field, getattr(record, field), parsed)
+        if update.old == update.new:
+            return True
+        return self.execute(edit_fields([update]))
+
+    def add_category_and_set(self, index: _ValidIndex, name: str) -> bool:
+        """Add ``name`` to the category list and give it to the line at ``index``: one undo step."""
+        from jmg_desktop.core.validation import check_name
+
+        if self._store is None or self._read_only or not index.isValid():
+            return False
+        checked = check_name(name, title="Category", taken={item.name for item in self._refs.categories})
+        if isinstance(checked, CellError):
+            self.message.emit(f"Category not changed: {checked.message}")
+            return False
+        new_id = self._store.next_reference_id("category")
+        row = {"id": new_id, "name": checked, "position": self._store.next_reference_position("category")}
+        record = self.record(index.row())
+        changes = ChangeSet(
+            updates=(FieldUpdate(record.id, "category_id", record.category_id, new_id),),
+            refs=(RefChange("category", new_id, None, row),),
+        )
+        return self.execute(Command("Edit Category", changes, action="edit_lines"))
+
+    def execute(self, command: Command) -> bool:
+        """Run a command through the executor (the undo stack) or directly; report failures."""
+        if command.changes.is_empty:
+            return True
+        if self._executor is not None:
+            return self._executor(command)
+        if self._store is None:
+            return False
+        try:
+            command.apply(self._store)
+        except Exception as error:
+            self.message.emit(f"{command.text} failed: {error}")
+            return False
+        self.changes_applied(command.changes)
+        return True
+
+    def changes_applied(self, changes: ChangeSet) -> None:
+        """Refresh after a change set was made durable (by a command, its undo or its redo)."""
+        if changes.refs:
+            self.reload_references()
+        touched_fields = {update.field for update in changes.updates}
+        if changes.changes_order() or (self._sort_field in touched_fields) or self._needle:
+            self.reload()
+        else:
+            touched = changes.touched_line_ids()
+            for block in self._blocks.values():
+                for line_id in touched & block.keys():
+                    del block[line_id]
+            rows = [row for row in (self.row_of(line_id) for line_id in touched) if row >= 0]
+            for row in rows:
+                self._refetch_row(row)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMN_TITLES) - 1))
+        self.linesChanged.emit()
+
+    def _refetch_row(self, row: int) -> None:
+        block = self._blocks.get(row // BLOCK_SIZE)
+        if block is not None and self._workspace is not None:
+            block.update(fetch_lines(self._workspace, [self._ids[row]]))
+
+    # -- sort and filter ---------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column in the database; column -1 goes back to the pool's own order."""
+        self.layoutAboutToBeChanged.emit()
+        self._sort_field = COLUMN_FIELDS[column] if 0 <= column < len(COLUMN_FIELDS) else None
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._reload_keeping_persistent()
+
+    def set_filter(self, needle: str) -> None:
+        """Show only lines whose service, category or note contains ``needle`` (any case)."""
+        if needle.strip() == self._needle:
+            return
+        self._needle = needle.strip()
+        self.reload()
+
+    @property
+    def is_reordered(self) -> bool:
+        """True when sorted or filtered (positions cannot be changed by dragging then)."""
+        return self._sort_field is not None or bool(self._needle)
+
+    def _reload_keeping_persistent(self) -> None:
+        """Re-read the order inside a layout change, moving persistent indexes (the selection)."""
+        old_ids = self._ids
+        persistent = self.persistentIndexList()
+        self._blocks.clear()
+        self._rows_by_id = None
+        if self._workspace is not None and self._pool_id >= 0:
+            self._ids = line_ids(
+                self._workspace,
+                self._pool_id,
+                self._year,
+                sort_field=self._sort_field,
+                descending=self._descending,
+                needle=self._needle,
+            )
+        new_indexes = []
+        for index in persistent:
+            line = old_ids[index.row()] if 0 <= index.row() < len(old_ids) else -1
+            row = self.row_of(line)
+            new_indexes.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(persistent, new_indexes)
+        self.layoutChanged.emit()
+
+    # -- helpers for views -------------------------------------------------------------------
+
+    def rows_for(self, line_ids_: Sequence[int]) -> list[int]:
+        """Rows of the given lines that are shown, ascending."""
+        return sorted(row for row in (self.row_of(i) for i in line_ids_) if row >= 0)

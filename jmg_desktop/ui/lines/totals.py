@@ -1,0 +1,193 @@
+"""The ``totalsPanel``: a pool's totals by partner and status, with and without its linked pools,
+and every stated (published) total beside the computed one with the difference.
+
+All sums come from SQL aggregates (:func:`jmg_desktop.store.totals.pool_totals`); the panel only
+formats them. Figures are £m to three decimals; tooltips give the exact amount.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from jmg_desktop.core.financial_year import FinancialYear
+from jmg_desktop.core.money import Money
+from jmg_desktop.core.totals import EffectSums, PoolTotals, StatedComparison
+from jmg_desktop.store.workspace import Workspace
+
+__all__ = ["TotalsPanel", "describe_stated"]
+
+_RED = QColor("#b00020")
+_GREEN = QColor("#1b6e2a")
+
+
+def describe_stated(comparison: StatedComparison, partner_names: dict[int, str]) -> str:
+    """How a stated figure is named: "OCC new value, incl. linked pools"."""
+    figure = comparison.stated
+    who = partner_names.get(figure.partner_id, "?") if figure.partner_id is not None else "All partners"
+    what = "current value" if figure.basis == "current" else "new value"
+    scope = ", incl. linked pools" if figure.scope == "with_linked" else ""
+    return f"{who} {what}{scope}"
+
+
+class TotalsPanel(QWidget):
+    """Totals for the pool and year shown; call :meth:`show_totals` after every change."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("totalsPanel")
+        self.setAccessibleName("Totals")
+        self.heading = QLabel(self)
+        self.heading.setObjectName("totalsHeading")
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("totalsTree")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["", "£m"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setIndentation(12)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.tree, 1)
+        self.totals: PoolTotals | None = None
+        self.comparisons: list[StatedComparison] = []
+        self.show_totals(None, -1, -1)
+
+    # -- filling -----------------------------------------------------------------------------
+
+    def show_totals(self, workspace: Workspace | None, pool_id: int, financial_year: int) -> None:
+        """Recompute and show the totals (from SQL aggregates) for a pool and year."""
+        self.tree.clear()
+        self.totals, self.comparisons = None, []
+        if workspace is None or pool_id < 0 or financial_year < 0:
+            self.heading.setText("Totals")
+            return
+        from jmg_desktop.store.lines_repo import list_pools, load_references
+        from jmg_desktop.store.totals import compare_stated, linked_pool_ids, pool_totals, stated_figures
+
+        with workspace.reading() as session:
+            totals = pool_totals(session, pool_id, financial_year)
+            comparisons = compare_stated(totals, stated_figures(session, pool_id, financial_year))
+            linked = linked_pool_ids(session, pool_id)
+        pools = {pool.id: pool.name for pool in list_pools(workspace)}
+        refs = load_references(workspace)
+        full_names = refs.names("partner_id")
+        short_names = {p.id: p.short_name or p.name for p in refs.partners}
+        self.totals, self.comparisons = totals, comparisons
+        self.heading.setText(f"{pools.get(pool_id, '')} {FinancialYear(financial_year).label}")
+
+        own = totals.overall()
+        self._section("By partner — current value")
+        for partner_id in totals.partner_ids:
+            if partner_id in totals.own:
+                self._row(full_names.get(partner_id, "?"), totals.for_partner(partner_id).current_value, 1)
+        self._row("Pool total now", own.current_value, 1, bold=True)
+
+        self._section("By status")
+        self._row("In the pool", own.current, 1)
+        self._row("Proposed additions", own.addition, 1)
+        self._row("Proposed removals", -own.removal, 1)
+        self._row("New value after proposals", own.new_value, 1, bold=True)
+        if len(totals.own) > 1:
+            for partner_id in totals.partner_ids:
+                if partner_id in totals.own:
+                    self._row(
+                        f"  of which {short_names.get(partner_id, '?')}",
+                        totals.for_partner(partner_id).new_value,
+                        1,
+                    )
+
+        if linked:
+            names = ", ".join(pools.get(i, "?") for i in linked)
+            self._section(f"Including linked pools ({names})")
+            with_linked = totals.overall(with_linked=True)
+            for partner_id in totals.partner_ids:
+                sums: EffectSums = totals.for_partner(partner_id, with_linked=True)
+                self._row(
+                    f"{short_names.get(partner_id, '?')} current → new",
+                    None,
+                    1,
+                    pair=(sums.current_value, sums.new_value),
+                )
+            self._row("Current value", with_linked.current_value, 1, bold=True)
+            self._row("New value", with_linked.new_value, 1, bold=True)
+
+        if comparisons:
+            self._section("Stated totals (as published)")
+            for comparison in comparisons:
+                self._stated(comparison, short_names)
+        self.tree.expandAll()
+
+    def _section(self, title: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self.tree, [title, ""])
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        item.setFirstColumnSpanned(True)
+        item.setBackground(0, QBrush(QColor("#e8eef5")))
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        return item
+
+    def _row(
+        self,
+        label: str,
+        amount: Money | None,
+        indent: int,
+        *,
+        bold: bool = False,
+        pair: tuple[Money, Money] | None = None,
+    ) -> QTreeWidgetItem:
+        if pair is not None:
+            text = f"{pair[0].format_m()} → {pair[1].format_m()}"
+            tip = f"{pair[0].format_full()} → {pair[1].format_full()}"
+        else:
+            assert amount is not None
+            text, tip = amount.format_m(), amount.format_full()
+        item = QTreeWidgetItem(self.tree, [("  " * indent) + label, text])
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        item.setToolTip(1, tip)
+        item.setToolTip(0, label.strip())
+        if bold:
+            font = QFont(item.font(0))
+            font.setBold(True)
+            item.setFont(0, font)
+            item.setFont(1, font)
+        return item
+
+    def _stated(self, comparison: StatedComparison, short_names: dict[int, str]) -> None:
+        name = describe_stated(comparison, short_names)
+        stated = comparison.stated.amount
+        difference = comparison.difference
+        self._row(name, None, 1, pair=(stated, comparison.computed)).setText(1, f"{stated.format_m()} stated")
+        computed = self._row("computed from the lines", comparison.computed, 2)
+        if comparison.reconciles:
+            result = self._row("✓ matches to the penny", Money(0), 2)
+            result.setText(1, "")
+            result.setForeground(0, QBrush(_GREEN))
+        else:
+            result = self._row("difference (computed − stated)", difference, 2, bold=True)
+            result.setText(1, f"{'+' if difference.pence > 0 else ''}{difference.format_full()}")
+            result.setForeground(0, QBrush(_RED))
+            result.setForeground(1, QBrush(_RED))
+        if comparison.stated.source:
+            computed.setToolTip(0, f"Published in: {comparison.stated.source}")
+
+    # -- reading back (for tests and assistive tech) -------------------------------------------
+
+    def rows(self) -> list[tuple[str, str]]:
+        """Every row as (label, figure) text, top to bottom."""
+        return [
+            (self.tree.topLevelItem(i).text(0).strip(), self.tree.topLevelItem(i).text(1))
+            for i in range(self.tree.topLevelItemCount())
+        ]

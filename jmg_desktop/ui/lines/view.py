@@ -1,0 +1,171 @@
+"""The pool lines view: a filter box over the ``poolLinesTable`` with spreadsheet keys.
+
+Other features work with it through two documented methods:
+
+* :meth:`PoolLinesView.selected_line_ids` — the ids of the lines the user has selected, in row order;
+* :meth:`PoolLinesView.set_marked_line_ids` — flag lines with an icon and a tooltip (for example
+  "changed since agreed"); pass an empty set to clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jmg_desktop.ui.lines.model import PoolLinesModel
+
+__all__ = ["LinesTable", "PoolLinesView"]
+
+
+class LinesTable(QTableView):
+    """A table that moves like a spreadsheet: Enter commits and moves down, F2 edits, Tab moves on."""
+
+    #: Asked to delete the selected lines (the Delete key).
+    deleteRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter moves down when not editing; Delete asks for the selected lines to go."""
+        key = event.key()
+        if (
+            key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
+            self._move_current(1 if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier else -1)
+            return
+        if event.matches(QKeySequence.StandardKey.Delete) or key == Qt.Key.Key_Delete:
+            self.deleteRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """After Enter commits an edit, move to the cell below, as a spreadsheet does."""
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            self._move_current(1)
+
+    def _move_current(self, step: int) -> None:
+        model = self.model()
+        current = self.currentIndex()
+        if model is None or not current.isValid():
+            return
+        row = min(max(current.row() + step, 0), model.rowCount() - 1)
+        self.setCurrentIndex(model.index(row, current.column()))
+
+
+class PoolLinesView(QWidget):
+    """The filter box and the lines table for the pool and year the model shows."""
+
+    def __init__(self, model: PoolLinesModel | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("poolLinesView")
+        self.model = model if model is not None else PoolLinesModel(self)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("lineFilter")
+        self.filter_edit.setPlaceholderText("Find in service, category or note…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(200)  # filter once typing pauses, not at every key
+        self._filter_timer.timeout.connect(lambda: self.model.set_filter(self.filter_edit.text()))
+        self.filter_edit.textChanged.connect(lambda _text: self._filter_timer.start())
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("lineCount")
+
+        self.table = LinesTable(self)
+        self.table.setObjectName("poolLinesTable")
+        self.table.setModel(self.model)
+        # No sort to begin with: the pool's own order. Clicking a header sorts (in the database).
+        self.table.horizontalHeader().setSortIndicatorClearable(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.setTabKeyNavigation(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in enumerate((330, 140, 70, 130, 130)):
+            header.resizeSection(column, width)
+        self.table.setAccessibleName("Pool lines")
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self.model.modelReset.connect(self._update_count)
+        self.model.layoutChanged.connect(self._update_count)
+        self._update_count()
+
+    # -- the documented interface for other features -------------------------------------------
+
+    def selected_line_ids(self) -> list[int]:
+        """Ids of the lines with any selected cell (or the current cell), in row order."""
+        rows = self.selected_rows()
+        return [self.model.line_id(row) for row in rows]
+
+    def set_marked_line_ids(self, line_ids: Iterable[int], tooltip: str = "") -> None:
+        """Flag these lines with an icon and ``tooltip``; an empty set clears the flags."""
+        self.model.set_marked_line_ids(line_ids, tooltip)
+
+    # -- selection helpers ---------------------------------------------------------------------
+
+    def selected_rows(self) -> list[int]:
+        """Rows with any selected cell; the current row when nothing is selected."""
+        selection = self.table.selectionModel()
+        rows = sorted({index.row() for index in selection.selectedIndexes()}) if selection else []
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().row()]
+        return rows
+
+    def select_line_ids(self, line_ids: Iterable[int], column: int = 0) -> None:
+        """Select the rows of these lines and make the first one current."""
+        rows = self.model.rows_for(list(line_ids))
+        selection = self.table.selectionModel()
+        if not rows or selection is None:
+            return
+        selection.clearSelection()
+        for row in rows:
+            selection.select(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self.table.setCurrentIndex(self.model.index(rows[0], column))
+        selection.select(
+            self.model.index(rows[0], column),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(self.model.index(rows[0], column))
+
+    def current_index(self) -> QModelIndex:
+        """The current cell."""
+        return self.table.currentIndex()
+
+    def _update_count(self) -> None:
+        count = self.model.rowCount()
+        self.count_label.setText(f"{count:,} line{'s' if count != 1 else ''}")
