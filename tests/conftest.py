@@ -14,6 +14,19 @@ os.environ.setdefault("QT_QUICK_BACKEND", "software")
 from jmg_desktop.store.workspace import Workspace
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Backups and other per-user files go to a temporary folder, never the real home folder."""
+    folder = tmp_path_factory.mktemp("jmg-data")
+    previous = os.environ.get("JMG_DESKTOP_DATA_DIR")
+    os.environ["JMG_DESKTOP_DATA_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("JMG_DESKTOP_DATA_DIR", None)
+    else:
+        os.environ["JMG_DESKTOP_DATA_DIR"] = previous
+
+
 @pytest.fixture
 def demo_path(tmp_path: Path) -> Path:
     """A fresh demo workspace file (closed) in the test's own folder."""

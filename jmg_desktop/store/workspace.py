@@ -4,16 +4,22 @@ File facts other tools rely on (documented in the README): ``PRAGMA application_
 1246578500 ("JMGD"); ``PRAGMA user_version`` holds the schema version, also kept in Alembic's
 ``alembic_version`` table; rollback journal (never WAL) with ``synchronous=FULL``; money as
 INTEGER pence. Every edit is its own transaction, committed at once.
+
+Opening for writing takes the lock beside the file (:mod:`jmg_desktop.store.lock`); when someone
+else holds it, or the file or folder cannot be written, the workspace opens read-only and says why
+(:attr:`Workspace.read_only_reason`), and the store itself refuses writes (SQLite ``mode=ro``).
+A changed workspace is backed up on opening (:mod:`jmg_desktop.store.backups`). A write that the
+disk refuses (full, I/O error, file moved or deleted, folder made read-only) rolls back whole and
+leaves the workspace open read-only with a plain message.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,12 +27,15 @@ from pathlib import Path
 from typing import Final
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from jmg_desktop import __version__
-from jmg_desktop.store import migrate
-from jmg_desktop.store.errors import ReadOnlyError, WorkspaceError
+from jmg_desktop.store import backups, migrate
+from jmg_desktop.store.errors import ReadOnlyError, WorkspaceError, WriteFailedError
+from jmg_desktop.store.lock import LockHeldError, LockInfo, LockLostError, LockState, WorkspaceLock
+from jmg_desktop.store.trust import harden_connection, untrusted_objects
 
 __all__ = [
     "APPLICATION_ID",
@@ -90,14 +99,26 @@ def inspect_file(path: Path) -> FileFacts:
 
 
 def _quick_check(path: Path) -> None:
-    """Run ``PRAGMA quick_check`` on a read-only connection; raise if the file is damaged."""
+    """Run ``PRAGMA quick_check`` and the trust check on a read-only connection; raise if unusable.
+
+    A file holding triggers, views or virtual tables the application did not create is refused
+    before anything else reads it: it has been altered by something other than JMG Desktop.
+    """
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        harden_connection(connection)
     except sqlite3.Error as error:
         raise WorkspaceError(f"“{path.name}” cannot be opened: {error}.") from None
     try:
         rows = connection.execute("PRAGMA quick_check").fetchall()
+        strangers = untrusted_objects(connection)
     except sqlite3.DatabaseError as error:
+        if _primary_code(error) in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+            # A hot journal (a crash mid-edit) needs write access to be rolled back.
+            raise WorkspaceError(
+                f"“{path.name}” holds a change interrupted by a crash and cannot be recovered from "
+                "here because the file or its folder is read-only."
+            ) from None
         raise WorkspaceError(f"“{path.name}” is damaged and cannot be opened ({error}).") from None
     finally:
         connection.close()
@@ -105,6 +126,17 @@ def _quick_check(path: Path) -> None:
         raise WorkspaceError(
             f"“{path.name}” is damaged and cannot be opened (the integrity check found {len(rows)} problem(s))."
         )
+    if strangers:
+        raise WorkspaceError(
+            f"“{path.name}” was not opened: it contains {strangers[0]} that JMG Desktop did not create, "
+            "so it may have been tampered with."
+        )
+
+
+def _primary_code(error: BaseException) -> int:
+    """SQLite's primary result code for a driver error (extended codes carry it in the low byte)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return -1 if code is None else int(code) & 0xFF
 
 
 def _configure_connection(dbapi_connection: sqlite3.Connection, read_only: bool) -> None:
@@ -113,10 +145,10 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, read_only: bool)
     # transaction boundaries are exactly ours (the pysqlite default defers BEGIN unpredictably).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    harden_connection(dbapi_connection)
     try:
         cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA trusted_schema = OFF")
         if not read_only:
             cursor.execute("PRAGMA journal_mode = DELETE")
             cursor.execute("PRAGMA synchronous = FULL")
@@ -149,15 +181,55 @@ def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class Workspace:
-    """An open workspace file. Use :meth:`create` or :meth:`open`; close with :meth:`close`."""
+#: What a refused write means, by SQLite's primary result code, in words for the message.
+_FAULTS: Final = {
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_IOERR: "the disk or network reported an error",
+    sqlite3.SQLITE_READONLY: "the file or its folder has become read-only",
+    sqlite3.SQLITE_CANTOPEN: "the file or its folder can no longer be written",
+    sqlite3.SQLITE_PERM: "permission to write it was refused",
+    sqlite3.SQLITE_CORRUPT: "the file appears to be damaged",
+    sqlite3.SQLITE_NOTADB: "the file appears to be damaged",
+}
 
-    def __init__(self, path: Path, engine: Engine, *, read_only: bool, read_only_reason: str = "") -> None:
+StateListener = Callable[["Workspace"], None]
+
+
+class Workspace:
+    """An open workspace file. Use :meth:`create` or :meth:`open`; close with :meth:`close`.
+
+    ``read_only`` and ``read_only_reason`` say whether (and why) changes are refused; when the
+    reason is another holder's lock, ``lock_holder`` says who, where and since when, and
+    ``can_take_over`` whether :meth:`take_over_lock` may be offered.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        *,
+        read_only: bool,
+        read_only_reason: str = "",
+        lock: WorkspaceLock | None = None,
+        lock_holder: LockInfo | None = None,
+        lock_state: LockState | None = None,
+    ) -> None:
         self.path = path
         self.engine = engine
         self.read_only = read_only
         self.read_only_reason = read_only_reason
+        self.lock_holder = lock_holder
+        self.lock_state = lock_state
+        #: The backup taken when the workspace was opened, if one was needed.
+        self.opening_backup: backups.Backup | None = None
+        #: Why a backup could not be taken, if it could not (the workspace still opens).
+        self.backup_problem = ""
+        #: Called with the workspace whenever ``read_only`` or its reason changes.
+        self.state_listeners: list[StateListener] = []
+        self._lock = lock
+        self._identity = _identity(path)
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._closed = False
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -190,6 +262,10 @@ class Workspace:
                             {"k": "created_by_version", "v": __version__},
                         ],
                     )
+            except DBAPIError as error:
+                raise WorkspaceError(
+                    f"“{path.name}” cannot be created: {_fault_text(error.orig) or error.orig}."
+                ) from None
             finally:
                 engine.dispose()
             os.replace(temp, path)
@@ -197,47 +273,88 @@ class Workspace:
             with suppress(OSError):
                 temp.unlink()
             raise
-        return cls.open(path)
+        return cls.open(path, backup=False)  # an empty new workspace has nothing to lose yet
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False) -> Workspace:
+    def open(cls, path: Path | str, *, read_only: bool = False, backup: bool = True) -> Workspace:
         """Open an existing workspace; refuse unusable files with a one-sentence explanation.
 
-        Nothing is written to a file that is refused. A workspace of an older schema is copied
-        to a backup beside it, then migrated in one transaction.
+        Nothing is written to a file that is refused. Opening for writing takes the lock; if it is
+        held, or the file or folder is read-only, the workspace opens read-only with the reason.
+        A workspace of an older schema is backed up, then migrated in one transaction. With
+        ``backup`` (the default) a writable workspace that changed since its last backup is backed
+        up; a failed backup is reported in :attr:`backup_problem`, it does not stop the opening.
         """
         path = Path(path)
         facts = inspect_file(path)
         _quick_check(path)
         reason = ""
+        holder: LockInfo | None = None
+        state: LockState | None = None
+        lock: WorkspaceLock | None = None
         if not read_only and not os.access(path, os.W_OK):
             read_only, reason = True, "the file is read-only"
         elif not read_only and not os.access(path.parent, os.W_OK):
             read_only, reason = True, "its folder is read-only"
-        if facts.user_version < migrate.schema_version():
-            if read_only:
-                raise WorkspaceError(
-                    f"“{path.name}” was made by an older version and must be upgraded, but it is read-only."
-                )
-            cls._migrate(path, facts.user_version)
-        engine = make_engine(path, read_only=read_only)
-        return cls(path, engine, read_only=read_only, read_only_reason=reason)
+        if not read_only:
+            try:
+                lock = WorkspaceLock.acquire(path)
+            except LockHeldError as held:
+                read_only, reason, holder, state = True, str(held), held.info, held.state
+            except OSError as error:
+                read_only = True
+                reason = f"its lock file cannot be written ({(error.strerror or str(error)).lower()})"
+        try:
+            if facts.user_version < migrate.schema_version():
+                if read_only:
+                    raise WorkspaceError(
+                        f"“{path.name}” was made by an older version and must be upgraded, but it is "
+                        f"open read-only ({reason or 'as asked'})."
+                    )
+                cls._migrate(path, facts.user_version)
+            engine = make_engine(path, read_only=read_only)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        workspace = cls(
+            path,
+            engine,
+            read_only=read_only,
+            read_only_reason=reason,
+            lock=lock,
+            lock_holder=holder,
+            lock_state=state,
+        )
+        if backup and not read_only:
+            workspace._backup_on_open()
+        return workspace
+
+    def _backup_on_open(self) -> None:
+        """Snapshot the workspace if it changed since its last backup; never stop the opening."""
+        try:
+            self.opening_backup = backups.backup_if_changed(self.path, reason="opened")
+        except WorkspaceError as error:
+            self.backup_problem = str(error)
 
     @staticmethod
     def _migrate(path: Path, from_version: int) -> Path:
-        """Back the file up beside itself, then upgrade it to the current schema in one transaction."""
-        backup = path.with_name(f"{path.stem}.schema{from_version}-backup{FILE_SUFFIX}")
-        counter = 1
-        while backup.exists():
-            counter += 1
-            backup = path.with_name(f"{path.stem}.schema{from_version}-backup-{counter}{FILE_SUFFIX}")
+        """Back the file up, then upgrade it to the current schema in one transaction.
+
+        The backup goes to the per-user backups folder (reason ``before-upgrade``, never thinned).
+        If the upgrade fails, the transaction rolls back and the file is exactly as it was.
+        """
         try:
-            shutil.copy2(path, backup)
-        except OSError as error:
+            backup = backups.take_backup(path, reason="before-upgrade")
+        except WorkspaceError as error:
             raise WorkspaceError(
-                f"“{path.name}” needs upgrading but its backup copy could not be written: "
-                f"{error.strerror or error}."
+                f"“{path.name}” needs upgrading but no backup copy could be taken first ({error}); "
+                "it was left as it was."
             ) from None
+        if not backup.ok:
+            raise WorkspaceError(
+                f"“{path.name}” needs upgrading but its backup copy failed its check; it was left as it was."
+            )
         engine = make_engine(path)
         try:
             with engine.begin() as connection:
@@ -249,17 +366,144 @@ class Workspace:
             ) from None
         finally:
             engine.dispose()
-        return backup
+        return backup.path
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the lock and the database connections (safe to call twice)."""
+        if self._closed:
+            return
+        self._closed = True
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> Workspace:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    # -- read-only state -----------------------------------------------------------------------
+
+    @property
+    def can_take_over(self) -> bool:
+        """True when the lock keeping us read-only looks abandoned and may be taken over."""
+        return self.read_only and self.lock_state in (LockState.STALE, LockState.UNREADABLE)
+
+    def take_over_lock(self) -> None:
+        """Take over an abandoned lock the user was shown, and become writable.
+
+        Raises :class:`WorkspaceError` when the holder has come back, someone else got there
+        first, or the file cannot be written; the workspace then stays read-only.
+        """
+        if not self.can_take_over:
+            raise WorkspaceError("This workspace's lock cannot be taken over.")
+        try:
+            lock = WorkspaceLock.take_over(self.path, self.lock_holder)
+        except LockHeldError as held:
+            self.lock_holder, self.lock_state = held.info, held.state
+            self._set_read_only(str(held))
+            raise WorkspaceError(f"“{self.path.name}” is {held}; it was not taken over.") from None
+        except OSError as error:
+            raise WorkspaceError(
+                f"“{self.path.name}” cannot be taken over: {error.strerror or error}."
+            ) from None
+        self._become_writable(lock)
+
+    def try_writable(self) -> bool:
+        """Try again to make a read-only workspace writable (the holder closed it, space was freed).
+
+        Returns True when it is now writable. Never changes anything if it is not possible; the
+        reason is updated to what stands in the way now.
+        """
+        if not self.read_only or self._closed:
+            return not self.read_only
+        if _identity(self.path) != self._identity:
+            self._set_read_only("the file was moved, renamed or deleted while open")
+            return False
+        if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+            self._set_read_only("the file or its folder is read-only")
+            return False
+        if self._lock is not None and not self._lock.is_ours():
+            self._set_read_only(self._lock.lost_reason())
+            return False
+        lock = self._lock
+        if lock is None:
+            try:
+                lock = WorkspaceLock.acquire(self.path)
+            except LockHeldError as held:
+                self.lock_holder, self.lock_state = held.info, held.state
+                self._set_read_only(str(held))
+                return False
+            except OSError as error:
+                self._set_read_only(f"its lock file cannot be written ({error.strerror or error})")
+                return False
+        try:
+            _quick_check(self.path)
+        except WorkspaceError as error:
+            self._set_read_only(str(error).rstrip("."))
+            if lock is not self._lock:
+                lock.release()
+            return False
+        self._become_writable(lock)
+        return True
+
+    def heartbeat(self) -> None:
+        """Called regularly while open: refresh the lock and notice a moved file or a lost lock.
+
+        Any problem turns the workspace read-only (listeners are told); nothing is raised.
+        """
+        if self.read_only or self._closed:
+            return
+        try:
+            self._ensure_writable_still()
+            if self._lock is not None:
+                self._lock.refresh()
+        except WriteFailedError:
+            pass  # already read-only, with the reason set
+        except LockLostError as lost:
+            self._set_read_only(str(lost))
+        except OSError as error:
+            self._set_read_only(f"its lock could not be refreshed ({error.strerror or error})")
+
+    def _become_writable(self, lock: WorkspaceLock) -> None:
+        """Switch to a read-write engine under ``lock``."""
+        old = self.engine
+        self.engine = make_engine(self.path, read_only=False)
+        self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        old.dispose()
+        self._lock = lock
+        self._identity = _identity(self.path)
+        self.lock_holder = self.lock_state = None
+        self.read_only, self.read_only_reason = False, ""
+        self._notify()
+
+    def _set_read_only(self, reason: str) -> None:
+        """Refuse writes from now on, for ``reason`` (shown in the banner)."""
+        changed = not self.read_only or reason != self.read_only_reason
+        self.read_only, self.read_only_reason = True, reason
+        if changed:
+            self._notify()
+
+    def _notify(self) -> None:
+        for listener in list(self.state_listeners):
+            listener(self)
+
+    def _ensure_writable_still(self) -> None:
+        """Before a write: is the file still where we opened it, and the lock still ours?"""
+        if _identity(self.path) != self._identity:
+            self._fail("the file was moved, renamed or deleted while open")
+        if self._lock is not None and not self._lock.is_ours():
+            self._fail(self._lock.lost_reason())
+
+    def _fail(self, reason: str) -> None:
+        """Go read-only for ``reason`` and raise the message a user sees."""
+        self._set_read_only(reason)
+        raise WriteFailedError(
+            f"“{self.path.name}” could not be saved: {reason}. The change was not made; the "
+            "workspace is now read-only."
+        )
 
     # -- transactions --------------------------------------------------------------------------
 
@@ -275,19 +519,44 @@ class Workspace:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A session whose changes are committed as one transaction when the block ends."""
+        """A session whose changes are committed as one transaction when the block ends.
+
+        Raises :class:`ReadOnlyError` when the workspace is read-only, and
+        :class:`WriteFailedError` when the disk refuses the change (full, I/O error, moved file):
+        then nothing of the change is saved and the workspace becomes read-only.
+        """
         if self.read_only:
             why = f" ({self.read_only_reason})" if self.read_only_reason else ""
             raise ReadOnlyError(f"This workspace is open read-only{why}; the change was not made.")
+        self._ensure_writable_still()
         session = self._sessions()
         try:
             yield session
             session.commit()
+        except DBAPIError as error:
+            with suppress(Exception):  # SQLite may already have rolled back after an I/O error
+                session.rollback()
+            self._raise_for_fault(error)
+            raise
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    def _raise_for_fault(self, error: DBAPIError) -> None:
+        """Turn a driver error the disk caused into a plain message and a read-only workspace."""
+        code = _primary_code(error.orig)
+        if code == sqlite3.SQLITE_BUSY:
+            raise WriteFailedError(
+                f"“{self.path.name}” was kept busy by another program; the change was not made. "
+                "Try again in a moment."
+            ) from None
+        reason = _FAULTS.get(code)
+        if reason is None and _identity(self.path) != self._identity:
+            reason = "the file was moved, renamed or deleted while open"
+        if reason is not None:
+            self._fail(reason)
 
     # -- copies --------------------------------------------------------------------------------
 
@@ -320,6 +589,15 @@ class Workspace:
                 temp.unlink()
             raise WorkspaceError(f"“{destination.name}” could not be written: {error}.") from None
 
+    def backup_now(self, *, reason: str = "interval") -> backups.Backup | None:
+        """Back the workspace up if it changed since its last backup (for the periodic timer).
+
+        Raises :class:`WorkspaceError` (one sentence) when the backup cannot be written.
+        """
+        if not self.path.exists():
+            return None
+        return backups.backup_if_changed(self.path, reason=reason)
+
     # -- settings ------------------------------------------------------------------------------
 
     def setting(self, key: str, default: str = "") -> str:
@@ -335,3 +613,17 @@ class Workspace:
     def title(self) -> str:
         """The workspace's title, shown in the window and on exports."""
         return self.setting("title", self.path.stem)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode: they change when it is replaced, and vanish when deleted."""
+    try:
+        facts = os.stat(path)
+    except OSError:
+        return None
+    return facts.st_dev, facts.st_ino
+
+
+def _fault_text(error: BaseException | None) -> str:
+    """The plain reason for a disk-caused driver error, or "" for any other error."""
+    return "" if error is None else _FAULTS.get(_primary_code(error), "")
