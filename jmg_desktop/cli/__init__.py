@@ -20,6 +20,7 @@ __all__ = ["COMMAND_MODULES", "main"]
 #: Modules that define ``register(subparsers)``; each sub-command sets ``func(args) -> int``.
 COMMAND_MODULES: list[str] = [
     "jmg_desktop.cli.workspace",
+    "jmg_desktop.cli.projection",
 ]
 
 

@@ -306,7 +306,15 @@ def project(
             0, prepared.factors[adjustment.category], _adjustment_steps((adjustment,), steps)
         )
         projected.append(
-            ProjectedLine(None, adjustment.description, adjustment.category, partner, False, "", pence)
+            ProjectedLine(
+                None,
+                adjustment.description,
+                adjustment.category,
+                partner,
+                _in_linked_pool(adjustment, included),
+                adjustment.pool or "",
+                pence,
+            )
         )
     _check_size([line.pence for line in projected])
     return Projection(
@@ -364,7 +372,7 @@ def project_totals(
         row = _project_amount(
             0, prepared.factors[adjustment.category], _adjustment_steps((adjustment,), steps)
         )
-        add(partner, False, row)
+        add(partner, _in_linked_pool(adjustment, prepared.included), row)
         sizes = [size + abs(value) for size, value in zip(sizes, row, strict=True)]
     if any(size > _MAX_PENCE for size in sizes):
         raise ProjectionError(_TOO_LARGE)
@@ -487,6 +495,13 @@ def _place_adjustments(
             )
         per_line.setdefault(matches[0], []).append(adjustment)
     return {position: _adjustment_steps(found, steps) for position, found in per_line.items()}, extra_rows
+
+
+def _in_linked_pool(adjustment: Adjustment, included: Sequence[BaseLine]) -> bool:
+    """Whether a category adjustment belongs to one of the linked pools in the projection."""
+    if adjustment.pool is None:
+        return False
+    return any(line.linked and line.pool == adjustment.pool for line in included)
 
 
 def _check_size(rows: Sequence[Sequence[int]]) -> None:

@@ -43,7 +43,7 @@ _RATE_LABELS: Final = {
 # every line; savings above 100% would turn budgets negative).
 _LOWEST_RATE: Final = Decimal(-1)
 _HIGHEST_RATE: Final = Decimal(1)
-_PERCENT: Final = re.compile(r"[+\-\u2212]?\d{1,3}(?:\.\d{1,6})?")
+_PERCENT: Final = re.compile(r"[+\-\u2212]?\d{1,3}(?:\.\d{1,4})?")
 
 
 class ScenarioError(ValueError):
@@ -126,6 +126,9 @@ class Adjustment:
     category: str | None = None
     partner: str | None = None
     label: str = ""
+    # The pool it belongs to (None: any pool with that service or category). The workspace
+    # keeps it; projections receive only the adjustments of the pool being projected.
+    pool: str | None = None
 
     def __post_init__(self) -> None:
         if (self.service is None) == (self.category is None):

@@ -29,6 +29,7 @@ from jmg_desktop.store.models import (
     StatedTotal,
     WorkspaceSetting,
 )
+from jmg_desktop.store.scenarios_demo import add_demo_scenarios
 from jmg_desktop.store.workspace import Workspace
 
 __all__ = ["DEMO_EXTENSIONS", "DEMO_SOURCE", "build_demo", "load_demo_source"]
@@ -37,7 +38,9 @@ DEMO_SOURCE = resource_path("demo", "oxfordshire.json")
 
 #: Functions ``extension(session) -> None`` that add a feature's demo content after the lines exist.
 #: Each runs in the same transaction as the core demo data.
-DEMO_EXTENSIONS: list[Callable[[Session], None]] = []
+DEMO_EXTENSIONS: list[Callable[[Session], None]] = [
+    add_demo_scenarios,
+]
 
 
 def load_demo_source(source: Path = DEMO_SOURCE) -> dict[str, Any]:
