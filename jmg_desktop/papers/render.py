@@ -383,13 +383,7 @@ class PaperRenderer:
             if row.total:
                 commands.append(("FONT", (0, row_index), (-1, row_index), BOLD, _TABLE_SIZE, 13))
                 commands.append(("LINEABOVE", (0, row_index), (-1, row_index), 0.75, colors.black))
-        width = self._width - _NUMBER_INDENT
-        money_width = 3.2 * cm
-        text_columns = len(block.headers) - len(money_columns)
-        text_width = (width - money_width * len(money_columns)) / max(text_columns, 1)
-        col_widths = [
-            money_width if index in money_columns else text_width for index in range(len(block.headers))
-        ]
+        col_widths = self._column_widths(len(block.headers), money_columns)
         table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="RIGHT")
         table.setStyle(_table_style(commands))
         flowables: list[Flowable] = [Spacer(1, 2), table]
@@ -397,6 +391,15 @@ class PaperRenderer:
             flowables.append(RLParagraph(escape(block.note), styles["table_note"]))
         flowables.append(Spacer(1, 10))
         return flowables
+
+    def _column_widths(self, count: int, money_columns: set[int]) -> list[float]:
+        """Money and short label columns get fixed widths; the first text column takes the rest."""
+        width = self._width - _NUMBER_INDENT
+        fixed = {index: 3.0 * cm for index in money_columns}
+        for index in range(1, count):
+            fixed.setdefault(index, 3.4 * cm)
+        first = max(width - sum(fixed.values()), 4 * cm) if 0 not in fixed else 0
+        return [fixed.get(index, first) for index in range(count)]
 
     def _recommendations(self) -> list[Flowable]:
         view, styles = self.view, self.styles

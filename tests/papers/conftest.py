@@ -24,6 +24,7 @@ from jmg_desktop.papers.model import (
     Section,
     TableRow,
 )
+from jmg_desktop.store.workspace import Workspace
 
 LINES = [
     ("Day services – internal", "3342000"),
@@ -101,3 +102,26 @@ def pdf_text_fixture() -> Callable[[bytes], str]:
 def pdf_reader_fixture() -> Callable[[bytes], PdfReader]:
     """:func:`pdf_reader`."""
     return pdf_reader
+
+
+@pytest.fixture
+def paper_workspace(demo_workspace: Workspace) -> Workspace:
+    """The demo workspace with its paper (added here too, so these tests do not depend on the demo's
+    extension list) and no agreements recorded."""
+    from jmg_desktop.store.models import Agreement, Paper
+    from jmg_desktop.store.papers_demo import add_demo_paper
+
+    with demo_workspace.writing() as session:
+        if session.query(Paper).count() == 0:
+            add_demo_paper(session)
+        for agreement in session.query(Agreement).all():
+            session.delete(agreement)
+    return demo_workspace
+
+
+@pytest.fixture
+def paper_id(paper_workspace: Workspace) -> int:
+    """The demo paper's id."""
+    from jmg_desktop.papers.service import list_papers
+
+    return list_papers(paper_workspace)[0].id

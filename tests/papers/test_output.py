@@ -27,7 +27,7 @@ def test_unwritable_folder_gives_a_message_and_keeps_the_earlier_file(tmp_path: 
     target.write_bytes(b"issued version")
     folder.chmod(0o500)
     try:
-        with pytest.raises(ExportError, match="cannot be written"):
+        with pytest.raises(ExportError, match="permission was refused"):
             write_file_atomically(b"new", target)
     finally:
         folder.chmod(0o700)
@@ -44,7 +44,9 @@ def test_failed_rename_keeps_the_earlier_file_and_removes_the_temp(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(ExportError, match=r"permission denied\. Any earlier file"):
+    with pytest.raises(
+        ExportError, match=r"permission was refused.*The earlier file of that name is unchanged"
+    ):
         write_file_atomically(b"new", target)
     assert target.read_bytes() == b"issued version"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["paper.pdf"]
@@ -61,7 +63,10 @@ def test_folder_refusing_new_files_is_explained_and_nothing_changes(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("tempfile.mkstemp", refuse)
-    with pytest.raises(ExportError, match=r"cannot be written to .*permission denied\. Nothing was changed"):
+    with pytest.raises(
+        ExportError,
+        match=r"cannot be written: permission was refused.*earlier file of that name is unchanged",
+    ):
         write_file_atomically(b"new", target)
     assert target.read_bytes() == b"issued version"
 
@@ -69,5 +74,5 @@ def test_folder_refusing_new_files_is_explained_and_nothing_changes(
 def test_missing_folder_and_folder_as_target_are_explained(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="does not exist"):
         write_file_atomically(b"x", tmp_path / "nowhere" / "paper.pdf")
-    with pytest.raises(ExportError, match="is a folder"):
+    with pytest.raises(ExportError, match="is a folder, not a file name"):
         write_file_atomically(b"x", tmp_path)

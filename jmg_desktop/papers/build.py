@@ -1,0 +1,72 @@
+"""Building the printable :class:`PaperView` from what was typed and the figures facts. Pure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from jmg_desktop import APP_NAME, __version__
+from jmg_desktop.papers.document import PaperDocument
+from jmg_desktop.papers.figures import FigureFacts, resolve_figure
+from jmg_desktop.papers.markup import FigureRef, parse_body, parse_inline
+from jmg_desktop.papers.model import Block, PaperMetadata, PaperStatus, PaperView, Section
+
+__all__ = ["build_view", "creator_string"]
+
+
+def creator_string() -> str:
+    """``JMG Desktop 0.1.0``: the PDF's creator, frozen into final papers with the rest."""
+    return f"{APP_NAME} {__version__}"
+
+
+def _section(heading: str, body: str, facts: FigureFacts) -> Section:
+    blocks: list[Block] = []
+    for raw in parse_body(body):
+        if isinstance(raw, FigureRef):
+            blocks.extend(resolve_figure(raw.kind, facts))
+        else:
+            blocks.append(raw)
+    return Section(heading.strip(), tuple(blocks))
+
+
+def build_view(
+    document: PaperDocument,
+    facts: FigureFacts,
+    *,
+    version: int,
+    status: PaperStatus,
+    created: datetime,
+    creator: str | None = None,
+) -> PaperView:
+    """The paper as it prints, every figures reference replaced by figures computed from ``facts``."""
+    authors = tuple(person for person in document.authors if person.name.strip())
+    keywords = document.keywords or ("pooled budget", facts.pool_name, facts.year_label, "section 75")
+    return PaperView(
+        title=document.title.strip(),
+        created=created,
+        annex_labels=tuple(label.strip() for label in document.annex_labels if label.strip()),
+        meeting=document.meeting.strip(),
+        item_code=document.item_code.strip(),
+        report_by=document.report_by.strip(),
+        divisions_affected=document.divisions_affected.strip(),
+        exempt=document.exempt,
+        exempt_paragraph=document.exempt_paragraph.strip(),
+        version=version,
+        status=status,
+        sections=tuple(_section(item.heading, item.body, facts) for item in document.sections),
+        recommendations_intro=document.recommendations_intro.strip(),
+        recommendations=tuple(
+            parse_inline(item.strip()) for item in document.recommendations if item.strip()
+        ),
+        authors=authors,
+        contact_officer=document.contact_officer
+        if document.contact_officer and document.contact_officer.name.strip()
+        else None,
+        background_papers=tuple(item.strip() for item in document.background_papers if item.strip()),
+        date_line=document.date_line.strip(),
+        metadata=PaperMetadata(
+            author="; ".join(person.name for person in authors),
+            subject=f"{facts.pool_name} pooled budget {facts.year_label}",
+            keywords=tuple(keywords),
+            creator=creator or creator_string(),
+        ),
+    )

@@ -1,0 +1,178 @@
+"""Figures blocks: the paper's sentences and tables of money, made from facts read off the workspace.
+
+Pure: :class:`FigureFacts` is filled by :mod:`jmg_desktop.papers.facts` and turned into blocks here,
+so the wording and the rounding rules can be tested without a database. Money reads ``£3.342
+million`` in sentences and £m to three places in tables; totals come from unrounded pence, and a
+note says so wherever the rounded parts do not add to the rounded total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+from jmg_desktop.core.money import Money
+from jmg_desktop.papers.model import Block, FigureTable, Notice, Paragraph, Run, TableRow
+
+__all__ = [
+    "ROUNDING_NOTE",
+    "AgreementFact",
+    "FigureFacts",
+    "ProposedLine",
+    "format_day",
+    "join_names",
+    "resolve_figure",
+    "rounding_breaks",
+]
+
+ROUNDING_NOTE: Final = (
+    "Figures are shown to the nearest £1,000, so the lines may not add up exactly to the totals, "
+    "which are calculated from the unrounded amounts."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedLine:
+    """A line proposed for addition or removal, as the table prints it."""
+
+    pool_name: str
+    service: str
+    effect: str  # "addition" or "removal"
+    amount: Money
+    in_own_pool: bool = True
+
+    @property
+    def signed(self) -> Money:
+        """The change the line makes: removals reduce the pool."""
+        return -self.amount if self.effect == "removal" else self.amount
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementFact:
+    """What a JMG agreed in principle, and when."""
+
+    body: str
+    agreed_on: date
+    title: str
+    reference: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FigureFacts:
+    """Everything the figures blocks of one paper need, read from the workspace in one go."""
+
+    pool_name: str
+    year_label: str
+    partner_name: str | None
+    linked_pool_names: tuple[str, ...]
+    current: Money
+    current_with_linked: Money
+    new: Money
+    new_with_linked: Money
+    proposed: tuple[ProposedLine, ...] = ()
+    agreements: tuple[AgreementFact, ...] = ()
+
+
+def join_names(names: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def format_day(day: date) -> str:
+    """``9 December 2008``: the date style of council papers."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def rounding_breaks(parts: Sequence[Money], total: Money) -> bool:
+    """True when the parts, each rounded to £0.001m, do not add to the total rounded the same way."""
+    return sum((part.millions(3) for part in parts), start=Decimal(0)) != total.millions(3)
+
+
+def _whose(facts: FigureFacts) -> str:
+    return f"{facts.partner_name}’s contribution to" if facts.partner_name else "the value of"
+
+
+def _with_linked(facts: FigureFacts, amount: Money) -> str:
+    if not facts.linked_pool_names:
+        return ""
+    return f", or {amount.format_prose()} including the {join_names(facts.linked_pool_names)} pooled budgets"
+
+
+def _current_value(facts: FigureFacts) -> list[Block]:
+    text = (
+        f"The current value of {_whose(facts)} the {facts.pool_name} pooled budget for {facts.year_label} is "
+        f"{facts.current.format_prose()}{_with_linked(facts, facts.current_with_linked)}."
+    )
+    return [Paragraph((Run(text),))]
+
+
+def _new_value(facts: FigureFacts) -> list[Block]:
+    whose = f"{facts.partner_name}’s contribution to" if facts.partner_name else ""
+    subject = f"the value of {whose} the {facts.pool_name} pooled budget".replace("  ", " ")
+    text = (
+        f"If the changes proposed are approved, {subject} for {facts.year_label} will be "
+        f"{facts.new.format_prose()}{_with_linked(facts, facts.new_with_linked)}."
+    )
+    change = sum((line.signed for line in facts.proposed if line.in_own_pool), Money.zero())
+    if rounding_breaks([facts.current, change], facts.new):
+        text += " These figures are rounded, so they may not add up exactly."
+    return [Paragraph((Run(text),))]
+
+
+def _proposed_lines(facts: FigureFacts) -> list[Block]:
+    own = [line for line in facts.proposed if line.in_own_pool]
+    linked = [line for line in facts.proposed if not line.in_own_pool]
+    if not own and not linked:
+        return [Notice(f"No lines are proposed for addition to or removal from the {facts.pool_name} pool "
+                       f"for {facts.year_label}.")]  # fmt: skip
+    headers = ("Service budget", "Proposed change", f"{facts.year_label} £m")
+    label = {"addition": "To be added", "removal": "To be removed"}
+    rows: list[TableRow] = [TableRow((line.service, label[line.effect], line.signed)) for line in own]
+    own_total = sum((line.signed for line in own), Money.zero())
+    rows.append(TableRow((f"Net change to the {facts.pool_name} pool", "", own_total), total=True))
+    broken = rounding_breaks([line.signed for line in own], own_total)
+    if linked:
+        rows.extend(
+            TableRow((f"{line.service} ({line.pool_name} pool)", label[line.effect], line.signed))
+            for line in linked
+        )
+        all_total = own_total + sum((line.signed for line in linked), Money.zero())
+        rows.append(TableRow(("Net change including the linked pools", "", all_total), total=True))
+        broken = broken or rounding_breaks([own_total, *(line.signed for line in linked)], all_total)
+    return [FigureTable(headers, tuple(rows), ROUNDING_NOTE if broken else "")]
+
+
+def _agreement(facts: FigureFacts) -> list[Block]:
+    if not facts.agreements:
+        return [Notice(f"No agreement in principle is recorded for the {facts.pool_name} pool for "
+                       f"{facts.year_label}: record it in the agreements register before the paper is issued.")]  # fmt: skip
+    blocks: list[Block] = []
+    for fact in facts.agreements:
+        minute = f" (minute {fact.reference})" if fact.reference else ""
+        text = (
+            f"On {format_day(fact.agreed_on)} the {fact.body} agreed in principle the proposal "
+            f"“{fact.title.strip().rstrip('.')}”{minute}."
+        )
+        blocks.append(Paragraph((Run(text),)))
+    return blocks
+
+
+_RESOLVERS: Final = {
+    "current_value": _current_value,
+    "proposed_lines": _proposed_lines,
+    "new_value": _new_value,
+    "agreement": _agreement,
+}
+
+
+def resolve_figure(kind: str, facts: FigureFacts) -> list[Block]:
+    """The blocks a figures reference stands for; an unknown kind prints a visible notice."""
+    resolver = _RESOLVERS.get(kind)
+    if resolver is None:
+        return [Notice(f"[Unknown figures block “{kind}”: choose one from Insert Figures.]")]
+    return resolver(facts)

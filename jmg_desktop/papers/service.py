@@ -1,0 +1,274 @@
+"""What the editor and the command line do with papers in a workspace: create, save, build the view,
+check the reconciliation gate, finalise, start a new version, export.
+
+Final papers are built from their frozen snapshot, never from the lines, so they stay as issued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from jmg_desktop.core.financial_year import FinancialYear
+from jmg_desktop.core.totals import StatedComparison
+from jmg_desktop.papers.build import build_view
+from jmg_desktop.papers.document import PaperDocument, document_from_json, document_to_json
+from jmg_desktop.papers.errors import PaperError
+from jmg_desktop.papers.facts import load_facts
+from jmg_desktop.papers.model import PaperView
+from jmg_desktop.papers.output import write_file_atomically
+from jmg_desktop.papers.render import check_characters, render_pdf
+from jmg_desktop.papers.snapshot import view_from_json, view_to_json
+from jmg_desktop.store import papers_repo
+from jmg_desktop.store.audit import current_actor
+from jmg_desktop.store.errors import WorkspaceError
+from jmg_desktop.store.papers_repo import PaperRecord
+from jmg_desktop.store.totals import stated_comparisons
+from jmg_desktop.store.workspace import Workspace
+
+__all__ = [
+    "Difference",
+    "ReconciliationRequired",
+    "create_paper",
+    "delete_draft",
+    "export_paper",
+    "finalise_paper",
+    "find_paper",
+    "list_papers",
+    "load_document",
+    "new_version",
+    "paper_differences",
+    "paper_pdf",
+    "paper_view",
+    "save_document",
+]
+
+_BASIS = {"current": "Current value", "new": "New value"}
+_SCOPE = {"pool": "pool alone", "with_linked": "including linked pools"}
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """A stated total that the lines do not add up to; the paper prints the computed figure."""
+
+    comparison: StatedComparison
+
+    def describe(self) -> str:
+        """``New value (pool alone): stated £86.946m, computed £85.300m, difference -£1.646m.``"""
+        stated = self.comparison.stated
+        return (
+            f"{_BASIS[stated.basis]} ({_SCOPE[stated.scope]}): stated {stated.amount.format_full()}, "
+            f"computed from the lines {self.comparison.computed.format_full()}, "
+            f"difference {self.comparison.difference.format_full()}."
+        )
+
+
+class ReconciliationRequired(PaperError):
+    """Stated totals differ from the lines; the export must be acknowledged explicitly."""
+
+    def __init__(self, differences: list[Difference]) -> None:
+        count = len(differences)
+        super().__init__(
+            f"{count} stated total{'s' if count != 1 else ''} differ{'s' if count == 1 else ''} from the "
+            "figures computed from the lines; the paper prints the computed figures. "
+            "Acknowledge the difference to export: "
+            + " ".join(difference.describe() for difference in differences)
+        )
+        self.differences = differences
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _created(record: PaperRecord) -> datetime:
+    """The version's fixed creation moment (UTC, naive for the PDF date stamp)."""
+    try:
+        return datetime.fromisoformat(record.created_at).astimezone(UTC).replace(tzinfo=None)
+    except ValueError:
+        raise PaperError("The paper's creation date is damaged.") from None
+
+
+def _require(session: Session, paper_id: int) -> PaperRecord:
+    record = papers_repo.get_paper(session, paper_id)
+    if record is None:
+        raise PaperError("That paper no longer exists in this workspace.")
+    return record
+
+
+def list_papers(workspace: Workspace) -> list[PaperRecord]:
+    """Every paper version in the workspace."""
+    with workspace.reading() as session:
+        return papers_repo.list_papers(session)
+
+
+def find_paper(workspace: Workspace, id_or_title: str) -> PaperRecord:
+    """A paper by id (``3``) or by title (the newest version of that title); a plain error otherwise."""
+    key = id_or_title.strip()
+    with workspace.reading() as session:
+        if key.isdigit():
+            record = papers_repo.get_paper(session, int(key))
+            if record is None:
+                raise PaperError(f"There is no paper with id {key} in this workspace.")
+            return record
+        matches = papers_repo.papers_titled(session, key)
+    if not matches:
+        raise PaperError(f"There is no paper titled “{key}” in this workspace.")
+    if len({record.series_id for record in matches}) > 1:
+        ids = ", ".join(str(record.id) for record in matches)
+        raise PaperError(f"More than one paper is titled “{key}”; give its id instead (one of {ids}).")
+    return matches[-1]
+
+
+def load_document(workspace: Workspace, paper_id: int) -> tuple[PaperRecord, PaperDocument]:
+    """A version's record and its editable content."""
+    with workspace.reading() as session:
+        record = _require(session, paper_id)
+    return record, document_from_json(record.content)
+
+
+def create_paper(
+    workspace: Workspace,
+    *,
+    pool_id: int,
+    financial_year: int,
+    partner_id: int | None,
+    document: PaperDocument,
+) -> int:
+    """A new draft paper (version 1); returns its id."""
+    FinancialYear(financial_year)  # refuses an impossible year with a plain message
+    with workspace.writing() as session:
+        return papers_repo.insert_paper(
+            session,
+            title=document.title.strip(),
+            pool_id=pool_id,
+            financial_year=financial_year,
+            partner_id=partner_id,
+            content=document_to_json(document),
+            created_at=_now(),
+        )
+
+
+def save_document(
+    workspace: Workspace,
+    paper_id: int,
+    document: PaperDocument,
+    *,
+    about: tuple[int, int, int | None] | None = None,
+) -> bool:
+    """Save a draft's content (and optionally its pool, year, partner); refuses final papers."""
+    pool_id, year, partner_id = about if about else (None, None, None)
+    try:
+        with workspace.writing() as session:
+            return papers_repo.update_draft(
+                session,
+                paper_id,
+                title=document.title.strip(),
+                content=document_to_json(document),
+                pool_id=pool_id,
+                financial_year=year,
+                partner_id=partner_id,
+            )
+    except WorkspaceError as error:
+        raise PaperError(str(error)) from None
+
+
+def _draft_view(session: Session, record: PaperRecord, *, status: str = "draft") -> PaperView:
+    document = document_from_json(record.content)
+    facts = load_facts(session, record.pool_id, record.financial_year, record.partner_id)
+    return build_view(
+        document,
+        facts,
+        version=record.version,
+        status="final" if status == "final" else "draft",
+        created=_created(record),
+    )
+
+
+def paper_view(workspace: Workspace, paper_id: int) -> PaperView:
+    """The paper as it prints now: the frozen snapshot of a final paper, else built from the lines."""
+    with workspace.reading() as session:
+        record = _require(session, paper_id)
+        if record.is_final:
+            return view_from_json(record.snapshot)
+        return _draft_view(session, record)
+
+
+def _differences(session: Session, record: PaperRecord) -> list[Difference]:
+    comparisons = stated_comparisons(session, record.pool_id, record.financial_year)
+    return [
+        Difference(comparison)
+        for comparison in comparisons
+        if comparison.stated.partner_id == record.partner_id and not comparison.reconciles
+    ]
+
+
+def paper_differences(workspace: Workspace, paper_id: int) -> list[Difference]:
+    """Stated totals for the paper's pool, year and partner that the lines do not add up to.
+
+    A final paper's figures are frozen and were acknowledged when it was issued, so it has none.
+    """
+    with workspace.reading() as session:
+        record = _require(session, paper_id)
+        if record.is_final:
+            return []
+        return _differences(session, record)
+
+
+def _gate(differences: list[Difference], acknowledged: bool) -> None:
+    if differences and not acknowledged:
+        raise ReconciliationRequired(differences)
+
+
+def paper_pdf(workspace: Workspace, paper_id: int, *, acknowledge_differences: bool = False) -> bytes:
+    """The PDF bytes of a paper, after the character check and the reconciliation gate."""
+    view = paper_view(workspace, paper_id)
+    check_characters(view)
+    _gate(paper_differences(workspace, paper_id), acknowledge_differences)
+    return render_pdf(view)
+
+
+def export_paper(
+    workspace: Workspace, paper_id: int, destination: Path | str, *, acknowledge_differences: bool = False
+) -> Path:
+    """Render and write the paper safely; nothing is written unless every check passes."""
+    data = paper_pdf(workspace, paper_id, acknowledge_differences=acknowledge_differences)
+    return write_file_atomically(data, destination)
+
+
+def finalise_paper(workspace: Workspace, paper_id: int, *, acknowledge_differences: bool = False) -> None:
+    """Issue a draft: check it, freeze its resolved figures and text, and make it read-only."""
+    with workspace.writing() as session:
+        record = _require(session, paper_id)
+        if record.is_final:
+            raise PaperError(f"Version {record.version} of “{record.title}” is already final.")
+        problems = document_from_json(record.content).problems()
+        if problems:
+            raise PaperError("The paper cannot be made final yet: " + " ".join(problems))
+        view = _draft_view(session, record, status="final")
+        check_characters(view)
+        _gate(_differences(session, record), acknowledge_differences)
+        papers_repo.finalise(
+            session, paper_id, snapshot=view_to_json(view), finalised_at=_now(), finalised_by=current_actor()
+        )
+
+
+def new_version(workspace: Workspace, paper_id: int) -> int:
+    """A new editable draft copied from this version, numbered one above the newest; returns its id."""
+    try:
+        with workspace.writing() as session:
+            return papers_repo.start_new_version(session, paper_id, created_at=_now())
+    except WorkspaceError as error:
+        raise PaperError(str(error)) from None
+
+
+def delete_draft(workspace: Workspace, paper_id: int) -> None:
+    """Delete a draft version; final papers cannot be deleted."""
+    try:
+        with workspace.writing() as session:
+            papers_repo.delete_draft(session, paper_id)
+    except WorkspaceError as error:
+        raise PaperError(str(error)) from None

@@ -1,0 +1,117 @@
+"""Figures blocks from facts: wording, money style and the rounding note."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from jmg_desktop.core.money import Money
+from jmg_desktop.papers.figures import (
+    ROUNDING_NOTE,
+    AgreementFact,
+    FigureFacts,
+    ProposedLine,
+    join_names,
+    resolve_figure,
+    rounding_breaks,
+)
+from jmg_desktop.papers.model import FigureTable, Notice, Paragraph, plain_text
+
+M = Money.from_pounds
+
+
+def _facts(**changes: object) -> FigureFacts:
+    base = {
+        "pool_name": "Older People",
+        "year_label": "2009/10",
+        "partner_name": "Oxfordshire County Council",
+        "linked_pool_names": ("Physical Disabilities", "Equipment"),
+        "current": M("50436000"),
+        "current_with_linked": M("58228000"),
+        "new": M("53778000"),
+        "new_with_linked": M("61570000"),
+        "proposed": (ProposedLine("Older People", "Day services – internal", "addition", M("3342000")),),
+    }
+    base.update(changes)
+    return FigureFacts(**base)  # type: ignore[arg-type]
+
+
+def _text(blocks: list) -> str:
+    block = blocks[0]
+    return plain_text(block.runs) if isinstance(block, Paragraph) else block.text
+
+
+def test_current_and_new_values_in_prose_millions_with_linked_pools() -> None:
+    assert _text(resolve_figure("current_value", _facts())) == (
+        "The current value of Oxfordshire County Council’s contribution to the Older People pooled budget for "
+        "2009/10 is £50.436 million, or £58.228 million including the Physical Disabilities and Equipment "
+        "pooled budgets."
+    )
+    new = _text(resolve_figure("new_value", _facts(linked_pool_names=())))
+    assert new.endswith("for 2009/10 will be £53.778 million.")
+    assert "rounded" not in new
+
+
+def test_proposed_lines_table_signs_removals_and_totals_from_pence() -> None:
+    facts = _facts(
+        proposed=(
+            ProposedLine("Older People", "Day services", "addition", M("3342000")),
+            ProposedLine("Older People", "Respite", "removal", M("918000")),
+            ProposedLine("Equipment", "Uplift", "addition", M("24000"), in_own_pool=False),
+        )
+    )
+    (table,) = resolve_figure("proposed_lines", facts)
+    assert isinstance(table, FigureTable)
+    cells = [row.cells for row in table.rows]
+    assert cells[1] == ("Respite", "To be removed", M("-918000"))
+    assert cells[2] == ("Net change to the Older People pool", "", M("2424000"))
+    assert cells[3] == ("Uplift (Equipment pool)", "To be added", M("24000"))
+    assert cells[4] == ("Net change including the linked pools", "", M("2448000"))
+    assert [row.total for row in table.rows] == [False, False, True, False, True]
+    assert table.note == ""
+
+
+def test_rounding_note_when_rounded_lines_do_not_add_to_the_rounded_total() -> None:
+    lines = tuple(ProposedLine("Older People", f"Line {n}", "addition", M("1000400")) for n in range(3))
+    (table,) = resolve_figure("proposed_lines", _facts(proposed=lines))
+    assert isinstance(table, FigureTable)
+    assert table.rows[-1].cells[-1] == M("3001200")  # shows 3.001 while the lines show 1.000 each
+    assert table.note == ROUNDING_NOTE
+    assert rounding_breaks([M("1000400")] * 3, M("3001200"))
+    assert not rounding_breaks([M("1000000")] * 3, M("3000000"))
+
+
+def test_new_value_sentence_warns_when_its_rounded_parts_do_not_add() -> None:
+    facts = _facts(
+        current=M("1000400"),
+        new=M("2000800"),
+        proposed=(ProposedLine("Older People", "x", "addition", M("1000400")),),
+    )
+    assert _text(resolve_figure("new_value", facts)).endswith(
+        "These figures are rounded, so they may not add up exactly."
+    )
+
+
+def test_no_lines_no_agreement_and_unknown_blocks_print_clear_notices() -> None:
+    assert isinstance(resolve_figure("proposed_lines", _facts(proposed=()))[0], Notice)
+    assert _text(resolve_figure("agreement", _facts())).startswith("No agreement in principle is recorded")
+    assert "Unknown figures block “totals”" in _text(resolve_figure("totals", _facts()))
+
+
+def test_agreement_sentences_one_per_standing_agreement() -> None:
+    facts = _facts(
+        agreements=(
+            AgreementFact("Older People JMG", date(2008, 12, 2), "Add five budgets.", "OP 08/12"),
+            AgreementFact("Older People JMG", date(2009, 1, 13), "Base budget changes"),
+        )
+    )
+    texts = [_text([block]) for block in resolve_figure("agreement", facts)]
+    assert texts == [
+        "On 2 December 2008 the Older People JMG agreed in principle the proposal “Add five budgets” (minute OP 08/12).",
+        "On 13 January 2009 the Older People JMG agreed in principle the proposal “Base budget changes”.",
+    ]
+
+
+def test_join_names() -> None:
+    assert join_names([]) == ""
+    assert join_names(["A"]) == "A"
+    assert join_names(["A", "B", "C"]) == "A, B and C"
