@@ -106,15 +106,20 @@ class AgreementLine(Base):
     """A line an agreement covers, with its figures as they stood when agreed.
 
     The snapshot is kept as words and pence (not only ids) so it still reads true after the line,
-    its partner or its category is renamed or deleted; ``line_id`` becomes NULL if the line goes.
+    its partner or its category is renamed or deleted. ``line_id`` deliberately has no foreign key:
+    the lines editor never reuses a line id, and deleting a line then undoing the deletion puts it
+    back under the same id, so the agreement finds it again.
     """
 
     __tablename__ = "agreement_line"
-    __table_args__ = (Index("ix_agreement_line_agreement_id", "agreement_id", "position"),)
+    __table_args__ = (
+        Index("ix_agreement_line_agreement_id", "agreement_id", "position"),
+        Index("ix_agreement_line_line_id", "line_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), nullable=False)
-    line_id: Mapped[int | None] = mapped_column(ForeignKey("pool_line.id", ondelete="SET NULL"))
+    line_id: Mapped[int | None] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     pool_id: Mapped[int | None] = mapped_column(ForeignKey("pool.id", ondelete="SET NULL"))
     financial_year: Mapped[int] = mapped_column(Integer, nullable=False)

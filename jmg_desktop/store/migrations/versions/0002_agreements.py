@@ -68,12 +68,12 @@ def upgrade() -> None:
     sa.Column('status_label', sa.String(length=100), nullable=False),
     sa.Column('amount_pence', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreement.id'], name=op.f('fk_agreement_line_agreement_id_agreement'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['line_id'], ['pool_line.id'], name=op.f('fk_agreement_line_line_id_pool_line'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['pool_id'], ['pool.id'], name=op.f('fk_agreement_line_pool_id_pool'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_line'))
     )
     with op.batch_alter_table('agreement_line', schema=None) as batch_op:
         batch_op.create_index('ix_agreement_line_agreement_id', ['agreement_id', 'position'], unique=False)
+        batch_op.create_index('ix_agreement_line_line_id', ['line_id'], unique=False)
 
     op.create_table('agreement_step',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -115,6 +115,7 @@ def downgrade() -> None:
 
     op.drop_table('agreement_step')
     with op.batch_alter_table('agreement_line', schema=None) as batch_op:
+        batch_op.drop_index('ix_agreement_line_line_id')
         batch_op.drop_index('ix_agreement_line_agreement_id')
 
     op.drop_table('agreement_line')
