@@ -21,6 +21,7 @@ __all__ = ["COMMAND_MODULES", "main"]
 COMMAND_MODULES: list[str] = [
     "jmg_desktop.cli.workspace",
     "jmg_desktop.cli.projection",
+    "jmg_desktop.cli.backups",
 ]
 
 

@@ -1,0 +1,66 @@
+"""Sub-commands for backups: ``backups FILE`` lists them, ``restore BACKUP -o OUT.jmg`` restores one."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from jmg_desktop.cli.common import EXIT_OK, CommandError
+from jmg_desktop.store.backups import backups_dir, list_backups, restore
+from jmg_desktop.store.errors import WorkspaceError
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``backups`` and ``restore`` sub-commands."""
+    listing = subparsers.add_parser(
+        "backups",
+        help="list the automatic backups of a workspace, newest first",
+        description="List the automatic backups of FILE, newest first. FILE need not exist any more: "
+        "its backups are found by its full path.",
+    )
+    listing.add_argument("file", metavar="FILE", help="the workspace file (.jmg)")
+    listing.set_defaults(func=_list)
+
+    restoring = subparsers.add_parser(
+        "restore",
+        help="write the workspace held in a backup to a new file",
+        description="Write the workspace held in BACKUP to OUT.jmg. An existing OUT.jmg is never "
+        "replaced unless --replace is given; it is then backed up first, and refused if in use.",
+    )
+    restoring.add_argument("backup", metavar="BACKUP", help="a backup file listed by 'jmg-desktop backups'")
+    restoring.add_argument("-o", "--output", metavar="OUT.jmg", required=True, help="the workspace to write")
+    restoring.add_argument(
+        "--replace", action="store_true", help="replace OUT.jmg if it exists (after backing it up)"
+    )
+    restoring.set_defaults(func=_restore)
+
+
+def _list(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    found = list_backups(path)
+    if not found:
+        print(f"No backups of {path.name} yet (they would be in {backups_dir(path)}).")
+        return EXIT_OK
+    print(f"Backups of {path.name}, newest first (in {backups_dir(path)}):")
+    latest_good = next((backup for backup in found if backup.ok), None)
+    for backup in found:
+        marker = "*" if backup is latest_good else " "
+        print(f"{marker} {backup.describe()}  {backup.path}")
+    if latest_good is not None:
+        print("* the latest good backup")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    backup, output = Path(args.backup), Path(args.output)
+    try:
+        restore(backup, output, overwrite=args.replace)
+    except WorkspaceError as error:
+        message = str(error)
+        if not args.replace and output.exists() and "already exists" in message:
+            message = f"{output.name} already exists; give another -o file, or --replace to replace it."
+        raise CommandError(message) from None
+    print(f"Restored {backup.name} to {output}")
+    return EXIT_OK
