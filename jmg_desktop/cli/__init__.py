@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "jmg_desktop.cli.workspace",
     "jmg_desktop.cli.projection",
     "jmg_desktop.cli.backups",
+    "jmg_desktop.cli.papers",
 ]
 
 

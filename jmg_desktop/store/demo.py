@@ -29,6 +29,7 @@ from jmg_desktop.store.models import (
     StatedTotal,
     WorkspaceSetting,
 )
+from jmg_desktop.store.papers_demo import add_demo_paper
 from jmg_desktop.store.scenarios_demo import add_demo_scenarios
 from jmg_desktop.store.workspace import Workspace
 
@@ -40,6 +41,7 @@ DEMO_SOURCE = resource_path("demo", "oxfordshire.json")
 #: Each runs in the same transaction as the core demo data.
 DEMO_EXTENSIONS: list[Callable[[Session], None]] = [
     add_demo_scenarios,
+    add_demo_paper,
 ]
 
 

@@ -1,0 +1,74 @@
+"""Sub-commands for cabinet papers: ``papers`` lists them, ``export-paper`` writes one as a PDF."""
+
+from __future__ import annotations
+
+import argparse
+
+from jmg_desktop.cli.common import EXIT_OK, EXIT_PROBLEMS, CommandError, open_workspace
+from jmg_desktop.core.financial_year import FinancialYear
+from jmg_desktop.papers.errors import PaperError
+from jmg_desktop.store.errors import WorkspaceError
+
+__all__ = ["register"]
+
+
+class _GateError(CommandError):
+    """Stated totals differ from the lines and the user did not accept that: a check found problems."""
+
+    exit_code = EXIT_PROBLEMS
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the papers sub-commands."""
+    listing = subparsers.add_parser("papers", help="list the cabinet papers in a workspace")
+    listing.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
+    listing.set_defaults(func=_list)
+
+    export = subparsers.add_parser(
+        "export-paper",
+        help="write a cabinet paper as a PDF (exit 1 if stated totals differ from the lines, unless accepted)",
+    )
+    export.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
+    export.add_argument(
+        "--paper", required=True, metavar="ID_OR_TITLE", help="the paper's id, or its title (newest version)"
+    )
+    export.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
+    export.add_argument(
+        "--accept-differences",
+        action="store_true",
+        help="export even where a stated total differs from the lines (the paper prints the computed figure)",
+    )
+    export.set_defaults(func=_export)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from jmg_desktop.papers.service import list_papers
+
+    with open_workspace(args.file) as workspace:
+        papers = list_papers(workspace)
+    if not papers:
+        print("No papers in this workspace.")
+    for paper in papers:
+        year = FinancialYear(paper.financial_year).label
+        print(f"{paper.id}\tversion {paper.version}\t{paper.status}\t{year}\t{paper.title}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from jmg_desktop.papers.service import ReconciliationRequired, export_paper, find_paper
+
+    with open_workspace(args.file) as workspace:
+        try:
+            paper = find_paper(workspace, args.paper)
+            path = export_paper(
+                workspace, paper.id, args.output, acknowledge_differences=args.accept_differences
+            )
+        except ReconciliationRequired as error:
+            raise _GateError(
+                f"{error} Nothing was written (use --accept-differences to export anyway)."
+            ) from None
+        except (PaperError, WorkspaceError) as error:
+            raise CommandError(str(error)) from None
+    status = "final" if paper.is_final else "draft"
+    print(f"Wrote version {paper.version} ({status}) of “{paper.title}” to {path}")
+    return EXIT_OK
