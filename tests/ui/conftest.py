@@ -18,3 +18,39 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("JMG_DESKTOP_CONFIG_DIR", str(config))
     monkeypatch.setenv("JMG_DESKTOP_DATA_DIR", str(data))
     yield config
+
+
+def fill_pool(path: Path, lines: int, *, pool_id: int = 1, year: int = 2009) -> None:
+    """Append ``lines`` generated lines to a pool of the workspace at ``path`` (fast, raw SQL)."""
+    from jmg_desktop.store.workspace import Workspace
+
+    with Workspace.open(path) as workspace, workspace.engine.begin() as connection:
+        start = connection.exec_driver_sql(
+            "SELECT COALESCE(MAX(position), 0) FROM pool_line WHERE pool_id = ? AND financial_year = ?",
+            (pool_id, year),
+        ).scalar_one()
+        connection.exec_driver_sql(
+            "INSERT INTO pool_line (pool_id, financial_year, service, category_id, partner_id, status_id,"
+            " amount_pence, note, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    pool_id,
+                    year,
+                    f"Generated service {n:06d}",
+                    1 + n % 9,
+                    1 + n % 2,
+                    1 + n % 3,
+                    (n * 7919) % 10_000_000 * 100,
+                    "",
+                    start + n,
+                )
+                for n in range(1, lines + 1)
+            ],
+        )
+
+
+@pytest.fixture
+def big_demo_path(demo_path: Path) -> Path:
+    """The demo workspace with 20,000 more lines in the Older People pool for 2009/10."""
+    fill_pool(demo_path, 20_000)
+    return demo_path

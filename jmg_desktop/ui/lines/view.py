@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -109,6 +110,13 @@ class PoolLinesView(QWidget):
         for column, width in enumerate((330, 140, 70, 130, 130)):
             header.resizeSection(column, width)
         self.table.setAccessibleName("Pool lines")
+        from jmg_desktop.ui.lines.delegates import LinesDelegate
+
+        self.delegate = LinesDelegate(self.model, self.table)
+        self.table.setItemDelegate(self.delegate)
+        self.model.message.connect(self._show_beside_cell)
+        #: The last message shown beside a cell (for tests and screen readers).
+        self.last_message = ""
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -165,6 +173,15 @@ class PoolLinesView(QWidget):
     def current_index(self) -> QModelIndex:
         """The current cell."""
         return self.table.currentIndex()
+
+    def _show_beside_cell(self, text: str) -> None:
+        """Show a refusal next to the current cell (the status bar shows it too)."""
+        self.last_message = text
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.isVisible():
+            return
+        rect = self.table.visualRect(index)
+        QToolTip.showText(self.table.viewport().mapToGlobal(rect.bottomLeft()), text, self.table, rect, 6000)
 
     def _update_count(self) -> None:
         count = self.model.rowCount()

@@ -1,0 +1,89 @@
+"""Cell editors that fit each column: lists for partner and status, an editable list for category
+(typing a new name adds it to the workspace's list), and plain text for the rest.
+
+Every editor hands the model the text a user would type, so the same parsing and the same refusal
+messages apply whether a value is typed, picked or pasted.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from jmg_desktop.ui.lines.model import (
+    COLUMN_AMOUNT,
+    COLUMN_CATEGORY,
+    COLUMN_PARTNER,
+    COLUMN_STATUS,
+    PoolLinesModel,
+)
+
+__all__ = ["LinesDelegate"]
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class LinesDelegate(QStyledItemDelegate):
+    """The editor for each column of the pool lines table."""
+
+    def __init__(self, model: PoolLinesModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        """A list for partner, status and category; a line edit otherwise."""
+        column = index.column()
+        refs = self._model.references
+        if column in (COLUMN_PARTNER, COLUMN_STATUS, COLUMN_CATEGORY):
+            combo = QComboBox(parent)
+            combo.setObjectName(f"editor{column}")
+            if column == COLUMN_PARTNER:
+                combo.addItems([item.name for item in refs.partners])
+            elif column == COLUMN_STATUS:
+                combo.addItems([item.name for item in refs.statuses])
+            else:
+                combo.setEditable(True)
+                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                combo.addItems(["", *(item.name for item in refs.categories)])
+                combo.lineEdit().setPlaceholderText("Type a new category to add it")
+            return combo
+        editor = QLineEdit(parent)
+        editor.setObjectName(f"editor{column}")
+        editor.setFrame(False)
+        if column == COLUMN_AMOUNT:
+            editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+            editor.setPlaceholderText("e.g. 3,342,000 or £3.342m")
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        """Start from the cell's current text."""
+        text = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        if isinstance(editor, QComboBox):
+            found = editor.findText(text)
+            if found >= 0:
+                editor.setCurrentIndex(found)
+            elif editor.isEditable():
+                editor.setEditText(text)
+        elif isinstance(editor, QLineEdit):
+            editor.setText(text)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
+        """Hand the text to the model; a category not yet in the list is added in the same step."""
+        if isinstance(editor, QComboBox):
+            text = editor.currentText()
+            if (
+                index.column() == COLUMN_CATEGORY
+                and text.strip()
+                and " ".join(text.split()).casefold() not in self._model.references.choices("category_id")
+            ):
+                self._model.add_category_and_set(index, text)
+                return
+        elif isinstance(editor, QLineEdit):
+            text = editor.text()
+        else:  # pragma: no cover - every editor is one of the two
+            return
+        model.setData(index, text, Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: _Index) -> None:
+        """Fill the cell."""
+        editor.setGeometry(option.rect)  # type: ignore[attr-defined]

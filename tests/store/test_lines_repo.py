@@ -1,0 +1,153 @@
+"""The lines store: windowed reads, one transaction and one audit event per change, exact undo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from jmg_desktop.core.commands import (
+    ChangeSet,
+    FieldUpdate,
+    LineRecord,
+    delete_lines,
+    edit_fields,
+    insert_lines,
+    move_lines,
+    reference_change,
+)
+from jmg_desktop.store.audit import verify_chain
+from jmg_desktop.store.errors import ReadOnlyError
+from jmg_desktop.store.lines_repo import (
+    LinesStore,
+    StaleEditError,
+    fetch_lines,
+    line_ids,
+    pool_years,
+    reference_rows,
+    usage_count,
+)
+from jmg_desktop.store.models import AuditEvent
+from jmg_desktop.store.workspace import Workspace
+
+OLDER_PEOPLE = 1
+
+
+def _snapshot(workspace: Workspace) -> list[tuple]:
+    with workspace.engine.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM pool_line ORDER BY id")).all()
+        connection.rollback()
+    return [tuple(row) for row in rows]
+
+
+def _events(workspace: Workspace) -> list[AuditEvent]:
+    with workspace.reading() as session:
+        events = list(session.execute(select(AuditEvent).order_by(AuditEvent.sequence)).scalars())
+        session.expunge_all()  # keep their loaded values after the read ends
+    return events
+
+
+def test_reads_in_pool_order_sorted_and_filtered(demo_workspace: Workspace) -> None:
+    ids = line_ids(demo_workspace, OLDER_PEOPLE, 2009)
+    records = fetch_lines(demo_workspace, ids)
+    assert [records[i].position for i in ids] == list(range(1, 17))
+    by_amount = line_ids(demo_workspace, OLDER_PEOPLE, 2009, sort_field="amount_pence", descending=True)
+    amounts = [fetch_lines(demo_workspace, [i])[i].amount_pence for i in by_amount]
+    assert amounts == sorted(amounts, reverse=True)
+    day = line_ids(demo_workspace, OLDER_PEOPLE, 2009, needle="DAY serv")
+    assert {records[i].service for i in day} == {"Day services – internal", "Day services – external"}
+    assert line_ids(demo_workspace, OLDER_PEOPLE, 2009, needle="100%") == []
+    assert pool_years(demo_workspace, OLDER_PEOPLE) == [2009]
+
+
+def test_edit_is_committed_with_an_audit_event(demo_workspace: Workspace) -> None:
+    store = LinesStore(demo_workspace)
+    edit_fields([FieldUpdate(1, "amount_pence", 2187400000, 2200000000)]).apply(store)
+    assert fetch_lines(demo_workspace, [1])[1].amount_pence == 2200000000
+    last = _events(demo_workspace)[-1]
+    assert (last.action, last.entity, last.entity_id) == ("edit_lines", "pool_line", 1)
+    assert json.loads(last.old) == {"amount_pence": 2187400000}
+    assert json.loads(last.new) == {"amount_pence": 2200000000}
+    assert last.actor
+    with demo_workspace.reading() as session:
+        assert verify_chain(session) is None
+
+
+def test_undo_is_its_own_transaction_and_restores_exactly(demo_workspace: Workspace) -> None:
+    store = LinesStore(demo_workspace)
+    before = _snapshot(demo_workspace)
+    records = list(fetch_lines(demo_workspace, [2, 7, 11]).values())
+    command = delete_lines(records)
+    command.apply(store)
+    assert len(_snapshot(demo_workspace)) == len(before) - 3
+    command.revert(store)
+    assert _snapshot(demo_workspace) == before
+    actions = [event.action for event in _events(demo_workspace)][-2:]
+    assert actions == ["delete_lines", "undo_delete_lines"]
+
+
+def test_insert_and_move_round_trip(demo_workspace: Workspace) -> None:
+    store = LinesStore(demo_workspace)
+    before = _snapshot(demo_workspace)
+    (new_id,) = store.allocate_line_ids(1)
+    line = LineRecord(new_id, OLDER_PEOPLE, 2009, "New", None, 1, 1, 0, "", 3)
+    insert = insert_lines([line])
+    insert.apply(store)
+    ids = line_ids(demo_workspace, OLDER_PEOPLE, 2009)
+    assert ids[2] == new_id
+    window = [fetch_lines(demo_workspace, [i])[i] for i in ids[1:4]]
+    move = move_lines(window, [ids[3], ids[1], ids[2]])
+    move.apply(store)
+    assert line_ids(demo_workspace, OLDER_PEOPLE, 2009)[1:4] == [ids[3], ids[1], ids[2]]
+    move.revert(store)
+    insert.revert(store)
+    assert _snapshot(demo_workspace) == before
+
+
+def test_line_ids_are_never_reused(demo_workspace: Workspace) -> None:
+    store = LinesStore(demo_workspace)
+    (first,) = store.allocate_line_ids(1)
+    command = insert_lines([LineRecord(first, OLDER_PEOPLE, 2009, "A", None, 1, 1, 0, "", 17)])
+    command.apply(store)
+    command.revert(store)
+    (second,) = store.allocate_line_ids(1)
+    assert second == first + 1
+
+
+def test_stale_edit_changes_nothing(demo_workspace: Workspace) -> None:
+    store = LinesStore(demo_workspace)
+    before = _snapshot(demo_workspace)
+    events = len(_events(demo_workspace))
+    changes = ChangeSet(
+        updates=(
+            FieldUpdate(1, "note", "", "first"),
+            FieldUpdate(2, "amount_pence", 999, 1000),  # not what is stored
+        )
+    )
+    with pytest.raises(StaleEditError):
+        store.apply_changes(changes, action="edit_lines")
+    assert _snapshot(demo_workspace) == before
+    assert len(_events(demo_workspace)) == events
+
+
+def test_read_only_workspace_refuses(demo_path: Path) -> None:
+    with Workspace.open(demo_path, read_only=True) as workspace, pytest.raises(ReadOnlyError):
+        edit_fields([FieldUpdate(1, "note", "", "x")]).apply(LinesStore(workspace))
+
+
+def test_reference_rows_and_usage(demo_workspace: Workspace) -> None:
+    categories = reference_rows(demo_workspace, "category")
+    assert categories[0]["name"] == "Care homes"
+    assert categories[0]["used_by"] == 5
+    assert usage_count(demo_workspace, "category", categories[0]["id"]) == {"lines": 5}
+    store = LinesStore(demo_workspace)
+    new_id = store.next_reference_id("category")
+    add = reference_change(
+        "category", new_id, None, {"id": new_id, "name": "Reablement", "position": 99}, text="Add Category"
+    )
+    add.apply(store)
+    assert reference_rows(demo_workspace, "category")[-1]["name"] == "Reablement"
+    add.revert(store)
+    assert "Reablement" not in {row["name"] for row in reference_rows(demo_workspace, "category")}
