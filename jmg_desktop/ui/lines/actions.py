@@ -47,6 +47,9 @@ class LineActions(QObject):
         edit = window.menu_edit
         self.copy = self._add(edit, "&Copy", self.copy_selection, QKeySequence.StandardKey.Copy, always=True)
         self.paste = self._add(edit, "&Paste", self.paste_clipboard, QKeySequence.StandardKey.Paste)
+        self.paste_new = self._add(
+            edit, "Paste as &New Lines", lambda: self.paste_clipboard(as_new_lines=True), "Ctrl+Shift+V"
+        )
         edit.addSeparator()
         self.add_line = self._add(edit, "&Add Line", self.add_new_line, "Ins")
         self.duplicate = self._add(edit, "&Duplicate Lines", self.duplicate_lines, "Ctrl+D")
@@ -61,7 +64,15 @@ class LineActions(QObject):
             window.menu_view, "&Pool Order (Clear Sort)", self.clear_sort, None, always=True
         )
         self.view.table.deleteRequested.connect(self.delete_selected)
-        for action in (self.add_line, self.duplicate, self.move_up, self.move_down, self.copy, self.paste):
+        for action in (
+            self.add_line,
+            self.duplicate,
+            self.move_up,
+            self.move_down,
+            self.copy,
+            self.paste,
+            self.paste_new,
+        ):
             self.view.table.addAction(action)
         self.view.table.setContextMenuPolicy(self.view.table.contextMenuPolicy().ActionsContextMenu)
         self.view.table.addAction(self.delete)
@@ -93,7 +104,7 @@ class LineActions(QObject):
         """Grey out every editing action when nothing may be changed."""
         editable = self.can_edit()
         has_rows = self.model.rowCount() > 0
-        for action in (self.paste, self.add_line):
+        for action in (self.paste, self.paste_new, self.add_line):
             action.setEnabled(editable)
         for action in (self.duplicate, self.delete, self.move_up, self.move_down):
             action.setEnabled(editable and has_rows)
@@ -257,13 +268,13 @@ class LineActions(QObject):
         self.window.show_message(f"Copied {len(rows)} row{'s' if len(rows) != 1 else ''}.")
         return text
 
-    def paste_clipboard(self) -> bool:
+    def paste_clipboard(self, *, as_new_lines: bool = False) -> bool:
         """Paste tab-separated text from the clipboard onto the selection or as new lines."""
         from jmg_desktop.ui.lines.paste import paste_text
 
         if not self.can_edit():
             return False
-        return paste_text(self.window, QGuiApplication.clipboard().text())
+        return paste_text(self.window, QGuiApplication.clipboard().text(), as_new_lines=as_new_lines)
 
     def focus_filter(self) -> None:
         """Put the cursor in the filter box."""
