@@ -69,11 +69,11 @@ def test_edit_then_undo_and_redo(window: MainWindow, demo_path: Path) -> None:
 def test_totals_follow_every_edit(window: MainWindow) -> None:
     model = window.lines_model
     rows = dict(window.totals_panel.rows())
-    assert rows["Pool total now"] == "£67.783m"
+    assert rows["Pool now"] == "£67.783m"
     model.setData(model.index(0, AMOUNT), "21,875,000")
-    assert dict(window.totals_panel.rows())["Pool total now"] == "£67.784m"
+    assert dict(window.totals_panel.rows())["Pool now"] == "£67.784m"
     window.undo_stack.undo()
-    assert dict(window.totals_panel.rows())["Pool total now"] == "£67.783m"
+    assert dict(window.totals_panel.rows())["Pool now"] == "£67.783m"
 
 
 def test_multi_delete_is_one_step_and_undo_restores_positions(window: MainWindow, demo_path: Path) -> None:

@@ -23,11 +23,11 @@ _GREEN = QColor("#1b6e2a")
 
 
 def describe_stated(comparison: StatedComparison, partner_names: dict[int, str]) -> str:
-    """How a stated figure is named: "OCC new value, incl. linked pools"."""
+    """How a stated figure is named: "OCC new, with linked"."""
     figure = comparison.stated
-    who = partner_names.get(figure.partner_id, "?") if figure.partner_id is not None else "All partners"
-    what = "current value" if figure.basis == "current" else "new value"
-    scope = ", incl. linked pools" if figure.scope == "with_linked" else ""
+    who = partner_names.get(figure.partner_id, "?") if figure.partner_id is not None else "All"
+    what = "now" if figure.basis == "current" else "new"
+    scope = ", with linked" if figure.scope == "with_linked" else ""
     return f"{who} {what}{scope}"
 
 
@@ -48,7 +48,7 @@ class TotalsPanel(QWidget):
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("totalsTree")
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["", "£m"])
+        self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setIndentation(12)
@@ -88,43 +88,44 @@ class TotalsPanel(QWidget):
         self.heading.setText(f"{pools.get(pool_id, '')} {FinancialYear(financial_year).label}")
 
         own = totals.overall()
-        self._section("By partner — current value")
+        self._section("By partner, now")
         for partner_id in totals.partner_ids:
             if partner_id in totals.own:
-                self._row(full_names.get(partner_id, "?"), totals.for_partner(partner_id).current_value, 1)
-        self._row("Pool total now", own.current_value, 1, bold=True)
+                row = self._row(
+                    short_names.get(partner_id, "?"), totals.for_partner(partner_id).current_value, 1
+                )
+                row.setToolTip(0, full_names.get(partner_id, ""))
+        self._row("Pool now", own.current_value, 1, bold=True)
 
         self._section("By status")
-        self._row("In the pool", own.current, 1)
+        self._row("In pool", own.current, 1)
         self._row("Proposed additions", own.addition, 1)
         self._row("Proposed removals", -own.removal, 1)
-        self._row("New value after proposals", own.new_value, 1, bold=True)
+        self._row("New value", own.new_value, 1, bold=True)
         if len(totals.own) > 1:
             for partner_id in totals.partner_ids:
                 if partner_id in totals.own:
-                    self._row(
-                        f"  of which {short_names.get(partner_id, '?')}",
-                        totals.for_partner(partner_id).new_value,
-                        1,
-                    )
+                    self._row(short_names.get(partner_id, "?"), totals.for_partner(partner_id).new_value, 2)
 
         if linked:
             names = ", ".join(pools.get(i, "?") for i in linked)
-            self._section(f"Including linked pools ({names})")
+            self._section("With linked pools").setToolTip(0, f"Including {names}")
             with_linked = totals.overall(with_linked=True)
             for partner_id in totals.partner_ids:
                 sums: EffectSums = totals.for_partner(partner_id, with_linked=True)
                 self._row(
-                    f"{short_names.get(partner_id, '?')} current → new",
+                    f"{short_names.get(partner_id, '?')} now → new",
                     None,
                     1,
                     pair=(sums.current_value, sums.new_value),
                 )
-            self._row("Current value", with_linked.current_value, 1, bold=True)
+            self._row("Now", with_linked.current_value, 1, bold=True)
             self._row("New value", with_linked.new_value, 1, bold=True)
 
         if comparisons:
-            self._section("Stated totals (as published)")
+            self._section("Stated vs computed").setToolTip(
+                0, "Figures as published, beside the same figures computed from the lines"
+            )
             for comparison in comparisons:
                 self._stated(comparison, short_names)
         self.tree.expandAll()
@@ -135,6 +136,7 @@ class TotalsPanel(QWidget):
         font.setBold(True)
         item.setFont(0, font)
         item.setFirstColumnSpanned(True)
+        item.setToolTip(0, title)
         item.setBackground(0, QBrush(QColor("#e8eef5")))
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         return item
@@ -166,22 +168,24 @@ class TotalsPanel(QWidget):
         return item
 
     def _stated(self, comparison: StatedComparison, short_names: dict[int, str]) -> None:
-        name = describe_stated(comparison, short_names)
-        stated = comparison.stated.amount
-        difference = comparison.difference
-        self._row(name, None, 1, pair=(stated, comparison.computed)).setText(1, f"{stated.format_m()} stated")
-        computed = self._row("computed from the lines", comparison.computed, 2)
-        if comparison.reconciles:
-            result = self._row("✓ matches to the penny", Money(0), 2)
-            result.setText(1, "")
-            result.setForeground(0, QBrush(_GREEN))
-        else:
-            result = self._row("difference (computed − stated)", difference, 2, bold=True)
-            result.setText(1, f"{'+' if difference.pence > 0 else ''}{difference.format_full()}")
-            result.setForeground(0, QBrush(_RED))
-            result.setForeground(1, QBrush(_RED))
+        label = describe_stated(comparison, short_names)
+        stated_row = self._row(label, comparison.stated.amount, 1)
+        stated_row.setText(1, f"{comparison.stated.amount.format_m()} stated")
         if comparison.stated.source:
-            computed.setToolTip(0, f"Published in: {comparison.stated.source}")
+            stated_row.setToolTip(0, f"{label}: published in {comparison.stated.source}")
+        computed = self._row("computed", comparison.computed, 2)
+        difference = comparison.difference
+        if comparison.reconciles:
+            computed.setText(0, "    computed ✓ matches")
+            for column in (0, 1):
+                computed.setForeground(column, QBrush(_GREEN))
+            computed.setToolTip(0, "The lines add up to the published figure to the penny.")
+        else:
+            result = self._row("difference", difference, 2, bold=True)
+            result.setText(1, f"{'+' if difference.pence > 0 else ''}{difference.format_full()}")
+            result.setToolTip(0, "Computed from the lines less the published figure")
+            for column in (0, 1):
+                result.setForeground(column, QBrush(_RED))
 
     # -- reading back (for tests and assistive tech) -------------------------------------------
 

@@ -105,9 +105,13 @@ class PoolLinesView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        for column, width in enumerate((330, 140, 70, 130, 130)):
+        header.setMinimumSectionSize(50)
+        # The service name takes the spare width; the other columns keep a width that fits them.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 130), (2, 56), (3, 122), (4, 118), (5, 150)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self.table.setAccessibleName("Pool lines")
         from jmg_desktop.ui.lines.delegates import LinesDelegate

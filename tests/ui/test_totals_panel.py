@@ -1,0 +1,67 @@
+"""The totals panel: SQL totals by partner and status, linked pools, stated vs computed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jmg_desktop.store.workspace import Workspace
+from jmg_desktop.ui.lines.totals import TotalsPanel
+from jmg_desktop.ui.main_window import MainWindow
+
+
+def _section(rows: list[tuple[str, str]], title: str) -> list[tuple[str, str]]:
+    start = rows.index((title, ""))
+    out = []
+    for label, figure in rows[start + 1 :]:
+        if figure == "" and not label.startswith("computed"):
+            break
+        out.append((label, figure))
+    return out
+
+
+def test_demo_totals_reconcile(qtbot, demo_workspace: Workspace) -> None:
+    panel = TotalsPanel()
+    qtbot.addWidget(panel)
+    panel.show_totals(demo_workspace, 1, 2009)
+    rows = panel.rows()
+    assert panel.heading.text() == "Older People 2009/10"
+    assert _section(rows, "By partner, now") == [
+        ("OCC", "£50.436m"),
+        ("PCT", "£17.347m"),
+        ("Pool now", "£67.783m"),
+    ]
+    assert ("Proposed additions", "£36.510m") in rows
+    assert ("OCC now → new", "£58.228m → £94.836m") in rows
+    stated = _section(rows, "Stated vs computed")
+    assert stated[0] == ("OCC now", "£50.436m stated")
+    assert stated[1] == ("computed ✓ matches", "£50.436m")
+    assert ("OCC new, with linked", "£94.836m stated") in stated
+    assert all(c.reconciles for c in panel.comparisons)
+
+
+def test_difference_is_shown_with_its_amount_after_an_edit(qtbot, demo_path: Path) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_path(demo_path)
+    model = window.lines_model
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0)).startswith("2009/10 base"))
+    assert model.setData(model.index(row, 4), "£1m")
+    stated = _section(window.totals_panel.rows(), "Stated vs computed")
+    assert ("OCC now", "£50.436m stated") in stated
+    new_at = stated.index(("OCC new", "£86.946m stated"))
+    assert stated[new_at + 1] == ("computed", "£86.300m")
+    assert stated[new_at + 2] == ("difference", "-£646,000.00")
+    window.undo_stack.undo()
+    assert ("computed ✓ matches", "£86.946m") in window.totals_panel.rows()
+
+
+@pytest.mark.parametrize("pool_id", [2, 3])
+def test_pools_without_links_have_no_linked_section(qtbot, demo_workspace: Workspace, pool_id: int) -> None:
+    panel = TotalsPanel()
+    qtbot.addWidget(panel)
+    panel.show_totals(demo_workspace, pool_id, 2009)
+    labels = [label for label, _ in panel.rows()]
+    assert "With linked pools" not in labels
+    assert "Pool now" in labels
