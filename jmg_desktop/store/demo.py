@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.money import Money
 from jmg_desktop.resources import resource_path
+from jmg_desktop.store.agreements_demo import add_demo_agreements
 from jmg_desktop.store.audit import record_event
 from jmg_desktop.store.models import (
     Category,
@@ -40,6 +41,7 @@ DEMO_SOURCE = resource_path("demo", "oxfordshire.json")
 #: Functions ``extension(session) -> None`` that add a feature's demo content after the lines exist.
 #: Each runs in the same transaction as the core demo data.
 DEMO_EXTENSIONS: list[Callable[[Session], None]] = [
+    add_demo_agreements,
     add_demo_scenarios,
     add_demo_paper,
 ]
