@@ -499,6 +499,13 @@ class Workspace:
 
     def _fail(self, reason: str) -> None:
         """Go read-only for ``reason`` and raise the message a user sees."""
+        if _identity(self.path) == self._identity:
+            # Reads go on through a read-only connection (plain BEGIN, no write lock wanted);
+            # a file moved or deleted keeps the old engine, whose open connection still reads it.
+            old = self.engine
+            self.engine = make_engine(self.path, read_only=True)
+            self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+            old.dispose()
         self._set_read_only(reason)
         raise WriteFailedError(
             f"“{self.path.name}” could not be saved: {reason}. The change was not made; the "
