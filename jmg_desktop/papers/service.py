@@ -33,6 +33,7 @@ __all__ = [
     "Difference",
     "ReconciliationRequired",
     "create_paper",
+    "create_starter_paper",
     "delete_draft",
     "export_paper",
     "finalise_paper",
@@ -150,6 +151,22 @@ def create_paper(
             content=document_to_json(document),
             created_at=_now(),
         )
+
+
+def create_starter_paper(workspace: Workspace, pool_id: int, financial_year: int) -> int:
+    """A new draft for a pool and year, about its host partner's contribution, from the starter text."""
+    from jmg_desktop.papers.template import starter_document
+    from jmg_desktop.store.models import Pool
+
+    with workspace.reading() as session:
+        pool = session.get(Pool, pool_id)
+        if pool is None:
+            raise PaperError("Choose a pool first: the paper needs a pool and a financial year.")
+        name, host = pool.name, pool.host_partner_id
+    document = starter_document(name, FinancialYear(financial_year).label)
+    return create_paper(
+        workspace, pool_id=pool_id, financial_year=financial_year, partner_id=host, document=document
+    )
 
 
 def save_document(

@@ -1,0 +1,182 @@
+"""The paper editor and preview: live preview, saving, read-only finals, versions, export."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import update
+
+from jmg_desktop.papers import service
+from jmg_desktop.store.models import PoolLine
+from jmg_desktop.store.workspace import Workspace
+from jmg_desktop.ui.papers.editor import PaperEditor
+
+
+def _text(data: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+
+
+@pytest.fixture
+def editor(qtbot, demo_workspace: Workspace) -> PaperEditor:
+    widget = PaperEditor()
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.set_workspace(demo_workspace)
+    qtbot.waitUntil(lambda: widget.preview.document.pageCount() > 0, timeout=10_000)
+    return widget
+
+
+def _error_text(widget: PaperEditor) -> str:
+    box = widget.findChild(QMessageBox, "errorDialog")
+    assert box is not None, "no error dialog was shown"
+    return box.text()
+
+
+def test_editor_shows_the_demo_paper_and_its_preview(editor: PaperEditor) -> None:
+    assert editor.objectName() == "paperEditor"
+    assert editor.preview.objectName() == "paperPreview"
+    assert editor.title.text().startswith("Older People’s Pooled Budget")
+    assert editor.annex_labels.toPlainText() == "ANNEX 1\nANNEX 4(b)"
+    assert editor.section_list.count() == 5
+    assert editor.preview.document.pageCount() == 3
+    assert "£86.946 million" in _text(editor.preview.last_pdf)
+
+
+def test_typing_saves_after_a_pause_and_the_preview_follows(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace
+) -> None:
+    paper_id = editor.current_paper_id()
+    assert paper_id is not None
+    editor.title.selectAll()
+    qtbot.keyClicks(editor.title, "Widening the pool")
+    editor.title.insert(" – Ŵ")  # QTest can only type ASCII; insert() is an edit like typing
+    # Nothing is saved or rendered on the keystroke itself: the save waits for a pause.
+    assert editor._save_timer.isActive()
+    assert service.load_document(demo_workspace, paper_id)[1].title.startswith("Older People")
+    qtbot.waitUntil(
+        lambda: service.load_document(demo_workspace, paper_id)[1].title == "Widening the pool – Ŵ"
+    )
+    qtbot.waitUntil(lambda: "Widening the pool – Ŵ" in _text(editor.preview.last_pdf), timeout=10_000)
+
+
+def test_sections_can_be_added_renamed_moved_and_get_figures(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace
+) -> None:
+    paper_id = editor.current_paper_id()
+    editor.section_list.setCurrentRow(4)
+    editor.add_section()
+    editor.section_heading.selectAll()
+    qtbot.keyClicks(editor.section_heading, "Risks")
+    editor.section_body.setFocus()
+    editor.insert_figure("current_value")
+    editor.move_section(-1)
+    editor.commit()
+    document = service.load_document(demo_workspace, paper_id)[1]
+    headings = [section.heading for section in document.sections]
+    assert headings[4:6] == ["Risks", "Financial and legal implications"]
+    assert document.sections[4].body.strip() == "{{figures:current_value}}"
+    qtbot.waitUntil(lambda: "Risks" in _text(editor.preview.last_pdf), timeout=10_000)
+
+
+def test_final_paper_is_read_only_and_new_version_is_editable(qtbot, editor: PaperEditor) -> None:
+    first = editor.current_paper_id()
+    assert editor.finalise(confirm=False) is True
+    assert editor.title.isReadOnly() and editor.section_body.isReadOnly()
+    assert not editor.insert_figures.isEnabled()
+    assert editor.banner.isVisible() or not editor.isVisible()
+    assert "is final" in editor.banner.text()
+    qtbot.keyClicks(editor.title, "x")
+    assert not editor._save_timer.isActive()
+    second = editor.new_version()
+    assert second is not None and second != first
+    assert not editor.title.isReadOnly()
+    assert editor.version_label.text() == "2 (draft)"
+
+
+def test_confirmation_question_is_offered_before_finalising(editor: PaperEditor) -> None:
+    box = editor.finalise(confirm=True)
+    assert isinstance(box, QMessageBox) and box.objectName() == "finaliseQuestion"
+    assert "can no longer be edited" in box.text()
+    box.reject()
+    assert not editor.title.isReadOnly()
+
+
+def test_export_requires_acknowledging_differences(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    with demo_workspace.writing() as session:
+        session.execute(
+            update(PoolLine).where(PoolLine.service == "Intermediate care").values(amount_pence=0)
+        )
+    editor.refresh()
+    assert editor.differences.isVisibleTo(editor) and editor.acknowledge.isVisibleTo(editor)
+    assert "stated £86,946,000.00" in editor.differences.text()
+    target = tmp_path / "annex.pdf"
+    assert editor.export_to(target) is False
+    assert "Tick “I have checked these differences”" in _error_text(editor)
+    assert not target.exists()
+    editor.acknowledge.setChecked(True)
+    assert editor.export_to(target) is True
+    assert "£81.836 million" in _text(target.read_bytes())
+
+
+def test_export_to_an_unusable_place_says_why_and_keeps_the_earlier_file(
+    editor: PaperEditor, tmp_path: Path
+) -> None:
+    assert editor.export_to(tmp_path / "nowhere" / "annex.pdf") is False
+    assert "does not exist" in _error_text(editor)
+    earlier = tmp_path / "annex.pdf"
+    earlier.write_bytes(b"issued")
+    assert editor.export_to(tmp_path) is False  # a folder, not a file
+    assert earlier.read_bytes() == b"issued"
+
+
+def test_unsupported_characters_are_reported_in_the_preview_and_on_export(
+    qtbot, editor: PaperEditor, tmp_path: Path
+) -> None:
+    editor.section_body.setFocus()
+    editor.section_body.moveCursor(editor.section_body.textCursor().MoveOperation.End)
+    editor.section_body.insertPlainText(" 日本")
+    editor.commit()
+    qtbot.waitUntil(lambda: "日" in editor.preview.message.text(), timeout=10_000)
+    assert editor.export_to(tmp_path / "a.pdf") is False
+    assert "U+65E5" in _error_text(editor)
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_new_paper_starts_from_the_starter_sections(qtbot, editor: PaperEditor) -> None:
+    editor.set_context(2, 2009)
+    paper_id = editor.new_paper()
+    assert paper_id is not None and editor.current_paper_id() == paper_id
+    assert editor.title.text() == "Physical Disabilities Pooled Budget 2009/10"
+    assert editor.section_list.item(2).text() == "Budget changes"
+    assert editor.paper_selector.count() == 2
+    qtbot.waitUntil(lambda: "Physical Disabilities" in _text(editor.preview.last_pdf), timeout=10_000)
+
+
+def test_read_only_workspace_allows_preview_and_export_only(qtbot, demo_path: Path, tmp_path: Path) -> None:
+    with Workspace.open(demo_path, read_only=True) as workspace:
+        widget = PaperEditor()
+        qtbot.addWidget(widget)
+        widget.set_workspace(workspace)
+        assert widget.title.isReadOnly() and not widget.new_button.isEnabled()
+        assert "read-only" in widget.banner.text()
+        assert widget.export_to(tmp_path / "a.pdf") is True
+        widget.preview.wait()
+
+
+def test_key_parts_have_accessible_names(editor: PaperEditor) -> None:
+    for widget in (
+        editor.title,
+        editor.section_body,
+        editor.recommendations,
+        editor.preview,
+        editor.paper_selector,
+    ):
+        assert widget.accessibleName()
+    assert editor.title.focusPolicy() != Qt.FocusPolicy.NoFocus
