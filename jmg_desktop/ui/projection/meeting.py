@@ -1,0 +1,543 @@
+"""``meetingMode``: the pool on the projector, large and high-contrast, with a live what-if.
+
+A chair drives it like a slide show: ←/→ choose inflation, growth, savings or years ahead; ↑/↓ (or
+a presenter's Page Up/Page Down) change it; R resets to the scenario; N moves to the next scenario;
+L shows the projection including the linked pools; A records an agreement in principle (after a
+confirmation); Esc leaves. Nothing here edits lines: every other key is ignored.
+
+Type sizes are pixel sizes at 1920×1080 and scale with the window, so 1280×720 shows the same
+layout two-thirds the size: headline figures 60 px (at least 48 px) and table text 26 px (at least
+24 px) at full HD.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jmg_desktop.core.money import Money
+from jmg_desktop.core.projection import ProjectionError, ProjectionTotals, project_totals
+from jmg_desktop.core.scenario import Scenario, format_percent
+from jmg_desktop.core.totals import EffectSums
+from jmg_desktop.store.errors import WorkspaceError
+from jmg_desktop.store.workspace import Workspace
+from jmg_desktop.ui.projection.charts import PartnerStackChart
+from jmg_desktop.ui.projection.data import PoolSnapshot, load_snapshot
+
+__all__ = ["HEADLINE_PX", "TABLE_PX", "MeetingMode", "WhatIf"]
+
+#: Pixel sizes at the 1920×1080 reference screen.
+HEADLINE_PX: Final = 60
+TABLE_PX: Final = 26
+_TITLE_PX: Final = 40
+_LABEL_PX: Final = 28
+_DETAIL_PX: Final = 24
+_CONTROL_PX: Final = 34
+_HINT_PX: Final = 22
+_CHART_PX: Final = 22
+_REFERENCE: Final = (1920, 1080)
+
+_STEP: Final = Decimal("0.0025")  # a quarter of a percentage point per key press
+_LIMITS: Final = (Decimal("-0.2"), Decimal("0.5"))
+_YEARS_RANGE: Final = (1, 10)  # more bars than this stop being legible across a room
+_DEFAULT_YEARS: Final = 5
+_FOREGROUND: Final = "#ffffff"
+_MUTED: Final = "#d0d0d0"
+_ACCENT: Final = "#ffd400"
+_CONTROLS: Final = ("inflation", "growth", "savings", "years")
+_CONTROL_TITLES: Final = {
+    "inflation": "Inflation",
+    "growth": "Growth",
+    "savings": "Savings",
+    "years": "Years ahead",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """The assumptions on screen: the scenario's, as changed by the chair."""
+
+    inflation: Decimal
+    growth: Decimal
+    savings: Decimal
+    years: int
+
+    @classmethod
+    def of(cls, scenario: Scenario, years: int = _DEFAULT_YEARS) -> WhatIf:
+        """The scenario's own rates."""
+        return cls(scenario.inflation, scenario.growth, scenario.savings, years)
+
+    def describe(self) -> str:
+        """``inflation 3%, growth 2%, savings 1.5%``."""
+        return (
+            f"inflation {format_percent(self.inflation)}, growth {format_percent(self.growth)}, "
+            f"savings {format_percent(self.savings)}"
+        )
+
+
+def _signed_m(amount: Money) -> str:
+    return ("+" if amount.pence > 0 else "") + amount.format_m()
+
+
+class MeetingMode(QWidget):
+    """Full-screen meeting view of one pool and year. Create, then :meth:`show_for_meeting`."""
+
+    #: Emitted when the chair leaves meeting mode (Esc or closing the window).
+    left = Signal()
+    #: Emitted with the new agreement's id after "Record in principle".
+    recorded = Signal(int)
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        pool_id: int,
+        year: int,
+        scenario_name: str | None = None,
+        snapshot: PoolSnapshot | None = None,
+    ) -> None:
+        super().__init__(None)  # a window of its own: the main window is disabled meanwhile
+        self.setObjectName("meetingMode")
+        self.setWindowTitle("Meeting mode")
+        self.setAccessibleName("Meeting mode")
+        self._workspace = workspace
+        self._snapshot = snapshot if snapshot is not None else load_snapshot(workspace, pool_id, year)
+        names = list(self._snapshot.scenarios)
+        self._scenario_name = (
+            scenario_name if scenario_name in self._snapshot.scenarios else (names or [None])[0]
+        )
+        self._what_if = WhatIf.of(self.scenario)
+        self._selected = 0
+        self._include_linked = False
+        self._sized: list[tuple[QWidget, int, bool]] = []
+        self._figures: dict[str, QLabel] = {}
+        self.totals: ProjectionTotals | None = None
+        #: How long the last what-if redraw took, in milliseconds (benchmarks read it).
+        self.last_update_ms = 0.0
+        #: Replaced in tests; asks the chair to confirm recording, returns True to go ahead.
+        self.confirm: Callable[[str, str], bool] = self._confirm_dialog
+        self._build()
+        self._fill_current_values()
+        self.update_what_if()
+        self._apply_scale()
+
+    # -- state ------------------------------------------------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario the what-if started from (a no-change one if the workspace has none)."""
+        if self._scenario_name is None:
+            return Scenario("No change")
+        return self._snapshot.scenarios[self._scenario_name]
+
+    @property
+    def what_if(self) -> WhatIf:
+        """The assumptions on screen."""
+        return self._what_if
+
+    def effective_scenario(self) -> Scenario:
+        """The scenario with the chair's rates (its overrides and adjustments kept)."""
+        w = self._what_if
+        return self.scenario.with_rates(inflation=w.inflation, growth=w.growth, savings=w.savings)
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _label(
+        self, text: str, px: int, bold: bool = False, colour: str = _FOREGROUND, name: str = ""
+    ) -> QLabel:
+        label = QLabel(text, self)
+        label.setStyleSheet(f"color: {colour}; background: transparent;")
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        if name:
+            label.setObjectName(name)
+        self._sized.append((label, px, bold))
+        return label
+
+    def _build(self) -> None:
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("#000000"))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(_FOREGROUND))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        snapshot = self._snapshot
+        self.title_label = self._label(snapshot.title, _TITLE_PX, True, name="meetingTitle")
+        self.scenario_label = self._label("", _LABEL_PX, False, _ACCENT, name="meetingScenario")
+        header = QHBoxLayout()
+        header.addWidget(self.title_label, 1)
+        header.addWidget(self.scenario_label, 0, Qt.AlignmentFlag.AlignRight)
+
+        tiles = QHBoxLayout()
+        tiles.setSpacing(24)
+        for key, title in (("current", "Current"), ("proposed", "Proposed change"), ("new", "New"),
+                           ("projected", "Projected")):  # fmt: skip
+            tiles.addWidget(self._tile(key, title), 1)
+
+        self.table_frame = QFrame(self)
+        self.table_frame.setObjectName("meetingTable")
+        self.table_frame.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        self.table = QGridLayout(self.table_frame)
+        self.table.setHorizontalSpacing(28)
+        self.table.setVerticalSpacing(4)
+        self.chart = PartnerStackChart(dark=True, parent=self)
+        self.chart.setObjectName("meetingChart")
+        self.chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        middle = QHBoxLayout()
+        middle.setSpacing(24)
+        middle.addWidget(self.table_frame, 0, Qt.AlignmentFlag.AlignTop)
+        middle.addWidget(self.chart, 1)
+
+        self.control_labels: dict[str, QLabel] = {}
+        controls = QHBoxLayout()
+        controls.setSpacing(18)
+        for key in _CONTROLS:
+            label = self._label("", _CONTROL_PX, True, name=f"whatIf_{key}")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.control_labels[key] = label
+            controls.addWidget(label, 1)
+        self.hint_label = self._label(
+            "←/→ choose   ↑/↓ change   R reset   N next scenario   L linked pools   "
+            "A record in principle   Esc leave",
+            _HINT_PX,
+            colour=_MUTED,
+            name="meetingKeys",
+        )
+        self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status_label = self._label("", _HINT_PX, True, _ACCENT, name="meetingStatus")
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(tiles)
+        layout.addLayout(middle, 1)
+        layout.addLayout(controls)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.hint_label)
+        # Sizes come from the window (the type scales with it), never the other way round: without
+        # this the layout's minimum at full-HD type would stop the window shrinking to 1280×720.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._layout = layout
+
+    def _tile(self, key: str, title: str) -> QFrame:
+        frame = QFrame(self)
+        frame.setObjectName(f"tile_{key}")
+        frame.setStyleSheet(f"QFrame#tile_{key} {{ border: 2px solid #606060; border-radius: 8px; }}")
+        box = QVBoxLayout(frame)
+        caption = self._label(title, _LABEL_PX, colour=_MUTED, name=f"caption_{key}")
+        figure = self._label("", HEADLINE_PX, True, name=f"headline_{key}")
+        detail = self._label("", _DETAIL_PX, colour=_MUTED, name=f"detail_{key}")
+        for label in (caption, figure, detail):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            box.addWidget(label)
+        self._figures[key] = figure
+        self._figures[f"{key}_detail"] = detail
+        if key == "projected":
+            self._figures["projected_caption"] = caption
+        return frame
+
+    def _fill_current_values(self) -> None:
+        """The base year by partner: current, proposed and new, alone and with linked pools."""
+        snapshot = self._snapshot
+        totals = snapshot.totals
+        own, linked = totals.overall(), totals.overall(with_linked=True)
+        self._figures["current"].setText(own.current_value.format_m())
+        self._figures["current_detail"].setText(f"{linked.current_value.format_m()} with linked pools")
+        self._figures["proposed"].setText(_signed_m(own.change))
+        self._figures["proposed_detail"].setText(f"{_signed_m(linked.change)} with linked pools")
+        self._figures["new"].setText(own.new_value.format_m())
+        self._figures["new_detail"].setText(f"{linked.new_value.format_m()} with linked pools")
+
+        self.cells: dict[tuple[int, int], QLabel] = {}
+        row = 0
+        for column, heading in enumerate(("", "Current", "Proposed", "New")):
+            label = self._label(heading, TABLE_PX, True, _MUTED)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft)
+            self.table.addWidget(label, row, column)
+        for with_linked, section in (
+            (False, f"{snapshot.inputs.pool_name} pool"),
+            (True, "Including linked pools"),
+        ):
+            row += 1
+            self.table.addWidget(self._label(section, TABLE_PX, True, _ACCENT), row, 0, 1, 4)
+            partner_ids = [p for p in totals.partner_ids if with_linked or p in totals.own]
+            rows: list[tuple[str, EffectSums, bool]] = [
+                (snapshot.partner_names.get(p, "?"), totals.for_partner(p, with_linked=with_linked), False)
+                for p in partner_ids
+            ]
+            rows.append(("Total", totals.overall(with_linked=with_linked), True))
+            for name, sums, bold in rows:
+                row += 1
+                self.table.addWidget(self._label(name, TABLE_PX, bold), row, 0)
+                for column, amount in enumerate((sums.current_value, sums.change, sums.new_value), start=1):
+                    text = _signed_m(amount) if column == 2 else amount.format_m()
+                    cell = self._label(text, TABLE_PX, bold)
+                    cell.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.table.addWidget(cell, row, column)
+                    self.cells[(row, column)] = cell
+
+    # -- the what-if ------------------------------------------------------------------------------
+
+    def update_what_if(self) -> None:
+        """Re-project with the assumptions on screen and redraw figures and chart (timed)."""
+        started = time.perf_counter()
+        inputs = self._snapshot.inputs
+        scenario = self.effective_scenario()
+        years = self._what_if.years
+        try:
+            self.totals = project_totals(inputs.lines, scenario, inputs.base_year, years, inputs.host_partner)
+        except ProjectionError as error:
+            self.status_label.setText(str(error))
+            return
+        by_partner = self.totals.partners(self._include_linked)
+        pool = self.totals.pool(self._include_linked)
+        last_year = self.totals.years[-1].label
+        scope = " incl. linked" if self._include_linked else ""
+        self._figures["projected_caption"].setText(f"Projected {last_year}{scope}")
+        self._figures["projected"].setText(pool[-1].format_m())
+        self._figures["projected_detail"].setText(f"{_signed_m(pool[-1] - pool[0])} on {pool[0].format_m()}")
+        self.chart.set_totals([year.label for year in self.totals.years], by_partner)
+        changed = self._what_if != WhatIf.of(self.scenario, self._what_if.years)
+        suffix = " (what-if)" if changed else ""
+        self.scenario_label.setText(f"Scenario: {self.scenario.name}{suffix}")
+        for index, key in enumerate(_CONTROLS):
+            value = self._what_if.years if key == "years" else format_percent(getattr(self._what_if, key))
+            label = self.control_labels[key]
+            label.setText(f"{_CONTROL_TITLES[key]}  {value}")
+            selected = index == self._selected
+            border = _ACCENT if selected else "#606060"
+            colour = _ACCENT if selected else _FOREGROUND
+            label.setStyleSheet(
+                f"color: {colour}; border: {4 if selected else 2}px solid {border}; border-radius: 8px;"
+                " padding: 6px; background: transparent;"
+            )
+        self.last_update_ms = (time.perf_counter() - started) * 1000
+
+    def change_selected(self, steps: int) -> None:
+        """Move the selected control up or down by ``steps`` (a quarter point, or a year)."""
+        key = _CONTROLS[self._selected]
+        w = self._what_if
+        if key == "years":
+            years = min(max(w.years + steps, _YEARS_RANGE[0]), _YEARS_RANGE[1])
+            self._what_if = WhatIf(w.inflation, w.growth, w.savings, years)
+        else:
+            value = getattr(w, key) + _STEP * steps
+            value = min(max(value, _LIMITS[0]), _LIMITS[1])
+            self._what_if = WhatIf(**{**_as_dict(w), key: value})
+        self.status_label.clear()
+        self.update_what_if()
+
+    def select_control(self, offset: int) -> None:
+        """Choose the next (or previous) control."""
+        self._selected = (self._selected + offset) % len(_CONTROLS)
+        self.update_what_if()
+
+    def reset(self) -> None:
+        """Back to the scenario's own rates."""
+        self._what_if = WhatIf.of(self.scenario, self._what_if.years)
+        self.status_label.setText("Back to the scenario's assumptions.")
+        self.update_what_if()
+
+    def next_scenario(self) -> None:
+        """Switch to the next stored scenario, starting from its own rates."""
+        names = list(self._snapshot.scenarios)
+        if not names:
+            return
+        index = names.index(self._scenario_name) if self._scenario_name in names else -1
+        self._scenario_name = names[(index + 1) % len(names)]
+        self._what_if = WhatIf.of(self.scenario, self._what_if.years)
+        self.status_label.setText(f"Scenario “{self._scenario_name}”.")
+        self.update_what_if()
+
+    def toggle_linked(self) -> None:
+        """Project the pool alone or including its linked pools."""
+        self._include_linked = not self._include_linked
+        self.update_what_if()
+
+    # -- keys -------------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """The chair's keys (see the module docstring); anything else does nothing."""
+        key = event.key()
+        actions: dict[int, Callable[[], None]] = {
+            Qt.Key.Key_Left: lambda: self.select_control(-1),
+            Qt.Key.Key_Right: lambda: self.select_control(1),
+            Qt.Key.Key_Tab: lambda: self.select_control(1),
+            Qt.Key.Key_Backtab: lambda: self.select_control(-1),
+            Qt.Key.Key_Up: lambda: self.change_selected(1),
+            Qt.Key.Key_Down: lambda: self.change_selected(-1),
+            Qt.Key.Key_PageUp: lambda: self.change_selected(1),
+            Qt.Key.Key_PageDown: lambda: self.change_selected(-1),
+            Qt.Key.Key_Plus: lambda: self.change_selected(1),
+            Qt.Key.Key_Equal: lambda: self.change_selected(1),
+            Qt.Key.Key_Minus: lambda: self.change_selected(-1),
+            Qt.Key.Key_R: self.reset,
+            Qt.Key.Key_N: self.next_scenario,
+            Qt.Key.Key_L: self.toggle_linked,
+            Qt.Key.Key_A: self.record_in_principle,
+            Qt.Key.Key_Escape: self.close,
+        }
+        action = actions.get(Qt.Key(key))
+        if action is not None and not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            action()
+            event.accept()
+            return
+        event.accept()  # swallowed: no stray key reaches anything else while on the projector
+
+    def focusNextPrevChild(self, _next: bool) -> bool:
+        """Tab chooses a control here rather than moving focus away."""
+        return False
+
+    # -- recording --------------------------------------------------------------------------------
+
+    def record_unavailable_reason(self) -> str:
+        """Why "Record in principle" cannot be used now ("" when it can)."""
+        if self._workspace.read_only:
+            return "The workspace is open read-only, so nothing can be recorded."
+        return ""
+
+    def agreement_text(self) -> tuple[str, str, str]:
+        """Title, decision and assumptions (with the figures on screen) for the register."""
+        snapshot = self._snapshot
+        totals = snapshot.totals
+        own, linked = totals.overall(), totals.overall(with_linked=True)
+        pool_name = snapshot.inputs.pool_name
+        year = snapshot.inputs.base_year.label
+        title = f"{pool_name} pool {year}: budget agreed in principle"
+        decision = (
+            f"The group agreed in principle the {pool_name} pool for {year}: a new value of "
+            f"{own.new_value.format_prose()} ({linked.new_value.format_prose()} including the linked pools), "
+            f"from a current value of {own.current_value.format_prose()}."
+        )
+        projected = ""
+        if self.totals is not None:
+            pool = self.totals.pool(self._include_linked)
+            scope = " including the linked pools" if self._include_linked else ""
+            projected = (
+                f" Projected value in {self.totals.years[-1].label}{scope}: {pool[-1].format_prose()}."
+            )
+        assumptions = (
+            f"Projection scenario “{self.scenario.name}” with {self._what_if.describe()} a year"
+            f" over {self._what_if.years} years.{projected} Recorded from meeting mode."
+        )
+        return title, decision, assumptions
+
+    def _confirm_dialog(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Record in principle", text, parent=self)
+        box.setObjectName("recordConfirm")
+        box.setInformativeText(f"“{title}” will be added to the agreements register.")
+        record = box.addButton("Record", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        font = box.font()
+        font.setPixelSize(max(18, round(_LABEL_PX * self._scale())))
+        box.setFont(font)
+        box.exec()
+        return box.clickedButton() is record
+
+    def record_in_principle(self) -> int | None:
+        """Ask, then record the agreement for the most recent meeting; returns its id (or None)."""
+        reason = self.record_unavailable_reason()
+        if reason:
+            self.status_label.setText(reason)
+            return None
+        from jmg_desktop.core.agreements import Status, format_date
+        from jmg_desktop.store.agreements_repo import AgreementError, list_meetings, record_agreement
+
+        title, decision, assumptions = self.agreement_text()
+        with self._workspace.reading() as session:
+            meetings = list_meetings(session)
+        meeting = meetings[0] if meetings else None
+        where = (
+            f"for the meeting of {meeting.body} on {format_date(meeting.held_on)}"
+            if meeting
+            else "without a meeting (none is recorded in this workspace)"
+        )
+        if not self.confirm(
+            title, f"Record this as agreed in principle {where}?\n\n{decision}\n\n{assumptions}"
+        ):
+            self.status_label.setText("Nothing was recorded.")
+            return None
+        inputs = self._snapshot.inputs
+        try:
+            with self._workspace.writing() as session:
+                agreement_id = record_agreement(
+                    session,
+                    title=title,
+                    pool_id=inputs.pool_id,
+                    financial_year=inputs.base_year.start_year,
+                    whole_pool=True,
+                    meeting_id=meeting.id if meeting else None,
+                    decision=decision,
+                    assumptions=assumptions,
+                    status=Status.AGREED,
+                )
+        except (AgreementError, WorkspaceError) as error:
+            self.status_label.setText(f"Not recorded: {error}")
+            return None
+        self.status_label.setText(f"Recorded in the agreements register as agreement {agreement_id}.")
+        self.recorded.emit(agreement_id)
+        return agreement_id
+
+    # -- size and leaving -------------------------------------------------------------------------
+
+    def _scale(self) -> float:
+        width, height = max(self.width(), 1), max(self.height(), 1)
+        return min(width / _REFERENCE[0], height / _REFERENCE[1])
+
+    def _apply_scale(self) -> None:
+        """Set every text's pixel size for the current window size."""
+        scale = self._scale()
+        for widget, px, bold in self._sized:
+            font = QFont(widget.font())
+            font.setPixelSize(max(8, round(px * scale)))
+            font.setBold(bold)
+            widget.setFont(font)
+        self.chart.set_text_pixel_size(max(8, round(_CHART_PX * scale)))
+        margin = round(32 * scale)
+        self._layout.setContentsMargins(margin, margin, margin, margin)
+        self._layout.setSpacing(round(18 * scale))
+        self.table.setHorizontalSpacing(round(20 * scale))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Scale the type with the window."""
+        super().resizeEvent(event)
+        self._apply_scale()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Leaving meeting mode hands control back to the main window."""
+        super().closeEvent(event)
+        self.left.emit()
+
+    def show_for_meeting(self) -> None:
+        """Full screen, with the keyboard."""
+        self.showFullScreen()
+        self.activateWindow()
+        self.setFocus()
+
+
+def _as_dict(what_if: WhatIf) -> dict[str, object]:
+    return {
+        "inflation": what_if.inflation,
+        "growth": what_if.growth,
+        "savings": what_if.savings,
+        "years": what_if.years,
+    }
