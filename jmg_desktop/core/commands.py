@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any, Final, Protocol
+
+from jmg_desktop.core.money import Money
 
 __all__ = [
     "FIELD_LABELS",
@@ -27,6 +30,7 @@ __all__ = [
     "insert_lines",
     "move_lines",
     "reference_change",
+    "roll_forward",
 ]
 
 #: The editable fields of a line, in the table's column order, with the stored column they map to.
@@ -239,3 +243,37 @@ def reference_change(
 def with_position(record: LineRecord, position: int) -> LineRecord:
     """A copy of ``record`` at another position."""
     return replace(record, position=position)
+
+
+def roll_forward(
+    records: Sequence[LineRecord],
+    new_ids: Sequence[int],
+    *,
+    to_year: int,
+    first_position: int,
+    uplift_percent: Decimal,
+    settle_status: Mapping[int, int | None],
+) -> list[LineRecord]:
+    """Next year's copies of ``records``: amounts uplifted by ``uplift_percent`` (half-up to the
+    penny), statuses mapped through ``settle_status`` (None drops the line, e.g. a proposed
+    removal once decided), placed in order from ``first_position``."""
+    factor = 1 + uplift_percent / 100
+    copies: list[LineRecord] = []
+    ids = iter(new_ids)
+    position = first_position
+    for record in records:
+        status = settle_status.get(record.status_id, record.status_id)
+        if status is None:
+            continue
+        copies.append(
+            replace(
+                record,
+                id=next(ids),
+                financial_year=to_year,
+                status_id=status,
+                amount_pence=Money(record.amount_pence).scaled(factor).pence,
+                position=position,
+            )
+        )
+        position += 1
+    return copies

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from jmg_desktop.core.commands import ChangeSet, LineRecord, RefChange
 from jmg_desktop.store.audit import record_event
@@ -359,6 +360,16 @@ class LinesStore:
         (changing nothing) if a line is not as the change set expects."""
         if changes.is_empty:
             return
+        try:
+            self._apply(changes, action)
+        except IntegrityError as error:
+            # Another table (an agreement, a paper, a stated total) still refers to the row.
+            detail = str(error.orig) if error.orig is not None else "a constraint"
+            raise WorkspaceError(
+                f"The change would break data that depends on it ({detail}); nothing was changed."
+            ) from None
+
+    def _apply(self, changes: ChangeSet, action: str) -> None:
         with self.workspace.writing() as session:
             connection = session.connection()
             for ref in changes.refs:

@@ -136,3 +136,28 @@ def test_any_delete_then_undo_restores_everything(case: tuple[int, set[int]]) ->
     assert sorted(line.position for line in doc.lines.values()) == list(range(1, n - len(chosen) + 1))
     command.revert(doc)
     assert doc.lines == before
+
+
+def test_roll_forward_uplifts_half_up_and_settles_proposals() -> None:
+    from decimal import Decimal
+
+    from jmg_desktop.core.commands import roll_forward
+
+    lines = [
+        replace(_line(1, 1, amount=100_00), status_id=1),
+        replace(_line(2, 2, amount=333_33), status_id=2),  # proposed addition → in pool
+        replace(_line(3, 3, amount=50_00), status_id=3),  # proposed removal → dropped
+    ]
+    copies = roll_forward(
+        lines,
+        [10, 11, 12],
+        to_year=2010,
+        first_position=5,
+        uplift_percent=Decimal("2.5"),
+        settle_status={2: 1, 3: None},
+    )
+    assert [(c.id, c.financial_year, c.status_id, c.amount_pence, c.position) for c in copies] == [
+        (10, 2010, 1, 102_50, 5),
+        (11, 2010, 1, 341_66, 6),  # 33,333 × 1.025 = 34,166.325 → 34,166 pence
+    ]
+    assert copies[0].service == lines[0].service

@@ -27,6 +27,12 @@ def _error_text(window: MainWindow) -> str:
     return box.text()
 
 
+def test_features_are_installed(window: MainWindow) -> None:
+    from jmg_desktop.ui.features import FEATURE_INSTALLERS
+
+    assert len(window.installed_features) == len(FEATURE_INSTALLERS)
+
+
 def test_named_parts_exist(window: MainWindow) -> None:
     assert window.objectName() == "mainWindow"
     assert isinstance(window.findChild(QListWidget, "poolList"), QListWidget)
@@ -37,7 +43,10 @@ def test_named_parts_exist(window: MainWindow) -> None:
     assert titles == ["File", "Edit", "View", "Tools", "Help"]
 
 
-def test_file_menu_has_standard_shortcuts(window: MainWindow) -> None:
+def test_file_menu_has_standard_shortcuts(qtbot) -> None:
+    # The shell's own items, without the features (which may add their own, e.g. a PDF export).
+    window = MainWindow(install_features=False)
+    qtbot.addWidget(window)
     texts = [a.text().replace("&", "") for a in window.menu_file.actions() if a.text()]
     assert texts == ["New…", "Open…", "Open Recent", "Save a Copy As…", "Close", "Quit"]
     assert window.action_new.shortcut() == QKeySequence(QKeySequence.StandardKey.New)

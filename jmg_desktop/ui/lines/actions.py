@@ -64,6 +64,7 @@ class LineActions(QObject):
             window.menu_view, "&Pool Order (Clear Sort)", self.clear_sort, None, always=True
         )
         self.view.table.deleteRequested.connect(self.delete_selected)
+        self.model.set_move_handler(self.move_to)
         for action in (
             self.add_line,
             self.duplicate,
@@ -109,8 +110,11 @@ class LineActions(QObject):
         for action in (self.duplicate, self.delete, self.move_up, self.move_down):
             action.setEnabled(editable and has_rows)
         self.copy.setEnabled(has_rows)
+        # The lists can be read when read-only; their dialogs disable changes themselves.
         for action in getattr(self, "tool_actions", []):
-            action.setEnabled(not self.model.read_only)
+            action.setEnabled(self.model.workspace is not None)
+        if hasattr(self, "roll_forward"):
+            self.roll_forward.setEnabled(editable and has_rows)
 
     def _refuse(self, why: str) -> None:
         self.window.show_message(why)

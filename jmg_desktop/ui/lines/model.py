@@ -13,7 +13,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QIcon
 
 from jmg_desktop.core.commands import ChangeSet, Command, FieldUpdate, LineRecord, RefChange, edit_fields
@@ -36,6 +44,7 @@ COLUMN_SERVICE, COLUMN_CATEGORY, COLUMN_PARTNER, COLUMN_STATUS, COLUMN_AMOUNT, C
 #: A role giving the line id of a row (for features that work on selected lines).
 LINE_ID_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
 _ValidIndex = QModelIndex | QPersistentModelIndex
+_LINE_IDS_MIME: Final = "application/x-jmg-desktop-line-ids"
 
 Executor = Callable[[Command], bool]
 
@@ -67,6 +76,7 @@ class PoolLinesModel(QAbstractTableModel):
         self._marked_tip = ""
         self._mark_icon: QIcon | None = None
         self._executor: Executor | None = None
+        self._move_handler: Callable[[list[int], int], bool] | None = None
 
     # -- source ------------------------------------------------------------------------------
 
@@ -441,6 +451,52 @@ class PoolLinesModel(QAbstractTableModel):
             new_indexes.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
         self.changePersistentIndexList(persistent, new_indexes)
         self.layoutChanged.emit()
+
+    # -- drag to reorder ---------------------------------------------------------------------
+
+    def set_move_handler(self, handler: Callable[[list[int], int], bool] | None) -> None:
+        """Who moves dragged lines: ``handler(line_ids, target_row)`` (the window's actions)."""
+        self._move_handler = handler
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        """Lines are moved within the table, never copied by dragging."""
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        """The line ids being dragged travel as a private type."""
+        return [_LINE_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # type: ignore[override]
+        """The dragged rows' line ids, in row order."""
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        data = QMimeData()
+        data.setData(_LINE_IDS_MIME, QByteArray(",".join(str(self._ids[r]) for r in rows).encode()))
+        return data
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _ValidIndex
+    ) -> bool:
+        """Dropping reorders lines: only in the pool's own order, and only when editable."""
+        return (
+            data.hasFormat(_LINE_IDS_MIME)
+            and action == Qt.DropAction.MoveAction
+            and not self._read_only
+            and not self.is_reordered
+            and self._move_handler is not None
+        )
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _ValidIndex
+    ) -> bool:
+        """Move the dragged lines before ``row`` (or the row dropped on) as one undo step."""
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        target = row if row >= 0 else (parent.row() if parent.isValid() else len(self._ids))
+        raw = bytes(data.data(_LINE_IDS_MIME).data()).decode()
+        ids = [int(part) for part in raw.split(",") if part.strip().isdigit()]
+        assert self._move_handler is not None
+        self._move_handler(ids, target)
+        return False  # the move is done; the view must not remove the dragged rows itself
 
     # -- helpers for views -------------------------------------------------------------------
 

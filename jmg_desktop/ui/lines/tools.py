@@ -1,14 +1,42 @@
-"""The Tools menu of the lines editor (filled in later)."""
+"""The Tools menu of the lines editor: the reference lists and Copy Lines to Next Year…."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QAction
+
 if TYPE_CHECKING:
     from jmg_desktop.ui.lines.actions import LineActions
     from jmg_desktop.ui.main_window import MainWindow
 
+__all__ = ["install_tools", "open_reference_list"]
+
+
+def open_reference_list(window: MainWindow, table: str) -> None:
+    """Show the dialog for one reference list (partner, pool or category)."""
+    from jmg_desktop.ui.lines.references import ReferenceListDialog
+
+    if window.workspace() is None:
+        window.show_message("Open a workspace first.")
+        return
+    ReferenceListDialog(window, table).exec()
+
 
 def install_tools(window: MainWindow, actions: LineActions) -> None:
     """Add the reference-list and roll-forward actions to the Tools menu."""
-    actions.tool_actions = []  # type: ignore[attr-defined]
+    from jmg_desktop.ui.lines.roll_forward import roll_forward_dialog
+
+    menu = window.menu_tools
+    tool_actions: list[QAction] = []
+    roll = QAction("Copy Lines to &Next Year…", window)
+    roll.triggered.connect(lambda _checked=False: roll_forward_dialog(window))
+    menu.addAction(roll)
+    menu.addSeparator()
+    for table, text in (("partner", "&Partners…"), ("pool", "P&ools…"), ("category", "&Categories…")):
+        action = QAction(text, window)
+        action.triggered.connect(lambda _checked=False, t=table: open_reference_list(window, t))
+        menu.addAction(action)
+        tool_actions.append(action)
+    actions.roll_forward = roll  # type: ignore[attr-defined]
+    actions.tool_actions = tool_actions  # type: ignore[attr-defined]

@@ -1,0 +1,142 @@
+"""Roll forward, reference lists, drag to reorder and spreadsheet keys."""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from jmg_desktop.ui.lines.references import ReferenceListModel
+from jmg_desktop.ui.lines.roll_forward import parse_uplift, run_roll_forward
+from jmg_desktop.ui.main_window import MainWindow
+
+AMOUNT, NOTE, SERVICE, STATUS = 4, 5, 0, 3
+
+
+def _db_lines(path: Path) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT * FROM pool_line ORDER BY id").fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def window(qtbot, demo_path: Path) -> MainWindow:
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert win.open_path(demo_path)
+    return win
+
+
+def test_uplift_parsing() -> None:
+    assert parse_uplift("") == Decimal(0)
+    assert parse_uplift(" 2.5 % ") == Decimal("2.5")
+    assert parse_uplift("-1") == Decimal(-1)
+    assert parse_uplift("abc") == "“abc” is not a percentage; type a number such as 2.5."
+    assert parse_uplift("150") == "The uplift must be between -100% and 100%."
+
+
+def test_roll_forward_is_one_step_and_shows_next_year(window: MainWindow, demo_path: Path) -> None:
+    before = _db_lines(demo_path)
+    assert run_roll_forward(window, Decimal("2"), settle=True)
+    assert window.current_year() == 2010
+    assert window.year_selector.currentText() == "2010/11"
+    model = window.lines_model
+    assert model.rowCount() == 16  # no proposed removals in the demo
+    assert model.data(model.index(0, AMOUNT)) == "£22,311,480.00"  # £21,874,000 × 1.02
+    assert {model.data(model.index(r, STATUS)) for r in range(16)} == {"In pool"}
+    assert dict(window.totals_panel.rows())["Pool now"] == "£106.379m"  # £104.293m × 1.02, rounded per line
+    assert window.undo_stack.undoText() == "Copy Lines to 2010/11"
+    window.undo_stack.undo()
+    assert _db_lines(demo_path) == before
+
+
+def test_reference_lists_pass_qt_checks(qtmodeltester, window: MainWindow) -> None:
+    for table in ("partner", "pool", "category"):
+        qtmodeltester.check(ReferenceListModel(window, table), force_py=True)
+
+
+def test_category_rename_add_remove_and_refusal(window: MainWindow, qtbot) -> None:
+    model = ReferenceListModel(window, "category")
+    assert model.data(model.index(0, 0)) == "Care homes"
+    assert model.data(model.index(0, 1)) == "5"
+    with qtbot.waitSignal(model.message) as blocker:
+        assert not model.remove_entry(0)
+    assert blocker.args == ["“Care homes” is used by 5 lines, so it was not removed."]
+    assert model.setData(model.index(0, 0), "Care homes (residential and nursing)")
+    assert window.lines_model.data(window.lines_model.index(0, 1)) == "Care homes (residential and nursing)"
+    assert window.undo_stack.undoText() == "Rename Category"
+    with qtbot.waitSignal(model.message) as blocker:
+        assert not model.setData(model.index(1, 0), "care homes (RESIDENTIAL and nursing)")
+    assert "already in the list" in blocker.args[0]
+    assert model.add_entry("Reablement")
+    assert model.data(model.index(model.rowCount() - 1, 0)) == "Reablement"
+    assert model.remove_entry(model.rowCount() - 1)
+    assert "Reablement" not in [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    window.undo_stack.undo()
+    model.reload()
+    assert model.data(model.index(model.rowCount() - 1, 0)) == "Reablement"
+
+
+def test_partner_removal_says_everything_that_uses_it(window: MainWindow, qtbot) -> None:
+    model = ReferenceListModel(window, "partner")
+    with qtbot.waitSignal(model.message) as blocker:
+        assert not model.remove_entry(0)
+    assert blocker.args == [
+        "“Oxfordshire County Council” is used by 18 lines, 4 stated totals and 3 pools it hosts, so it was not removed."
+    ]
+    assert model.setData(model.index(1, 1), "CCG")
+    assert window.lines_model.data(window.lines_model.index(7, 2)) == "CCG"
+    assert not model.setData(model.index(1, 2), "charity")
+
+
+def test_pools_can_be_added_and_renamed(window: MainWindow) -> None:
+    model = ReferenceListModel(window, "pool")
+    assert model.add_entry("Mental Health")
+    assert window.pool_list.count() == 4
+    assert model.setData(model.index(3, 0), "Mental Health and Wellbeing")
+    assert window.pool_list.item(3).text() == "Mental Health and Wellbeing"
+    assert model.data(model.index(3, 1)) == "Oxfordshire County Council"
+    assert model.remove_entry(3)
+    assert window.pool_list.count() == 3
+
+
+def test_drag_and_drop_moves_lines(window: MainWindow) -> None:
+    model = window.lines_model
+    first, second, third = model.line_id(0), model.line_id(1), model.line_id(2)
+    data = model.mimeData([model.index(0, 0)])
+    assert model.canDropMimeData(data, Qt.DropAction.MoveAction, 3, 0, model.index(-1, -1))
+    # False tells the view not to remove the dragged rows: the model has already moved them.
+    assert not model.dropMimeData(data, Qt.DropAction.MoveAction, 3, 0, model.index(-1, -1))
+    assert [model.line_id(r) for r in range(3)] == [second, third, first]
+    assert window.undo_stack.undoText() == "Move Line"
+    model.sort(AMOUNT)
+    assert not model.canDropMimeData(data, Qt.DropAction.MoveAction, 3, 0, model.index(-1, -1))
+    model.sort(-1)
+    window.undo_stack.undo()
+    assert model.line_id(0) == first
+
+
+def test_keyboard_enter_moves_down_and_f2_edits(window: MainWindow, qtbot) -> None:
+    table = window.lines_view.table
+    window.show()
+    table.setFocus()
+    table.setCurrentIndex(window.lines_model.index(0, AMOUNT))
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert table.currentIndex().row() == 1
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert table.currentIndex().column() == NOTE
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    assert table.state() == table.State.EditingState
+    editor = table.findChild(QLineEdit, "editor5")
+    editor.selectAll()
+    qtbot.keyClicks(editor, "typed in place")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # Qt commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
+    assert window.lines_model.data(window.lines_model.index(1, NOTE)) == "typed in place"
+    assert table.currentIndex().row() == 2
