@@ -389,6 +389,7 @@ class LineFigures:
     status: str
     year: int
     amount: Money
+    pool: str = ""
 
 
 class Change(StrEnum):
@@ -400,7 +401,7 @@ class Change(StrEnum):
     ADDED = "added"  # a line of the pool and year that the agreement did not see
 
 
-_FIELDS = ("amount", "service", "partner", "category", "status", "year")
+_FIELDS = ("amount", "service", "partner", "category", "status", "year", "pool")
 
 
 @dataclass(frozen=True, slots=True)

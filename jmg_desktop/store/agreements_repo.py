@@ -79,7 +79,9 @@ __all__ = [
     "agreement_detail",
     "agreement_record",
     "agreements_for_line",
+    "body_choices",
     "create_meeting",
+    "current_figures",
     "delete_agreement",
     "delete_meeting",
     "line_history",
@@ -245,14 +247,17 @@ def _steps_of(session: Session, agreement_ids: Iterable[int]) -> dict[int, list[
 
 def _current_figures_query():  # type: ignore[no-untyped-def]
     return (
-        select(PoolLine, Partner.name, Category.name, LineStatus.label)
+        select(PoolLine, Partner.name, Category.name, LineStatus.label, Pool.name)
         .join(Partner, Partner.id == PoolLine.partner_id)
         .join(LineStatus, LineStatus.id == PoolLine.status_id)
+        .join(Pool, Pool.id == PoolLine.pool_id)
         .outerjoin(Category, Category.id == PoolLine.category_id)
     )
 
 
-def _figures(line: PoolLine, partner: str, category: str | None, status: str) -> LineFigures:
+def _figures(row: Any) -> LineFigures:
+    """A row of :func:`_current_figures_query` as figures."""
+    line, partner, category, status, pool = row
     return LineFigures(
         line_id=line.id,
         service=line.service,
@@ -261,10 +266,11 @@ def _figures(line: PoolLine, partner: str, category: str | None, status: str) ->
         status=status,
         year=line.financial_year,
         amount=Money(line.amount_pence),
+        pool=pool,
     )
 
 
-def _snapshot_figures(row: AgreementLine) -> LineFigures:
+def _snapshot_figures(row: AgreementLine, pools: dict[int, str]) -> LineFigures:
     return LineFigures(
         line_id=row.line_id,
         service=row.service,
@@ -273,6 +279,7 @@ def _snapshot_figures(row: AgreementLine) -> LineFigures:
         status=row.status_label,
         year=row.financial_year,
         amount=Money(row.amount_pence),
+        pool=pools.get(row.pool_id, "") if row.pool_id is not None else "",
     )
 
 
@@ -296,10 +303,8 @@ def _comparisons(session: Session, agreements: Sequence[Agreement]) -> dict[int,
         conditions.append(PoolLine.id.in_(line_ids))
     conditions += [(PoolLine.pool_id == pool) & (PoolLine.financial_year == year) for pool, year in whole]
     if conditions:
-        for line, partner, category, status in session.execute(
-            _current_figures_query().where(or_(*conditions))
-        ):
-            current[line.id] = _figures(line, partner, category, status)
+        for row in session.execute(_current_figures_query().where(or_(*conditions))):
+            current[row[0].id] = _figures(row)
     # Lines of a pool and year, in the editor's order, for whole-pool agreements.
     by_pool_year: dict[tuple[int, int], list[int]] = {}
     if whole:
@@ -309,9 +314,10 @@ def _comparisons(session: Session, agreements: Sequence[Agreement]) -> dict[int,
             .order_by(PoolLine.position, PoolLine.id)
         ):
             by_pool_year.setdefault((pool, year), []).append(line_id)
+    pools = dict(session.execute(select(Pool.id, Pool.name)).all())
     result: dict[int, Comparison] = {}
     for agreement in agreements:
-        agreed = [_snapshot_figures(row) for row in snapshots[agreement.id]]
+        agreed = [_snapshot_figures(row, pools) for row in snapshots[agreement.id]]
         if agreement.covers_whole_pool and agreement.pool_id is not None:
             key = (agreement.pool_id, agreement.financial_year or 0)
             now = [current[i] for i in by_pool_year.get(key, []) if i in current]
@@ -582,7 +588,7 @@ def record_agreement(
     session.add(row)
     session.flush()
     session.add_all(AgreementBody(agreement_id=row.id, partner_id=p) for p in partners)
-    for position, (line, partner, category, label) in enumerate(wanted, start=1):
+    for position, (line, partner, category, label, _pool) in enumerate(wanted, start=1):
         session.add(
             AgreementLine(
                 agreement_id=row.id,
@@ -981,3 +987,48 @@ def line_history(session: Session, line_id: int) -> list[AuditEvent]:
         or _mentions_line(event.old, line_id)
         or _mentions_line(event.new, line_id)
     ]
+
+
+# -- for the "Record agreement…" dialog ---------------------------------------------------------
+
+
+def current_figures(
+    session: Session,
+    line_ids: Sequence[int] = (),
+    *,
+    pool_id: int | None = None,
+    financial_year: int | None = None,
+) -> list[LineFigures]:
+    """Lines' figures as they stand: the given ids in that order, or every line of a pool and year."""
+    query = _current_figures_query()
+    if line_ids:
+        found = {
+            row[0].id: _figures(row) for row in session.execute(query.where(PoolLine.id.in_(list(line_ids))))
+        }
+        return [found[i] for i in line_ids if i in found]
+    query = query.where(PoolLine.pool_id == pool_id, PoolLine.financial_year == financial_year)
+    return [_figures(row) for row in session.execute(query.order_by(PoolLine.position, PoolLine.id))]
+
+
+def body_choices(
+    session: Session,
+    line_ids: Sequence[int] = (),
+    *,
+    pool_id: int | None = None,
+    financial_year: int | None = None,
+) -> list[tuple[Body, bool]]:
+    """Every partner as a possible approving body, with whether it is one by default."""
+    if line_ids:
+        pool_years = {
+            (pool, year)
+            for pool, year in session.execute(
+                select(PoolLine.pool_id, PoolLine.financial_year).where(PoolLine.id.in_(list(line_ids)))
+            )
+        }
+    elif pool_id is not None and financial_year is not None:
+        pool_years = {(pool_id, financial_year)}
+    else:
+        pool_years = set()
+    defaults = set(_default_bodies(session, pool_years))
+    partners = session.execute(select(Partner).order_by(Partner.position, Partner.id)).scalars()
+    return [(Body(p.id, p.sovereign_body or p.name, p.name), p.id in defaults) for p in partners]

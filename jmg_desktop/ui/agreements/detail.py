@@ -1,0 +1,305 @@
+"""One agreement in full: what was agreed and why, where it stands, its history, and its lines
+agreed against now with the difference."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jmg_desktop.core.agreements import Change, format_date
+from jmg_desktop.core.financial_year import FinancialYear
+from jmg_desktop.store.agreements_repo import AgreementDetail
+from jmg_desktop.ui.agreements.register_model import signed
+
+__all__ = ["AgreementDetailView"]
+
+_CHANGE_WORDS = {
+    Change.UNCHANGED: "",
+    Change.REMOVED: "line deleted since",
+    Change.ADDED: "line added since",
+}
+_CHANGED_COLOUR = QColor("#9a3a00")
+_FIELD_WORDS = {
+    "amount": "amount",
+    "service": "service renamed",
+    "partner": "partner",
+    "category": "category",
+    "status": "status",
+    "year": "year",
+    "pool": "pool",
+}
+
+
+def _item(
+    text: str, *, right: bool = False, bold: bool = False, colour: QColor | None = None
+) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if bold:
+        font = QFont()
+        font.setBold(True)
+        item.setFont(font)
+    if colour is not None:
+        item.setForeground(QBrush(colour))
+    return item
+
+
+def _table(headers: list[str], name: str, parent: QWidget) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    return table
+
+
+class AgreementDetailView(QWidget):
+    """Shows one :class:`AgreementDetail`; its buttons ask the register to act on it."""
+
+    moveRequested = Signal(int)
+    editRequested = Signal(int)
+    auditRequested = Signal(int)
+    lineHistoryRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("agreementDetail")
+        self._detail: AgreementDetail | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("agreementTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta_label = QLabel(self)
+        self.meta_label.setObjectName("agreementMeta")
+        self.meta_label.setWordWrap(True)
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("agreementStatus")
+        self.status_label.setWordWrap(True)
+        titles.addWidget(self.title_label)
+        titles.addWidget(self.meta_label)
+        titles.addWidget(self.status_label)
+        head.addLayout(titles, 1)
+        buttons = QVBoxLayout()
+        self.move_button = QPushButton("&Move Status…", self)
+        self.move_button.setObjectName("moveStatusButton")
+        self.edit_button = QPushButton("&Edit Words…", self)
+        self.edit_button.setObjectName("editAgreementButton")
+        self.audit_button = QPushButton("Audit &Trail…", self)
+        self.audit_button.setObjectName("agreementAuditButton")
+        for button in (self.move_button, self.edit_button, self.audit_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        head.addLayout(buttons)
+        layout.addLayout(head)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.words = QTextBrowser(splitter)
+        self.words.setObjectName("agreementWords")
+        self.words.setOpenLinks(False)
+        right = QWidget(splitter)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        figures_box = QGroupBox("Figures: agreed and now", right)
+        figures_layout = QVBoxLayout(figures_box)
+        self.figures_note = QLabel(figures_box)
+        self.figures_note.setObjectName("figuresNote")
+        self.figures_note.setWordWrap(True)
+        self.figures = _table(
+            ["Service", "Pool", "Partner", "Agreed", "Now", "Difference", "What changed"],
+            "agreementLines",
+            figures_box,
+        )
+        self.figures.setToolTip("Double-click a line to see its own history.")
+        figures_layout.addWidget(self.figures_note)
+        figures_layout.addWidget(self.figures)
+        history_box = QGroupBox("History", right)
+        history_layout = QVBoxLayout(history_box)
+        self.history = _table(
+            ["Date", "Step", "Note", "Recorded by", "Recorded at"], "agreementHistory", history_box
+        )
+        history_layout.addWidget(self.history)
+        right_layout.addWidget(figures_box, 3)
+        right_layout.addWidget(history_box, 2)
+        splitter.addWidget(self.words)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout.addWidget(splitter, 1)
+
+        self.move_button.clicked.connect(lambda: self._emit(self.moveRequested))
+        self.edit_button.clicked.connect(lambda: self._emit(self.editRequested))
+        self.audit_button.clicked.connect(lambda: self._emit(self.auditRequested))
+        self.figures.cellDoubleClicked.connect(self._line_double_clicked)
+        self.show_detail(None)
+
+    def _emit(self, signal: Signal) -> None:
+        if self._detail is not None:
+            signal.emit(self._detail.summary.id)  # type: ignore[attr-defined]
+
+    def _line_double_clicked(self, row: int, _column: int) -> None:
+        line_id = (
+            self.figures.item(row, 0).data(Qt.ItemDataRole.UserRole) if self.figures.item(row, 0) else None
+        )
+        if line_id:
+            self.lineHistoryRequested.emit(int(line_id))
+
+    def detail(self) -> AgreementDetail | None:
+        """The agreement shown, or None."""
+        return self._detail
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Disable the buttons that change things."""
+        self.move_button.setEnabled(not read_only and self._detail is not None)
+        self.edit_button.setEnabled(not read_only and self._detail is not None)
+
+    def show_detail(self, detail: AgreementDetail | None) -> None:
+        """Show ``detail`` (None clears the view)."""
+        self._detail = detail
+        for button in (self.move_button, self.edit_button, self.audit_button):
+            button.setEnabled(detail is not None)
+        if detail is None:
+            self.title_label.setText("<b>No agreement selected</b>")
+            self.meta_label.setText(
+                "Choose an agreement in the register to see what was agreed, on what figures."
+            )
+            self.status_label.clear()
+            self.words.clear()
+            self.figures_note.clear()
+            self.figures.setRowCount(0)
+            self.history.setRowCount(0)
+            return
+        summary = detail.summary
+        self.title_label.setText(f"<span style='font-size:13pt'><b>{html.escape(summary.title)}</b></span>")
+        where = []
+        if summary.meeting is not None:
+            reference = f" ({summary.meeting.reference})" if summary.meeting.reference else ""
+            where.append(html.escape(summary.meeting.label + reference))
+        else:
+            where.append(html.escape(format_date(summary.on)))
+        scope = summary.pool_name + (
+            f" {FinancialYear(summary.financial_year).label}" if summary.financial_year else ""
+        )
+        where.append(html.escape(scope + (" (whole pool)" if detail.covers_whole_pool else "")))
+        self.meta_label.setText(" · ".join(where))
+        waiting = f" — waiting for <b>{html.escape(summary.waiting_for)}</b>" if summary.waiting_for else ""
+        self.status_label.setText(f"Status: <b>{html.escape(summary.status_text)}</b>{waiting}")
+        self.words.setHtml(self._words_html(detail))
+        self._fill_figures(detail)
+        self._fill_history(detail)
+
+    @staticmethod
+    def _words_html(detail: AgreementDetail) -> str:
+        parts = []
+        for heading, text in (
+            ("What was agreed", detail.decision),
+            ("Reasons", detail.reasons),
+            ("Alternatives considered", detail.alternatives),
+            ("Conflicts of interest declared", detail.conflicts),
+            ("Assumptions behind the figures", detail.assumptions),
+        ):
+            body = html.escape(text).replace("\n", "<br>") if text else "<i>Not recorded.</i>"
+            parts.append(f"<p><b>{heading}</b><br>{body}</p>")
+        bodies = ", ".join(f"{b.name} ({b.partner})" for b in detail.summary.bodies) or "none named"
+        parts.append(f"<p><b>To be approved by</b><br>{html.escape(bodies)}</p>")
+        parts.append(
+            f"<p style='color:#666'>Recorded by {html.escape(detail.recorded_by)} on "
+            f"{html.escape(detail.recorded_at[:10])}.</p>"
+        )
+        return "".join(parts)
+
+    def _fill_figures(self, detail: AgreementDetail) -> None:
+        comparison = detail.summary.comparison
+        changed = comparison.changed
+        if changed:
+            count = len(changed)
+            self.figures_note.setText(
+                f"<span style='color:#9a3a00'><b>{count} line{'s' if count != 1 else ''} changed since agreed</b>: "
+                f"now {comparison.now_total.format_full()} against {comparison.agreed_total.format_full()} "
+                f"agreed ({signed(comparison.difference)}).</span>"
+            )
+        else:
+            self.figures_note.setText(
+                f"The figures are as agreed: {comparison.agreed_total.format_full()} in total."
+            )
+        rows = list(comparison.lines)
+        self.figures.setRowCount(len(rows) + 1)
+        for row, line in enumerate(rows):
+            differs = line.change is not Change.UNCHANGED
+            colour = _CHANGED_COLOUR if differs else None
+            source = line.now or line.agreed
+            assert source is not None
+            service = _item(line.service)
+            service.setData(Qt.ItemDataRole.UserRole, source.line_id)
+            if line.change is Change.CHANGED and "service" in line.fields and line.agreed is not None:
+                service.setToolTip(f"Agreed as “{line.agreed.service}”")
+            what = _CHANGE_WORDS.get(line.change) or ", ".join(_FIELD_WORDS[f] for f in line.fields)
+            cells = [
+                service,
+                _item(source.pool),
+                _item(source.partner),
+                _item(line.agreed_amount.format_full() if line.agreed else "—", right=True),
+                _item(line.now_amount.format_full() if line.now else "—", right=True, colour=colour),
+                _item(signed(line.difference) if differs else "", right=True, bold=differs, colour=colour),
+                _item(what, colour=colour),
+            ]
+            for column, cell in enumerate(cells):
+                self.figures.setItem(row, column, cell)
+        total = len(rows)
+        moved = comparison.difference.pence != 0
+        totals = [
+            _item("Total", bold=True),
+            _item(""),
+            _item(""),
+            _item(comparison.agreed_total.format_full(), right=True, bold=True),
+            _item(comparison.now_total.format_full(), right=True, bold=True),
+            _item(signed(comparison.difference) if moved else "", right=True, bold=True),
+            _item(""),
+        ]
+        for column, cell in enumerate(totals):
+            self.figures.setItem(total, column, cell)
+        header = self.figures.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 7):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _fill_history(self, detail: AgreementDetail) -> None:
+        self.history.setRowCount(len(detail.steps))
+        for row, step in enumerate(detail.steps):
+            cells = [
+                _item(format_date(step.step.on)),
+                _item(step.text, bold=row == len(detail.steps) - 1),
+                _item(step.note),
+                _item(step.recorded_by),
+                _item(step.recorded_at.replace("T", " ")[:16]),
+            ]
+            for column, cell in enumerate(cells):
+                self.history.setItem(row, column, cell)
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)

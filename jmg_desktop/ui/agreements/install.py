@@ -1,0 +1,96 @@
+"""Plugging the register into the main window: a page, menu entries, "Record agreement…" on the
+lines selection, and the "changed since agreed" mark on lines in the editor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from jmg_desktop.store.agreements_repo import lines_changed_since_agreed
+from jmg_desktop.ui.agreements.view import AgreementsView
+
+if TYPE_CHECKING:
+    from jmg_desktop.ui.main_window import MainWindow
+
+__all__ = ["install"]
+
+_MARK_TIP = "Changed since agreed: the figures differ from those of an agreement that covers this line."
+
+
+def _context(window: MainWindow) -> tuple[int, int, list[int]]:
+    lines_view = getattr(window, "lines_view", None)
+    selected = list(lines_view.selected_line_ids()) if lines_view is not None else []
+    return window.current_pool_id(), window.current_year(), selected
+
+
+def mark_changed_lines(window: MainWindow) -> None:
+    """Flag the editor's lines whose figures moved since a live agreement took its snapshot."""
+    lines_view = getattr(window, "lines_view", None)
+    if lines_view is None:
+        return
+    workspace = window.workspace()
+    marked: set[int] = set()
+    if workspace is not None and window.current_pool_id() >= 0:
+        with workspace.reading() as session:
+            marked = set(lines_changed_since_agreed(session, window.current_pool_id(), window.current_year()))
+    lines_view.set_marked_line_ids(marked, _MARK_TIP)
+
+
+def install(window: MainWindow) -> None:
+    """Add the Agreements page, its menu entries and the line marks to ``window``."""
+    view = AgreementsView(window, undo_stack=window.undo_stack)
+    view.set_context(lambda: _context(window))
+    index = window.add_page(view, "Agreements")
+    window.agreements_view = view  # type: ignore[attr-defined]
+
+    def show_register() -> None:
+        window.pages.setCurrentIndex(index)  # type: ignore[attr-defined]
+
+    def record() -> None:
+        if view.open_record_dialog() is not None:
+            show_register()
+
+    record_action = QAction("Record &Agreement…", window)
+    record_action.setObjectName("actionRecordAgreement")
+    record_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+    record_action.setStatusTip("Record what was agreed in principle on the selected lines")
+    record_action.triggered.connect(record)
+    meeting_action = QAction("New &Meeting…", window)
+    meeting_action.setObjectName("actionNewMeeting")
+    meeting_action.triggered.connect(view.open_meeting_dialog)
+    register_action = QAction("Agreements &Register", window)
+    register_action.setObjectName("actionShowAgreements")
+    register_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+    register_action.triggered.connect(show_register)
+    window.menu_edit.addAction(record_action)
+    window.menu_edit.addAction(meeting_action)
+    window.menu_view.addAction(register_action)
+    lines_view = getattr(window, "lines_view", None)
+    if lines_view is not None:
+        # The lines table's context menu offers it too, next to the editor's own actions.
+        lines_view.addAction(record_action)
+        table = getattr(lines_view, "table", None)
+        if table is not None:
+            table.addAction(record_action)
+
+    def workspace_changed(workspace: object) -> None:
+        view.set_workspace(window.workspace())
+        mark_changed_lines(window)
+
+    window.workspaceChanged.connect(workspace_changed)
+    window.selectionChanged.connect(lambda _pool, _year: mark_changed_lines(window))
+    view.registerChanged.connect(lambda: mark_changed_lines(window))
+    model = getattr(window, "lines_model", None)
+    if model is not None:
+        model.linesChanged.connect(lambda: (mark_changed_lines(window), view.refresh()))
+    window.undo_stack.indexChanged.connect(lambda _i: view.refresh())
+
+    def update_enabled() -> None:
+        record_action.setEnabled(not window.is_read_only())
+        meeting_action.setEnabled(not window.is_read_only())
+
+    window.workspaceChanged.connect(lambda _w: update_enabled())
+    update_enabled()
+    if window.workspace() is not None:
+        workspace_changed(window.workspace())
