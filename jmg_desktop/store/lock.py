@@ -51,6 +51,7 @@ STALE_AFTER: Final = timedelta(minutes=10)
 _TAKEOVER_SUFFIX: Final = ".lock.takeover"
 _TAKEOVER_MUTEX_STALE_SECONDS: Final = 30.0
 _READ_RETRIES: Final = 5
+_EMPTY_LOCK_GRACE_SECONDS: Final = 30.0
 
 
 class LockState(Enum):
@@ -238,6 +239,8 @@ class WorkspaceLock:
             try:
                 current = read_lock(workspace)
             except ValueError:
+                if _abandoned_empty(lock_path(workspace)):
+                    return cls.take_over(workspace, None)
                 raise LockHeldError(None, LockState.UNREADABLE) from None
             if current is None:
                 continue  # released between our attempt and our read: try again
@@ -334,7 +337,25 @@ class WorkspaceLock:
 
     @staticmethod
     def _create_exclusive(path: Path, info: LockInfo) -> bool:
-        """Create the lock file only if there is none; False if one exists."""
+        """Create the lock file only if there is none; False if one exists.
+
+        The content is written to a temporary file first and hard-linked into place, which is
+        atomic and fails if the lock exists: a crash can never leave an empty lock behind. Where
+        hard links are not supported, an exclusive create followed by the write is used.
+        """
+        temp = _temp_beside(path)
+        try:
+            _write_file(temp, _encode(info))
+            try:
+                os.link(temp, path)
+                return True
+            except FileExistsError:
+                return False
+            except OSError:
+                pass  # no hard links here (some network or FAT file systems)
+        finally:
+            with contextlib.suppress(OSError):
+                temp.unlink()
         try:
             handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
@@ -355,19 +376,36 @@ def _encode(info: LockInfo) -> bytes:
     return (json.dumps(asdict(info), indent=1) + "\n").encode("utf-8")
 
 
+def _temp_beside(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def _write_atomically(path: Path, info: LockInfo) -> None:
     """Write the lock through a temporary file and a rename, so no reader sees half of it."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    temp = _temp_beside(path)
     try:
-        with open(temp, "wb") as handle:
-            handle.write(_encode(info))
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_file(temp, _encode(info))
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
+
+
+def _abandoned_empty(path: Path) -> bool:
+    """An empty lock file some seconds old: its creator died between creating and writing it."""
+    try:
+        facts = path.stat()
+    except OSError:
+        return False
+    return facts.st_size == 0 and time.time() - facts.st_mtime > _EMPTY_LOCK_GRACE_SECONDS
 
 
 def _clear_stale_mutex(mutex: Path) -> None:

@@ -98,14 +98,19 @@ def inspect_file(path: Path) -> FileFacts:
     return FileFacts(size=size, application_id=application_id, user_version=user_version)
 
 
-def _quick_check(path: Path) -> None:
-    """Run ``PRAGMA quick_check`` and the trust check on a read-only connection; raise if unusable.
+def _quick_check(path: Path, *, recover: bool = False) -> None:
+    """Run ``PRAGMA quick_check`` and the trust check; raise if the file is unusable.
 
+    The connection is read-only, except that with ``recover`` a file left with a rollback journal
+    (a crash mid-edit) is opened read-write so SQLite can roll that unfinished change back: the
+    file returns to its last committed state, which is what every later reader must see.
     A file holding triggers, views or virtual tables the application did not create is refused
     before anything else reads it: it has been altered by something other than JMG Desktop.
     """
+    journal = path.with_name(path.name + "-journal")
+    mode = "rw" if recover and journal.exists() else "ro"
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
         harden_connection(connection)
     except sqlite3.Error as error:
         raise WorkspaceError(f"“{path.name}” cannot be opened: {error}.") from None
@@ -113,6 +118,10 @@ def _quick_check(path: Path) -> None:
         rows = connection.execute("PRAGMA quick_check").fetchall()
         strangers = untrusted_objects(connection)
     except sqlite3.DatabaseError as error:
+        if _primary_code(error) == sqlite3.SQLITE_BUSY:
+            raise WorkspaceError(
+                f"“{path.name}” is busy (another program is writing to it); try again in a moment."
+            ) from None
         if _primary_code(error) in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
             # A hot journal (a crash mid-edit) needs write access to be rolled back.
             raise WorkspaceError(
@@ -287,7 +296,7 @@ class Workspace:
         """
         path = Path(path)
         facts = inspect_file(path)
-        _quick_check(path)
+        _quick_check(path, recover=os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
         reason = ""
         holder: LockInfo | None = None
         state: LockState | None = None
@@ -440,7 +449,7 @@ class Workspace:
                 self._set_read_only(f"its lock file cannot be written ({error.strerror or error})")
                 return False
         try:
-            _quick_check(self.path)
+            _quick_check(self.path, recover=True)
         except WorkspaceError as error:
             self._set_read_only(str(error).rstrip("."))
             if lock is not self._lock:
