@@ -43,6 +43,7 @@ from jmg_desktop.core.agreements import (
     status_text,
     waiting_for,
 )
+from jmg_desktop.core.money import Money
 from jmg_desktop.store.agreements_repo import AgreementDetail, AgreementSummary, MeetingRecord
 
 __all__ = [
@@ -501,6 +502,22 @@ _ACTION_WORDS = {
 }
 
 
+_KEY_WORDS = {"amount_pence": "Amount", "service": "Service", "note": "Note", "status_id": "Status id"}
+
+
+def _fields_text(value: dict[str, Any]) -> str:
+    """``{"amount_pence": 164600000}`` as "Amount £1,646,000.00"; line lists as their services."""
+    parts = []
+    for key, item in value.items():
+        if key == "amount_pence" and isinstance(item, int):
+            parts.append(f"Amount {Money(item).format_full()}")
+        elif key in ("updates", "lines") and isinstance(item, list):
+            parts.append("; ".join(_fields_text({k: v for k, v in row.items() if k != "id"}) for row in item))
+        else:
+            parts.append(f"{_KEY_WORDS.get(key, key.replace('_', ' ').capitalize())}: {item}")
+    return "; ".join(parts)
+
+
 def _short_json(text: str, limit: int = 160) -> str:
     if not text:
         return ""
@@ -516,8 +533,7 @@ def _short_json(text: str, limit: int = 160) -> str:
         if "agreement" in value:
             agreement = value["agreement"]
             return f"{agreement.get('title', '')}: {len(value.get('lines', []))} line(s) with their figures"
-        parts = [f"{k}: {v}" for k, v in value.items()]
-        text = "; ".join(parts)
+        text = _fields_text(value)
     else:
         text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

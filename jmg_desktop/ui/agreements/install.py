@@ -69,7 +69,6 @@ def install(window: MainWindow) -> None:
     lines_view = getattr(window, "lines_view", None)
     if lines_view is not None:
         # The lines table's context menu offers it too, next to the editor's own actions.
-        lines_view.addAction(record_action)
         table = getattr(lines_view, "table", None)
         if table is not None:
             table.addAction(record_action)
