@@ -8,7 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from jmg_desktop.ui.papers.install import install as install_papers
+from jmg_desktop.ui.projection import install as install_projection
+
 if TYPE_CHECKING:
     from jmg_desktop.ui.main_window import MainWindow
 
-FEATURE_INSTALLERS: list[Callable[[MainWindow], None]] = []
+FEATURE_INSTALLERS: list[Callable[[MainWindow], None]] = [
+    install_papers,
+    install_projection,
+]

@@ -168,3 +168,23 @@ def test_read_only_workspace_shows_banner_and_disables_edits(window: MainWindow,
     assert not model.setData(model.index(0, 4), "1")
     for action in (window.line_actions.add_line, window.line_actions.paste, window.line_actions.delete):
         assert not action.isEnabled()
+
+
+def test_file_suffix_matches_the_store() -> None:
+    from jmg_desktop.store.workspace import FILE_SUFFIX
+    from jmg_desktop.ui import main_window
+
+    assert main_window.FILE_SUFFIX == FILE_SUFFIX
+
+
+def test_window_module_does_not_import_the_store() -> None:
+    # Start-up speed: the window appears before SQLAlchemy (and the features) are imported.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import jmg_desktop.ui.main_window, jmg_desktop.ui.app;"
+        "print('sqlalchemy' in sys.modules, 'reportlab' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["False", "False"], result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -83,6 +83,7 @@ class PaperEditor(QWidget):
         self._record: PaperRecord | None = None
         self._sections: list[SectionText] = []
         self._keywords: tuple[str, ...] = ()
+        self._stale = False
         self._current_section = -1
         self._loading = False
         self._pool_id = -1
@@ -588,12 +589,23 @@ class PaperEditor(QWidget):
             label = f"{record.title or 'Untitled'} — {year}, version {record.version} ({record.status})"
             self.paper_selector.setItemText(index, label)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up on a refresh skipped while the page was hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def schedule_refresh(self) -> None:
         """Refresh shortly, e.g. after the lines changed elsewhere in the window."""
         self._refresh_timer.start()
 
     def refresh(self) -> None:
         """Rebuild the preview and the reconciliation panel from the stored paper."""
+        if self.parentWidget() is not None and not self.isVisible():
+            # Embedded and out of sight (another tab): render when next shown, not now.
+            self._stale = True
+            return
+        self._stale = False
         if self._workspace is None or self._record is None:
             self.preview.clear()
             self.differences.hide()

@@ -36,6 +36,11 @@ def test_opening_the_demo_shows_its_paper_and_export_writes_it(
     assert window.open_path(demo_path)
     editor: PaperEditor = window.paper_editor  # type: ignore[attr-defined]
     assert editor.current_paper_id() == 1
+    # Hidden behind another tab, the preview is not rendered (no work for a page nobody sees)...
+    assert editor.preview.document.pageCount() == 0
+    window.show()
+    window.pages.setCurrentWidget(editor)
+    # ...and catches up as soon as the page is shown.
     qtbot.waitUntil(lambda: editor.preview.document.pageCount() == 3, timeout=10_000)
     target = tmp_path / "annex.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "PDF files (*.pdf)"))
