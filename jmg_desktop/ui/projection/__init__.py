@@ -1,36 +1,95 @@
-"""Budget projection in the main window: the ``projectionView`` page and View ▸ Meeting Mode (F5).
+"""Budget projection in the main window: the Projection page (``projectionView``) and
+View ▸ Meeting Mode (F5; Esc leaves).
 
-:func:`install` is registered in :data:`jmg_desktop.ui.features.FEATURE_INSTALLERS`.
+:func:`install` is registered in :data:`jmg_desktop.ui.features.FEATURE_INSTALLERS`. It imports
+nothing heavy: the view (QtCharts, openpyxl, the ORM) is built the first time its page is shown,
+so the projection feature costs the application's start-up nothing.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
-
-from jmg_desktop.store.errors import WorkspaceError
-from jmg_desktop.ui.projection.meeting import MeetingMode
-from jmg_desktop.ui.projection.view import ProjectionView
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
+    from jmg_desktop.store.workspace import Workspace
     from jmg_desktop.ui.main_window import MainWindow
+    from jmg_desktop.ui.projection.meeting import MeetingMode
+    from jmg_desktop.ui.projection.view import ProjectionView
 
-__all__ = ["MeetingMode", "ProjectionView", "enter_meeting_mode", "install"]
+__all__ = ["ProjectionPage", "enter_meeting_mode", "install"]
+
+
+class ProjectionPage(QWidget):
+    """The main window's Projection tab: holds a :class:`ProjectionView`, built on first show."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("projectionPage")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._view: ProjectionView | None = None
+        self._workspace: Workspace | None = None
+        self._selection = (-1, -1)
+
+    def view(self) -> ProjectionView:
+        """The projection view, built now if it has not been yet."""
+        if self._view is None:
+            from jmg_desktop.ui.projection.view import ProjectionView
+
+            self._view = ProjectionView(self)
+            self._layout.addWidget(self._view)
+            self._view.set_workspace(self._workspace)
+            self._view.set_selection(*self._selection)
+            if self.isVisible():
+                self._view.show()  # now, not from the layout's queued show: callers use it at once
+        return self._view
+
+    def has_view(self) -> bool:
+        """Whether the view has been built."""
+        return self._view is not None
+
+    def set_workspace(self, workspace: Workspace | None) -> None:
+        """Pass the window's workspace on (kept until the view exists)."""
+        self._workspace = workspace
+        if self._view is not None:
+            self._view.set_workspace(workspace)
+
+    def set_selection(self, pool_id: int, year: int) -> None:
+        """Pass the window's pool and year on."""
+        self._selection = (pool_id, year)
+        if self._view is not None:
+            self._view.set_selection(pool_id, year)
+
+    def mark_stale(self, *_args: object) -> None:
+        """Lines changed: the view re-reads when next shown."""
+        if self._view is not None:
+            self._view.mark_stale()
+
+    def scenario_name(self) -> str | None:
+        """The scenario chosen in the view, if it has been built."""
+        return self._view.scenario_picker.currentText() if self._view is not None else None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Build the view the first time the tab is opened."""
+        self.view()
+        super().showEvent(event)
 
 
 def install(window: MainWindow) -> None:
     """Add the Projection page and the Meeting Mode action to ``window``."""
-    view = ProjectionView()
-    window.projection_view = view  # type: ignore[attr-defined]
-    window.add_page(view, "Projection")
-    window.workspaceChanged.connect(view.set_workspace)
-    window.selectionChanged.connect(view.set_selection)
+    page = ProjectionPage()
+    window.projection_page = page  # type: ignore[attr-defined]
+    window.add_page(page, "Projection")
+    window.workspaceChanged.connect(page.set_workspace)
+    window.selectionChanged.connect(page.set_selection)
     lines_model = getattr(window, "lines_model", None)
     if lines_model is not None and hasattr(lines_model, "linesChanged"):
-        lines_model.linesChanged.connect(view.mark_stale)
-    view.set_workspace(window.workspace())
-    view.set_selection(window.current_pool_id(), window.current_year())
+        lines_model.linesChanged.connect(page.mark_stale)
+    page.set_workspace(window.workspace())
+    page.set_selection(window.current_pool_id(), window.current_year())
 
     action = QAction("&Meeting Mode", window)
     action.setObjectName("actionMeetingMode")
@@ -41,9 +100,10 @@ def install(window: MainWindow) -> None:
     window.action_meeting_mode = action  # type: ignore[attr-defined]
 
     def update_enabled(*_args: object) -> None:
-        action.setEnabled(
+        ready = (
             window.workspace() is not None and window.current_pool_id() >= 0 and window.current_year() >= 0
         )
+        action.setEnabled(ready)
 
     window.workspaceChanged.connect(update_enabled)
     window.selectionChanged.connect(update_enabled)
@@ -56,12 +116,15 @@ def enter_meeting_mode(window: MainWindow, *, full_screen: bool = True) -> Meeti
     Locking the whole main window (not just the lines table) means no stray key on the projector
     laptop can edit a line, undo, or close the workspace while the meeting runs.
     """
+    from jmg_desktop.store.errors import WorkspaceError
+    from jmg_desktop.ui.projection.meeting import MeetingMode
+
     workspace = window.workspace()
     if workspace is None or window.current_pool_id() < 0 or window.current_year() < 0:
         window.show_message("Choose a pool and a year first.")
         return None
-    view: ProjectionView | None = getattr(window, "projection_view", None)
-    scenario = view.scenario_picker.currentText() if view is not None else None
+    page: ProjectionPage | None = getattr(window, "projection_page", None)
+    scenario = page.scenario_name() if page is not None else None
     try:
         meeting = MeetingMode(workspace, window.current_pool_id(), window.current_year(), scenario)
     except WorkspaceError as error:
@@ -74,8 +137,8 @@ def enter_meeting_mode(window: MainWindow, *, full_screen: bool = True) -> Meeti
         window.setEnabled(True)
         window.meeting_mode = None  # type: ignore[attr-defined]
         window.activateWindow()
-        if view is not None:
-            view.mark_stale()
+        if page is not None:
+            page.mark_stale()
         meeting.deleteLater()
 
     meeting.left.connect(leave)
