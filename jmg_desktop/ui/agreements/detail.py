@@ -59,6 +59,8 @@ def _item(
         item.setFont(font)
     if colour is not None:
         item.setForeground(QBrush(colour))
+    if len(text) > 24:
+        item.setToolTip(text)
     return item
 
 
@@ -283,6 +285,8 @@ class AgreementDetailView(QWidget):
         ]
         for column, cell in enumerate(totals):
             self.figures.setItem(total, column, cell)
+        # The pool column only earns its width when the lines come from more than one pool.
+        self.figures.setColumnHidden(1, len({(line.now or line.agreed).pool for line in rows}) <= 1)  # type: ignore[union-attr]
         header = self.figures.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 7):

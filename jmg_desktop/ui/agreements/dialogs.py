@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -166,7 +167,13 @@ class _WordsForm(QWidget):
             self, "agreementConflicts", "Any conflicts of interest declared, or “None declared”", 1
         )
         self.assumptions = _text_box(self, "agreementAssumptions", "What the figures assume (optional)", 1)
-        form.addRow("&Meeting:", self.meeting)
+        meeting_row = QHBoxLayout()
+        meeting_row.addWidget(self.meeting, 1)
+        self.new_meeting = QPushButton("&New…", self)
+        self.new_meeting.setObjectName("agreementNewMeeting")
+        self.new_meeting.setToolTip("Record a new meeting and choose it")
+        meeting_row.addWidget(self.new_meeting)
+        form.addRow("&Meeting:", meeting_row)
         form.addRow("&Title:", self.title)
         form.addRow("&Agreed:", self.decision)
         form.addRow("&Reasons:", self.reasons)
@@ -262,7 +269,9 @@ class RecordAgreementDialog(QDialog):
         self.first_status.addItem(STATUS_LABELS[Status.PROPOSED], Status.PROPOSED.value)
         first = next(iter(meetings), None)
         self.on = _date_edit(self, first.held_on if first else date.today(), "agreementDate")
-        step_row.addWidget(QLabel("&Status:", self))
+        status_label = QLabel("&Status:", self)
+        status_label.setBuddy(self.first_status)
+        step_row.addWidget(status_label)
         step_row.addWidget(self.first_status)
         step_row.addWidget(QLabel("on", self))
         step_row.addWidget(self.on)

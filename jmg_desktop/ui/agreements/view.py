@@ -73,6 +73,8 @@ class AgreementsView(QWidget):
         self._context: Context = lambda: (-1, -1, [])
         #: The dialog last opened (tests and assistive tech find it here as well as by name).
         self.active_dialog: QDialog | None = None
+        #: The meeting dialog opened from "Record Agreement" (its "New…" button).
+        self.meeting_dialog: MeetingDialog | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -123,6 +125,9 @@ class AgreementsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("Agreement"), QHeaderView.ResizeMode.Stretch)
+        # The body's long name is in the tooltip and the detail; give the width to the title.
+        header.setSectionResizeMode(COLUMNS.index("Meeting"), QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COLUMNS.index("Meeting"), 170)
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("registerSummary")
         self.detail = AgreementDetailView(self)
@@ -384,7 +389,28 @@ class AgreementsView(QWidget):
             whole_pool=whole_pool,
         )
         dialog.accepted.connect(lambda: self._record(dialog.values()))
+        dialog.form.new_meeting.clicked.connect(lambda: self._new_meeting_for(dialog))
         return self._open(dialog)
+
+    def _new_meeting_for(self, record: RecordAgreementDialog) -> MeetingDialog | None:
+        """ "New…" beside the meeting list: record a meeting, then choose it in ``record``."""
+        if self._workspace is None:
+            return None
+        with self._workspace.reading() as session:
+            bodies = repo.list_bodies(session)
+        dialog = MeetingDialog(record, bodies)
+
+        def created() -> None:
+            meeting_id = self._create_meeting(dialog.values())
+            if meeting_id is not None and self._workspace is not None:
+                with self._workspace.reading() as session:
+                    record.form.set_meetings(repo.list_meetings(session), meeting_id)
+
+        dialog.accepted.connect(created)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.meeting_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _record(self, values: dict) -> int | None:
         assert self._workspace is not None

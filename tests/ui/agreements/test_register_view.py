@@ -304,3 +304,21 @@ def test_dates_in_dialogs_read_as_a_chair_writes_them(view: AgreementsView) -> N
     dialog.on.setDate(QDate(2009, 2, 3))
     assert dialog.on.text() == "3 February 2009"
     assert dialog.step().on == date(2009, 2, 3)
+
+
+def test_a_new_meeting_from_the_record_dialog_is_chosen_at_once(view: AgreementsView) -> None:
+    record = view.open_record_dialog([13])
+    assert isinstance(record, RecordAgreementDialog)
+    record.form.new_meeting.click()
+    meeting = view.meeting_dialog
+    assert isinstance(meeting, MeetingDialog)
+    meeting.held_on.setDate(QDate(2009, 3, 3))
+    meeting.reference.setText("OPJMG 09/03")
+    meeting.accept()
+    assert (
+        record.form.meeting.currentText() == "Older People Joint Management Group, 3 March 2009 — OPJMG 09/03"
+    )
+    assert record.on.date() == QDate(2009, 3, 3)
+    record.form.title.setText("Home support internal")
+    record.accept()
+    assert _column(view, "Date")[0] == "3 March 2009"
