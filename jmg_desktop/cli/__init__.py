@@ -64,10 +64,25 @@ def _gui_usage() -> str:
     )
 
 
+def _is_plain_gui_launch(args: list[str]) -> bool:
+    """``jmg-desktop``, ``jmg-desktop --demo`` or ``jmg-desktop FILE.jmg``: no sub-command can match."""
+    return (
+        not args
+        or args == ["--demo"]
+        or (len(args) == 1 and not args[0].startswith("-") and args[0].lower().endswith(".jmg"))
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
+        if _is_plain_gui_launch(args_list):
+            # Straight to the window, without importing every sub-command (and SQLAlchemy) first.
+            from jmg_desktop.ui.app import run_gui
+
+            demo = args_list == ["--demo"]
+            return run_gui(None if demo or not args_list else args_list[0], demo=demo)
         parser = build_parser()
         commands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
         if args_list and (args_list[0] in commands or args_list[0] in {"-h", "--help", "--version"}):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from jmg_desktop.store.errors import WorkspaceError
-from jmg_desktop.store.workspace import Workspace
+
+if TYPE_CHECKING:  # imported when used: the GUI's start-up should not wait for SQLAlchemy
+    from jmg_desktop.store.workspace import Workspace
 
 EXIT_OK: Final = 0
 EXIT_PROBLEMS: Final = 1
@@ -25,6 +27,8 @@ class UsageError(CommandError):
 
 def open_workspace(path: str, *, read_only: bool = True) -> Workspace:
     """Open a workspace for a sub-command, turning refusals into a one-line :class:`CommandError`."""
+    from jmg_desktop.store.workspace import Workspace
+
     try:
         return Workspace.open(Path(path), read_only=read_only)
     except WorkspaceError as error:
