@@ -96,7 +96,7 @@ def test_banner_widget_shows_the_actions_that_apply(qtbot, demo_path: Path, tmp_
     _other_lock(demo_path)
     with Workspace.open(demo_path) as held:
         banner.show_state(held)
-        assert banner.isVisibleTo(None) or not banner.isHidden()
+        assert not banner.isHidden()
         assert banner.text.text().startswith("Read-only: alice has this workspace open on FINANCE-PC-07")
         assert banner.take_over_button.isHidden() and not banner.retry_button.isHidden()
     _other_lock(demo_path, heartbeat=datetime.now(UTC) - timedelta(hours=2))
@@ -273,13 +273,12 @@ def test_window_restore_action_opens_the_dialog_for_the_open_workspace(
     dialog = window.restore_from_backup()  # type: ignore[attr-defined]
     assert isinstance(dialog, RestoreDialog)
     assert dialog.workspace_path == two_backups
-    assert dialog.tree.topLevelItemCount() == 3 or dialog.tree.topLevelItemCount() == 2
+    assert dialog.tree.topLevelItemCount() == 2  # unchanged since the last backup: none on opening
     dialog.close()
 
 
 def test_same_host_lock_in_banner_names_this_machine(demo_path: Path) -> None:
     _other_lock(demo_path, host=socket.gethostname())
-    text = ""
     lock = json.loads(lock_path(demo_path).read_text())
     lock["pid"] = os.getpid()  # alive: this very process, another window
     lock_path(demo_path).write_text(json.dumps(lock))
