@@ -1,7 +1,7 @@
 """Starting the GUI: the Qt application, the main window, the demo copy and the error net.
 
-The window is shown first and the workspace opened straight after, from the event loop, so the
-user sees the application at once even on a large file. An exception that escapes anywhere in
+The window is shown first; the features are installed and the workspace opened straight after,
+from the event loop, so the user sees the application at once even on a large file. An exception that escapes anywhere in
 the GUI is logged to a file and shown as a one-line dialog: never a traceback on screen.
 
 ``JMG_DESKTOP_STARTUP_PROBE=1`` (used by the start-up benchmark) prints the times at which the
@@ -118,7 +118,9 @@ def run_gui(file: str | None, demo: bool) -> int:
 
     from jmg_desktop.ui.main_window import MainWindow
 
-    window = MainWindow()
+    # Features (papers, agreements, projection) are installed straight after the window shows:
+    # their imports (ReportLab, charts) and SQLAlchemy's would otherwise delay the first paint.
+    window = MainWindow(install_features=False)
     window.show()
     probe = os.environ.get("JMG_DESKTOP_STARTUP_PROBE") == "1"
     if probe:
@@ -128,6 +130,7 @@ def run_gui(file: str | None, demo: bool) -> int:
     def open_requested() -> None:
         from jmg_desktop.ui.dialogs import show_error
 
+        window.install_features()
         if demo:
             try:
                 path: str | Path = make_demo_copy()

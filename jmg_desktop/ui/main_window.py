@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -36,17 +37,19 @@ from PySide6.QtWidgets import (
 
 from jmg_desktop import APP_NAME, __version__
 from jmg_desktop.core.financial_year import FinancialYear
-from jmg_desktop.store.errors import WorkspaceError
-from jmg_desktop.store.workspace import FILE_SUFFIX, Workspace
 from jmg_desktop.ui.dialogs import show_error
 from jmg_desktop.ui.lines.model import PoolLinesModel
 from jmg_desktop.ui.lines.undo import UNDO_LIMIT, CommandRunner
 from jmg_desktop.ui.lines.view import PoolLinesView
 from jmg_desktop.ui.settings import add_recent_file, app_settings, recent_files, remove_recent_file
 
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a file is first opened, not at start-up
+    from jmg_desktop.store.workspace import Workspace
+
 __all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
+FILE_SUFFIX = ".jmg"  # the same as jmg_desktop.store.workspace.FILE_SUFFIX (a test checks)
 _FILE_FILTER = f"JMG Desktop workspaces (*{FILE_SUFFIX});;All files (*)"
 _STATUS_TIMEOUT_MS = 8000
 
@@ -60,6 +63,8 @@ class MainWindow(QMainWindow):
     selectionChanged = Signal(int, int)
 
     def __init__(self, settings: QSettings | None = None, *, install_features: bool = True) -> None:
+        """Build the window; ``install_features=False`` leaves the features to :meth:`install_features`
+        (the application does that just after the window is shown, so it appears sooner)."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.settings = settings if settings is not None else app_settings()
@@ -86,8 +91,9 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_enabled()
         self.installed_features: list[str] = []
+        self._features_installed = False
         if install_features:
-            self._install_features()
+            self.install_features()
 
     # -- the contract for features ---------------------------------------------------------------
 
@@ -240,7 +246,11 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.status_file)
         self.status_file.setText("No workspace open")
 
-    def _install_features(self) -> None:
+    def install_features(self) -> None:
+        """Run every installer in FEATURE_INSTALLERS once (a failing one is logged and reported)."""
+        if self._features_installed:
+            return
+        self._features_installed = True
         from jmg_desktop.ui.features import FEATURE_INSTALLERS
 
         for install in FEATURE_INSTALLERS:
@@ -257,6 +267,9 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str | Path, *, read_only: bool = False) -> bool:
         """Open a workspace; on refusal show the store's one-sentence explanation and return False."""
+        from jmg_desktop.store.errors import WorkspaceError
+        from jmg_desktop.store.workspace import Workspace
+
         path = Path(path)
         try:
             workspace = Workspace.open(path, read_only=read_only)
@@ -273,6 +286,9 @@ class MainWindow(QMainWindow):
 
     def new_workspace_at(self, path: str | Path) -> bool:
         """Create an empty workspace at ``path`` and open it."""
+        from jmg_desktop.store.errors import WorkspaceError
+        from jmg_desktop.store.workspace import Workspace
+
         path = Path(path)
         if path.suffix.lower() != FILE_SUFFIX:
             path = path.with_name(path.name + FILE_SUFFIX)
@@ -288,6 +304,8 @@ class MainWindow(QMainWindow):
 
     def save_copy_to(self, path: str | Path) -> bool:
         """Save a consistent copy of the open workspace to ``path``."""
+        from jmg_desktop.store.errors import WorkspaceError
+
         if self._workspace is None:
             return False
         path = Path(path)

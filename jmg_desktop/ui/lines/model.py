@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -27,14 +27,10 @@ from PySide6.QtGui import QBrush, QColor, QIcon
 from jmg_desktop.core.commands import ChangeSet, Command, FieldUpdate, LineRecord, RefChange, edit_fields
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.validation import COLUMN_FIELDS, COLUMN_TITLES, CellError, parse_cell
-from jmg_desktop.store.lines_repo import (
-    LinesStore,
-    References,
-    fetch_lines,
-    line_ids,
-    load_references,
-)
-from jmg_desktop.store.workspace import Workspace
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a workspace is first shown
+    from jmg_desktop.store.lines_repo import LinesStore, References
+    from jmg_desktop.store.workspace import Workspace
 
 __all__ = ["BLOCK_SIZE", "COLUMN_AMOUNT", "LINE_ID_ROLE", "PoolLinesModel"]
 
@@ -47,6 +43,22 @@ _ValidIndex = QModelIndex | QPersistentModelIndex
 _LINE_IDS_MIME: Final = "application/x-jmg-desktop-line-ids"
 
 Executor = Callable[[Command], bool]
+
+
+class _EmptyReferences:
+    """The reference lists when no workspace is open (avoids importing the store at start-up)."""
+
+    partners: tuple = ()
+    categories: tuple = ()
+    statuses: tuple = ()
+
+    def names(self, field: str) -> dict[int, str]:
+        """No names."""
+        return {}
+
+    def choices(self, field: str) -> dict[str, int]:
+        """No choices."""
+        return {}
 
 
 class PoolLinesModel(QAbstractTableModel):
@@ -66,8 +78,9 @@ class PoolLinesModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows_by_id: dict[int, int] | None = None
         self._blocks: OrderedDict[int, dict[int, LineRecord]] = OrderedDict()
-        self._refs = References((), (), ())
-        self._names: dict[str, dict[int, str]] = {}
+        self._refs: References = _EmptyReferences()  # type: ignore[assignment]
+        self._names: dict[str, dict[int, str]] = {"partner_id": {}, "category_id": {}, "status_id": {}}
+        self._short: dict[int, str] = {}
         self._sort_field: str | None = None
         self._descending = False
         self._needle = ""
@@ -83,7 +96,12 @@ class PoolLinesModel(QAbstractTableModel):
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Show another workspace (or none); the pool and year are cleared."""
         self._workspace = workspace
-        self._store = LinesStore(workspace) if workspace is not None else None
+        if workspace is not None:
+            from jmg_desktop.store.lines_repo import LinesStore
+
+            self._store: LinesStore | None = LinesStore(workspace)
+        else:
+            self._store = None
         self._read_only = workspace is None or workspace.read_only
         self._pool_id, self._year = -1, -1
         self.reload_references()
@@ -132,7 +150,12 @@ class PoolLinesModel(QAbstractTableModel):
 
     def reload_references(self) -> None:
         """Re-read partners, categories and statuses (after a reference list changed)."""
-        self._refs = load_references(self._workspace) if self._workspace else References((), (), ())
+        if self._workspace is not None:
+            from jmg_desktop.store.lines_repo import load_references
+
+            self._refs = load_references(self._workspace)
+        else:
+            self._refs = _EmptyReferences()  # type: ignore[assignment]
         self._names = {f: self._refs.names(f) for f in ("partner_id", "category_id", "status_id")}
         self._short = {item.id: item.short_name or item.name for item in self._refs.partners}
         if self._ids:
@@ -146,6 +169,8 @@ class PoolLinesModel(QAbstractTableModel):
         if self._workspace is None or self._pool_id < 0 or self._year < 0:
             self._ids = []
         else:
+            from jmg_desktop.store.lines_repo import line_ids
+
             self._ids = line_ids(
                 self._workspace,
                 self._pool_id,
@@ -176,6 +201,8 @@ class PoolLinesModel(QAbstractTableModel):
         """The full record of the line in ``row``, fetched with its block when not yet loaded."""
         block_number = row // BLOCK_SIZE
         block = self._blocks.get(block_number)
+        from jmg_desktop.store.lines_repo import fetch_lines
+
         if block is None:
             start = block_number * BLOCK_SIZE
             assert self._workspace is not None
@@ -404,6 +431,8 @@ class PoolLinesModel(QAbstractTableModel):
         self.linesChanged.emit()
 
     def _refetch_row(self, row: int) -> None:
+        from jmg_desktop.store.lines_repo import fetch_lines
+
         block = self._blocks.get(row // BLOCK_SIZE)
         if block is not None and self._workspace is not None:
             block.update(fetch_lines(self._workspace, [self._ids[row]]))
@@ -436,6 +465,8 @@ class PoolLinesModel(QAbstractTableModel):
         self._blocks.clear()
         self._rows_by_id = None
         if self._workspace is not None and self._pool_id >= 0:
+            from jmg_desktop.store.lines_repo import line_ids
+
             self._ids = line_ids(
                 self._workspace,
                 self._pool_id,

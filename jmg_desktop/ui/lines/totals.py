@@ -7,6 +7,8 @@ formats them. Figures are £m to three decimals; tooltips give the exact amount.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
@@ -14,7 +16,9 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem,
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.totals import EffectSums, PoolTotals, StatedComparison
-from jmg_desktop.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from jmg_desktop.store.workspace import Workspace
 
 __all__ = ["TotalsPanel", "describe_stated"]
 
