@@ -18,7 +18,7 @@ from jmg_desktop.papers.build import build_view
 from jmg_desktop.papers.document import PaperDocument, document_from_json, document_to_json
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.facts import load_facts
-from jmg_desktop.papers.model import PaperView
+from jmg_desktop.papers.model import Notice, PaperView
 from jmg_desktop.papers.output import write_file_atomically
 from jmg_desktop.papers.render import check_characters, render_pdf
 from jmg_desktop.papers.snapshot import view_from_json, view_to_json
@@ -266,6 +266,11 @@ def finalise_paper(workspace: Workspace, paper_id: int, *, acknowledge_differenc
         if problems:
             raise PaperError("The paper cannot be made final yet: " + " ".join(problems))
         view = _draft_view(session, record, status="final")
+        notices = [
+            block.text for section in view.sections for block in section.blocks if isinstance(block, Notice)
+        ]
+        if notices:
+            raise PaperError("The paper cannot be made final while it shows a notice: " + " ".join(notices))
         check_characters(view)
         _gate(_differences(session, record), acknowledge_differences)
         papers_repo.finalise(

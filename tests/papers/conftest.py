@@ -107,16 +107,52 @@ def pdf_reader_fixture() -> Callable[[bytes], PdfReader]:
 @pytest.fixture
 def paper_workspace(demo_workspace: Workspace) -> Workspace:
     """The demo workspace with its paper (added here too, so these tests do not depend on the demo's
-    extension list) and no agreements recorded."""
-    from jmg_desktop.store.models import Agreement, Paper
+    extension list) and exactly one known agreement in principle, dated 2 December 2008."""
+    from jmg_desktop.store.models import Agreement, AgreementStep, Meeting, Paper
     from jmg_desktop.store.papers_demo import add_demo_paper
 
     with demo_workspace.writing() as session:
         if session.query(Paper).count() == 0:
             add_demo_paper(session)
+    remove_agreements(demo_workspace)
+    with demo_workspace.writing() as session:
+        meeting = Meeting(
+            body="Older People Joint Management Group", held_on="2008-12-02", reference="OP 08/12"
+        )
+        session.add(meeting)
+        session.flush()
+        agreement = Agreement(
+            meeting_id=meeting.id,
+            title="Add five service budgets to the pool",
+            pool_id=1,
+            financial_year=2009,
+            status="agreed_in_principle",
+        )
+        session.add(agreement)
+        session.flush()
+        session.add(
+            AgreementStep(
+                agreement_id=agreement.id, ordinal=1, status="agreed_in_principle", on_date="2008-12-02"
+            )
+        )
+    return demo_workspace
+
+
+def remove_agreements(workspace: Workspace) -> None:
+    """Empty the decision register (its steps, lines and bodies go with it)."""
+    from jmg_desktop.store.models import Agreement, Meeting
+
+    with workspace.writing() as session:
         for agreement in session.query(Agreement).all():
             session.delete(agreement)
-    return demo_workspace
+        for meeting in session.query(Meeting).all():
+            session.delete(meeting)
+
+
+@pytest.fixture(name="remove_agreements")
+def remove_agreements_fixture() -> Callable[[Workspace], None]:
+    """:func:`remove_agreements`."""
+    return remove_agreements
 
 
 @pytest.fixture

@@ -52,20 +52,34 @@ def test_demo_paper_prints_labels_title_every_line_totals_and_recommendations(
         assert expected in text, expected
     for service_name, amount in PROPOSED:
         assert f"{service_name} To be added {amount}" in text, service_name
+    assert (
+        "On 2 December 2008 the Older People Joint Management Group agreed in principle the proposal "
+        "“Add five service budgets to the pool” (minute OP 08/12)."
+    ) in text
+
+
+def test_without_an_agreement_the_paper_says_so_and_cannot_be_made_final(
+    paper_workspace: Workspace,
+    paper_id: int,
+    pdf_text: Callable[[bytes], str],
+    remove_agreements: Callable[[Workspace], None],
+) -> None:
+    remove_agreements(paper_workspace)
+    text = _flat(pdf_text(service.paper_pdf(paper_workspace, paper_id)))
     assert "No agreement in principle is recorded for the Older People pool for 2009/10" in text
+    with pytest.raises(PaperError, match="while it shows a notice: No agreement in principle is recorded"):
+        service.finalise_paper(paper_workspace, paper_id)
 
 
 def test_agreement_sentence_comes_from_the_register(
     paper_workspace: Workspace, paper_id: int, pdf_text: Callable[[bytes], str]
 ) -> None:
     with paper_workspace.writing() as session:
-        meeting = Meeting(
-            body="Older People Joint Management Group", held_on="2008-12-02", reference="OP 08/12"
-        )
+        meeting = Meeting(body="Pool Board", held_on="2009-01-13", reference="PB 1")
         session.add(meeting)
         session.flush()
         for title, status in [
-            ("Add five budgets to the pool", "recommended"),
+            ("Add the base budget changes", "recommended"),
             ("A withdrawn idea", "rejected"),
         ]:
             agreement = Agreement(
@@ -74,12 +88,15 @@ def test_agreement_sentence_comes_from_the_register(
             session.add(agreement)
             session.flush()
             session.add(AgreementStep(agreement_id=agreement.id, ordinal=1, status="agreed_in_principle",
-                                      on_date="2008-12-02"))  # fmt: skip
+                                      on_date="2009-01-13"))  # fmt: skip
     text = _flat(pdf_text(service.paper_pdf(paper_workspace, paper_id)))
     assert (
-        "On 2 December 2008 the Older People Joint Management Group agreed in principle the proposal "
-        "“Add five budgets to the pool” (minute OP 08/12)."
+        "agreed in principle the proposal “Add five service budgets to the pool” (minute OP 08/12)."
     ) in text
+    assert (
+        "On 13 January 2009 the Pool Board agreed in principle the proposal “Add the base budget changes” (minute PB 1)."
+        in text
+    )
     assert "A withdrawn idea" not in text
     assert "No agreement in principle is recorded" not in text
 
