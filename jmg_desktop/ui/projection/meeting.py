@@ -199,10 +199,7 @@ class MeetingMode(QWidget):
         self.chart = PartnerStackChart(dark=True, parent=self)
         self.chart.setObjectName("meetingChart")
         self.chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        middle = QHBoxLayout()
-        middle.setSpacing(24)
-        middle.addWidget(self.table_frame, 0, Qt.AlignmentFlag.AlignTop)
-        middle.addWidget(self.chart, 1)
+        self.chart.chart().legend().setAlignment(Qt.AlignmentFlag.AlignRight)
 
         self.control_labels: dict[str, QLabel] = {}
         controls = QHBoxLayout()
@@ -226,7 +223,8 @@ class MeetingMode(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(tiles)
-        layout.addLayout(middle, 1)
+        layout.addWidget(self.table_frame, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.chart, 1)
         layout.addLayout(controls)
         layout.addWidget(self.status_label)
         layout.addWidget(self.hint_label)
@@ -264,33 +262,49 @@ class MeetingMode(QWidget):
         self._figures["new"].setText(own.new_value.format_m())
         self._figures["new_detail"].setText(f"{linked.new_value.format_m()} with linked pools")
 
+        # One row per partner; the pool alone and including its linked pools side by side, so
+        # the table is short and the chart below can use the full width of the screen.
         self.cells: dict[tuple[int, int], QLabel] = {}
-        row = 0
-        for column, heading in enumerate(("", "Current", "Proposed", "New")):
-            label = self._label(heading, TABLE_PX, True, _MUTED)
-            label.setAlignment(Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft)
-            self.table.addWidget(label, row, column)
-        for with_linked, section in (
-            (False, f"{snapshot.inputs.pool_name} pool"),
-            (True, "Including linked pools"),
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        # Columns 1-3 the pool alone, 4 a gap, 5-7 including the linked pools.
+        for first, title in ((1, f"{snapshot.inputs.pool_name} pool"), (5, "Including linked pools")):
+            group = self._label(title, TABLE_PX, True, _ACCENT)
+            group.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.table.addWidget(group, 0, first, 1, 3)
+        for column, heading in enumerate(
+            ("", "Current", "Proposed", "New", "", "Current", "Proposed", "New")
         ):
-            row += 1
-            self.table.addWidget(self._label(section, TABLE_PX, True, _ACCENT), row, 0, 1, 4)
-            partner_ids = [p for p in totals.partner_ids if with_linked or p in totals.own]
-            rows: list[tuple[str, EffectSums, bool]] = [
-                (snapshot.partner_names.get(p, "?"), totals.for_partner(p, with_linked=with_linked), False)
-                for p in partner_ids
-            ]
-            rows.append(("Total", totals.overall(with_linked=with_linked), True))
-            for name, sums, bold in rows:
-                row += 1
-                self.table.addWidget(self._label(name, TABLE_PX, bold), row, 0)
-                for column, amount in enumerate((sums.current_value, sums.change, sums.new_value), start=1):
-                    text = _signed_m(amount) if column == 2 else amount.format_m()
-                    cell = self._label(text, TABLE_PX, bold)
-                    cell.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    self.table.addWidget(cell, row, column)
-                    self.cells[(row, column)] = cell
+            if not heading:
+                continue
+            label = self._label(heading, TABLE_PX, True, _MUTED)
+            label.setAlignment(right if column else Qt.AlignmentFlag.AlignLeft)
+            self.table.addWidget(label, 1, column)
+        rows: list[tuple[str, EffectSums, EffectSums, bool]] = [
+            (
+                snapshot.partner_names.get(p, "?"),
+                totals.for_partner(p),
+                totals.for_partner(p, with_linked=True),
+                False,
+            )
+            for p in totals.partner_ids
+        ]
+        rows.append(("Total", own, linked, True))
+        for row, (name, alone, with_linked, bold) in enumerate(rows, start=2):
+            self.table.addWidget(self._label(name, TABLE_PX, bold), row, 0)
+            amounts = (
+                alone.current_value,
+                alone.change,
+                alone.new_value,
+                with_linked.current_value,
+                with_linked.change,
+                with_linked.new_value,
+            )
+            for column, amount in zip((1, 2, 3, 5, 6, 7), amounts, strict=True):
+                text = _signed_m(amount) if column in (2, 6) else amount.format_m()
+                cell = self._label(text, TABLE_PX, bold)
+                cell.setAlignment(right)
+                self.table.addWidget(cell, row, column)
+                self.cells[(row, column)] = cell
 
     # -- the what-if ------------------------------------------------------------------------------
 
@@ -516,6 +530,7 @@ class MeetingMode(QWidget):
         self._layout.setContentsMargins(margin, margin, margin, margin)
         self._layout.setSpacing(round(18 * scale))
         self.table.setHorizontalSpacing(round(20 * scale))
+        self.table.setColumnMinimumWidth(4, round(40 * scale))  # the gap between the two groups
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Scale the type with the window."""

@@ -45,7 +45,7 @@ __all__ = ["ScenarioEditor"]
 
 _RATE_TITLES = {"inflation": "Inflation", "growth": "Growth", "savings": "Savings"}
 _ANY = "(any)"
-_HOST = "(pool's host)"
+_HOST = "(default)"
 _OVERRIDE_COLUMNS = ("Rate", "Category", "Year", "Rate %")
 _ADJUSTMENT_COLUMNS = (
     "Applies to",
@@ -114,6 +114,15 @@ class ScenarioEditor(QDialog):
         for override in base.overrides:
             self._add_override(override)
         self.adjustments = self._table(_ADJUSTMENT_COLUMNS, "scenarioAdjustments")
+        self.adjustments.horizontalHeaderItem(2).setToolTip(
+            "For a category: the partner who pays (by default the pool's host). "
+            "For a line: only that partner's line with the service named (by default any partner's)."
+        )
+        # Room for a service name and a partner's full name; the label takes what is left.
+        for column, width in enumerate((100, 300, 230, 160, 90, 130, 110)):
+            self.adjustments.setColumnWidth(column, width)
+        for column, width in enumerate((120, 220, 90)):
+            self.overrides.setColumnWidth(column, width)
         for adjustment in base.adjustments:
             self._add_adjustment(adjustment)
 
@@ -135,7 +144,7 @@ class ScenarioEditor(QDialog):
                                      self.adjustments, self._add_adjustment))  # fmt: skip
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.resize(980, 640)
+        self.resize(1340, 680)
 
     # -- building ---------------------------------------------------------------------------------
 

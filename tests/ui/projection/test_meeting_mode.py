@@ -76,6 +76,15 @@ def test_large_type_and_nothing_clipped(
         assert headline.font().pixelSize() >= 48
         assert cell.font().pixelSize() >= 24
     assert clipped_labels(meeting) == []
+    # The longest texts: ten years ahead, including linked pools, a what-if with a fraction.
+    meeting.select_control(-1)
+    meeting.change_selected(5)
+    meeting.toggle_linked()
+    meeting.select_control(1)
+    meeting.change_selected(1)
+    settle()
+    assert meeting.findChild(QLabel, "caption_projected").text() == "Projected 2019/20 incl. linked"
+    assert clipped_labels(meeting) == []
     shot = meeting.grab()
     assert shot.size().toTuple() == (width, height)
     assert shot.save(str(tmp_path / f"meeting-mode-{width}x{height}.png"))
