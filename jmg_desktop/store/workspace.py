@@ -19,6 +19,7 @@ import os
 import sqlite3
 import struct
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -230,9 +231,11 @@ class Workspace:
         self.lock_holder = lock_holder
         self.lock_state = lock_state
         #: The backup taken when the workspace was opened, if one was needed.
+        #: (Set by a background thread: call :meth:`wait_for_backup` before relying on it.)
         self.opening_backup: backups.Backup | None = None
         #: Why a backup could not be taken, if it could not (the workspace still opens).
         self.backup_problem = ""
+        self._backup_thread: threading.Thread | None = None
         #: Called with the workspace whenever ``read_only`` or its reason changes.
         self.state_listeners: list[StateListener] = []
         self._lock = lock
@@ -340,11 +343,28 @@ class Workspace:
         return workspace
 
     def _backup_on_open(self) -> None:
-        """Snapshot the workspace if it changed since its last backup; never stop the opening."""
-        try:
-            self.opening_backup = backups.backup_if_changed(self.path, reason="opened")
-        except WorkspaceError as error:
-            self.backup_problem = str(error)
+        """Snapshot the workspace, if it changed since its last backup, in a background thread.
+
+        A large workspace takes a noticeable time to copy and check; the window (or a command)
+        carries on meanwhile, reading and even editing, which SQLite keeps consistent. :meth:`close`
+        waits for it, so a short-lived command never leaves a backup half-written.
+        """
+
+        def work() -> None:
+            try:
+                self.opening_backup = backups.backup_if_changed(self.path, reason="opened")
+            except WorkspaceError as error:
+                self.backup_problem = str(error)
+            except Exception as error:  # a background thread must never die with a traceback
+                self.backup_problem = f"A backup of “{self.path.name}” could not be taken ({error})."
+
+        self._backup_thread = threading.Thread(target=work, name="jmg-backup-on-open", daemon=True)
+        self._backup_thread.start()
+
+    def wait_for_backup(self, timeout: float | None = None) -> None:
+        """Wait until the backup taken on opening (if any) has finished."""
+        if self._backup_thread is not None:
+            self._backup_thread.join(timeout)
 
     @staticmethod
     def _migrate(path: Path, from_version: int) -> Path:
@@ -382,6 +402,7 @@ class Workspace:
         if self._closed:
             return
         self._closed = True
+        self.wait_for_backup()
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()

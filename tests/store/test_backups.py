@@ -58,12 +58,14 @@ def test_opening_a_changed_workspace_backs_it_up_in_the_per_user_folder(
     demo_path: Path, data_dir: Path
 ) -> None:
     with Workspace.open(demo_path) as workspace:
+        workspace.wait_for_backup()  # it runs in the background so opening is not held up
         first = workspace.opening_backup
         assert first is not None and first.ok and first.reason == "opened"
         assert first.path.parent == backups_dir(demo_path)
         assert data_dir in first.path.parents
         assert first.path.parent != demo_path.parent  # never beside the workspace on the shared drive
     with Workspace.open(demo_path) as workspace:
+        workspace.wait_for_backup()
         assert workspace.opening_backup is None  # nothing changed since the last backup
         _add_category(workspace, "Added after the first backup")
         interval = workspace.backup_now()
@@ -149,6 +151,7 @@ def test_thinning_never_removes_the_only_good_backup(
 
 def test_restore_to_a_new_file_gives_the_workspace_back(demo_path: Path, tmp_path: Path) -> None:
     with Workspace.open(demo_path) as workspace:
+        workspace.wait_for_backup()
         backup = workspace.opening_backup
         _add_category(workspace, "After the backup")
     assert backup is not None
@@ -217,6 +220,7 @@ def test_a_backup_that_cannot_be_written_does_not_stop_the_opening(
     monkeypatch.setenv(backups.DATA_DIR_ENV, str(blocker))
     with Workspace.open(demo_path) as workspace:
         assert not workspace.read_only
+        workspace.wait_for_backup()
         assert workspace.opening_backup is None
         assert workspace.backup_problem.startswith("A backup of “demo.jmg” could not be written: ")
         _add_category(workspace, "Still editable")

@@ -39,6 +39,7 @@ class SafetyMonitor(QObject):
         super().__init__(parent)
         self._workspace: Workspace | None = None
         self._backup_running = False
+        self._backup_problem_told = False
         self.heartbeat_timer = QTimer(self)
         self.heartbeat_timer.setInterval(heartbeat_ms)
         self.heartbeat_timer.timeout.connect(self.heartbeat)
@@ -62,10 +63,9 @@ class SafetyMonitor(QObject):
         if workspace is None:
             return
         workspace.state_listeners.append(self._on_state)
+        self._backup_problem_told = False
         self.heartbeat_timer.start()
         self.backup_timer.start()
-        if workspace.backup_problem:
-            self.message.emit(workspace.backup_problem)
 
     def _on_state(self, workspace: Workspace) -> None:
         self.stateChanged.emit(workspace)
@@ -74,8 +74,14 @@ class SafetyMonitor(QObject):
 
     def heartbeat(self) -> None:
         """Refresh the lock; a moved file or lost lock turns the workspace read-only (and says so)."""
-        if self._workspace is not None:
-            self._workspace.heartbeat()
+        workspace = self._workspace
+        if workspace is None:
+            return
+        workspace.heartbeat()
+        # The backup taken on opening runs in the background; say once if it failed.
+        if workspace.backup_problem and not self._backup_problem_told:
+            self._backup_problem_told = True
+            self.backupFailed.emit(workspace.backup_problem)
 
     def backup_now(self) -> bool:
         """Start a backup in a worker thread if the workspace changed; False if one is running."""

@@ -176,6 +176,7 @@ def test_periodic_backup_runs_off_the_gui_thread_and_reports(qtbot, demo_path: P
     monitor = SafetyMonitor(heartbeat_ms=50, backup_ms=100)
     with Workspace.open(demo_path) as workspace:
         monitor.set_workspace(workspace)
+        workspace.wait_for_backup()  # the one taken on opening
         _add_category(workspace, "Worth a backup")
         with qtbot.waitSignal(monitor.backupFinished, timeout=10_000) as blocker:
             pass  # the 100 ms timer starts it
@@ -198,6 +199,7 @@ def test_menu_entries(window: MainWindow) -> None:
 @pytest.fixture
 def two_backups(demo_path: Path) -> Path:
     with Workspace.open(demo_path) as workspace:  # "opened"
+        workspace.wait_for_backup()
         _add_category(workspace, "Second state")
         workspace.backup_now()  # "interval"
     return demo_path
