@@ -44,6 +44,7 @@ from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.papers_repo import PaperRecord
 from jmg_desktop.store.workspace import Workspace
 from jmg_desktop.ui.dialogs import show_error
+from jmg_desktop.ui.papers.highlight import BodyHighlighter
 from jmg_desktop.ui.papers.preview import PaperPreview
 
 __all__ = ["PaperEditor"]
@@ -200,6 +201,9 @@ class PaperEditor(QWidget):
         self.exempt = QCheckBox("Exempt: not for publication", self)
         self.exempt.setObjectName("exempt")
         self.exempt.toggled.connect(self._edited)
+        self.exempt.toggled.connect(
+            lambda on: self.exempt_paragraph.setEnabled(on and not self.is_read_only())
+        )
         self.exempt_paragraph = QComboBox(self)
         self.exempt_paragraph.setObjectName("exemptParagraph")
         self.exempt_paragraph.setAccessibleName("Schedule 12A paragraph")
@@ -275,6 +279,7 @@ class PaperEditor(QWidget):
             "**bold**, *italic*. Figures blocks come from Insert Figures."
         )
         self.section_body.textChanged.connect(self._edited)
+        self._highlighter = BodyHighlighter(self.section_body.document())
         layout.addWidget(self.section_body)
         return group
 
@@ -435,8 +440,9 @@ class PaperEditor(QWidget):
         for edit in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
             if edit is not self.paper_selector.lineEdit():
                 edit.setReadOnly(read_only)
-        for widget in (self.exempt, self.exempt_paragraph, self.insert_figures, *self.section_buttons):
+        for widget in (self.exempt, self.insert_figures, *self.section_buttons):
             widget.setEnabled(not read_only)
+        self.exempt_paragraph.setEnabled(not read_only and self.exempt.isChecked())
         self.new_button.setEnabled(workspace_writable)
         self.version_button.setEnabled(has_paper and workspace_writable)
         self.final_button.setEnabled(has_paper and not read_only)
