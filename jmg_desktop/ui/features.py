@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from jmg_desktop.ui.papers.install import install as install_papers
 from jmg_desktop.ui.projection import install as install_projection
+from jmg_desktop.ui.safety.install import install as install_safety
 
 if TYPE_CHECKING:
     from jmg_desktop.ui.main_window import MainWindow
@@ -17,4 +18,5 @@ if TYPE_CHECKING:
 FEATURE_INSTALLERS: list[Callable[[MainWindow], None]] = [
     install_papers,
     install_projection,
+    install_safety,
 ]
