@@ -235,3 +235,14 @@ def test_stale_state_is_judged_by_heartbeat_age() -> None:
     )
     assert lock_module.assess(fresh, now=now) is LockState.HELD
     assert lock_module.assess(old, now=now) is LockState.STALE
+
+
+def test_an_empty_lock_left_by_a_crash_is_taken_over_once_old(demo_path: Path) -> None:
+    lock_path(demo_path).write_bytes(b"")
+    with Workspace.open(demo_path) as workspace:  # fresh: its creator may be writing it right now
+        assert workspace.read_only and workspace.lock_state is LockState.UNREADABLE
+    old = datetime.now(UTC).timestamp() - 120
+    os.utime(lock_path(demo_path), (old, old))
+    with Workspace.open(demo_path) as workspace:
+        assert not workspace.read_only
+        assert read_lock(demo_path).pid == os.getpid()  # type: ignore[union-attr]

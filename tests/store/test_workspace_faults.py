@@ -9,6 +9,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -295,3 +296,37 @@ def test_writes_still_reach_the_lines_after_checks(demo_workspace: Workspace) ->
         line.note = "checked"
     with demo_workspace.reading() as session:
         assert session.get(PoolLine, 1).note == "checked"  # type: ignore[union-attr]
+
+
+# -- a crash mid-transaction ---------------------------------------------------------------------
+
+
+def _crash_mid_transaction(path: Path) -> None:
+    """A process writes a large change (spilling pages into the file) and dies before committing."""
+    script = (
+        "import os, sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('PRAGMA cache_size = 1')\n"
+        "c.execute('BEGIN IMMEDIATE')\n"
+        'c.execute("UPDATE pool_line SET note = hex(randomblob(400))")\n'
+        "c.executemany('INSERT INTO category (name, position) VALUES (?, 1)', "
+        "[('junk %d' % i + 'x' * 300,) for i in range(400)])\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True, timeout=60)
+
+
+def test_an_interrupted_change_is_rolled_back_even_when_opening_read_only(demo_path: Path) -> None:
+    with Workspace.open(demo_path, read_only=True) as workspace:
+        committed = _category_count(workspace)
+        with workspace.reading() as session:
+            notes = {row[0]: row[1] for row in session.execute(select(PoolLine.id, PoolLine.note))}
+    _crash_mid_transaction(demo_path)
+    journal = demo_path.with_name(demo_path.name + "-journal")
+    assert journal.exists() and journal.stat().st_size > 0
+    with Workspace.open(demo_path, read_only=True) as workspace:  # e.g. `jmg-desktop dump` after a crash
+        assert _category_count(workspace) == committed
+        with workspace.reading() as session:
+            assert {row[0]: row[1] for row in session.execute(select(PoolLine.id, PoolLine.note))} == notes
+    assert _integrity(demo_path) == [("ok",)]
+    assert not journal.exists() or journal.stat().st_size == 0
