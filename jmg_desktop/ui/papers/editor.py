@@ -39,7 +39,7 @@ from jmg_desktop.papers import service
 from jmg_desktop.papers.document import PaperDocument, SectionText
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.markup import FIGURE_KINDS, figure_token
-from jmg_desktop.papers.model import DEFAULT_RECOMMENDATIONS_INTRO, Person
+from jmg_desktop.papers.model import DEFAULT_RECOMMENDATIONS_INTRO, PaperView, Person
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.papers_repo import PaperRecord
 from jmg_desktop.store.workspace import Workspace
@@ -98,6 +98,7 @@ class PaperEditor(QWidget):
         self._refresh_timer.setInterval(SAVE_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self.preview = PaperPreview(self)
+        self.preview.extraReady.connect(self._show_differences)
         self._build()
         self._update_enabled()
 
@@ -316,6 +317,9 @@ class PaperEditor(QWidget):
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Show the papers of ``workspace`` (or nothing)."""
         self.commit()
+        # A render still reading the old workspace must finish before that workspace is closed.
+        self.preview.clear()
+        self.preview.wait()
         self._workspace = workspace
         self._record = None
         self.reload_papers()
@@ -617,16 +621,16 @@ class PaperEditor(QWidget):
             self.differences.hide()
             self.acknowledge.hide()
             return
-        try:
-            view = service.paper_view(self._workspace, self._record.id)
-            differences = service.paper_differences(self._workspace, self._record.id)
-        except (PaperError, WorkspaceError) as error:
-            self.preview.show_message(str(error))
-            return
-        self._show_differences(differences)
-        self.preview.show_view(view)
+        workspace, paper_id = self._workspace, self._record.id
+
+        def build() -> tuple[PaperView, list[service.Difference]]:
+            # Runs on the preview's worker thread: reading the figures can take a while on big pools.
+            return service.paper_view(workspace, paper_id), service.paper_differences(workspace, paper_id)
+
+        self.preview.show_paper(build)
 
     def _show_differences(self, differences: list[service.Difference]) -> None:
+        """Show the stated totals that differ from the lines (delivered with each preview)."""
         if not differences:
             self.differences.hide()
             self.acknowledge.hide()

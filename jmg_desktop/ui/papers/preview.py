@@ -1,10 +1,16 @@
-"""``paperPreview``: the paper as its PDF, re-rendered in a worker thread so typing never waits.
+"""``paperPreview``: the paper as its PDF, built and rendered in a worker thread so typing never waits.
 
-Callers hand over a :class:`PaperView` (cheap to build); the ReportLab render runs on the thread
-pool. Only the newest request's result is shown: a slower, older render finishing late is dropped.
+Callers hand over a function that builds the :class:`PaperView` (it reads the workspace: on a
+100,000-line pool that takes a noticeable fraction of a second) and, optionally, something else to
+hand back on the GUI thread (the editor's reconciliation differences). Both that function and the
+ReportLab render run on the thread pool. Only the newest request's result is shown: an older render
+finishing late is dropped.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtPdf import QPdfDocument
@@ -14,32 +20,39 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.model import PaperView
 from jmg_desktop.papers.render import render_pdf
+from jmg_desktop.store.errors import WorkspaceError
 
 __all__ = ["PaperPreview"]
 
 
+#: Builds what to preview: the view, and anything to hand back to the caller with the result.
+Builder = Callable[[], tuple[PaperView, Any]]
+
+
 class _Signals(QObject):
-    finished = Signal(int, bytes, str)  # generation, PDF bytes (empty on failure), message
+    finished = Signal(int, bytes, str, object)  # generation, PDF (empty on failure), message, extra
 
 
 class _RenderJob(QRunnable):
-    """Renders one view off the GUI thread."""
+    """Builds and renders one paper off the GUI thread."""
 
-    def __init__(self, generation: int, view: PaperView) -> None:
+    def __init__(self, generation: int, build: Builder) -> None:
         super().__init__()
         self.generation = generation
-        self.view = view
+        self.build = build
         self.signals = _Signals()
 
     def run(self) -> None:
-        """Render, reporting bytes or a plain message; never raises into the pool."""
+        """Build and render, reporting bytes or a plain message; never raises into the pool."""
+        extra: Any = None
         try:
-            data, message = render_pdf(self.view), ""
-        except PaperError as error:
+            view, extra = self.build()
+            data, message = render_pdf(view), ""
+        except (PaperError, WorkspaceError) as error:
             data, message = b"", str(error)
-        except Exception as error:  # a renderer bug must not take the window down
+        except Exception as error:  # a bug must not take the window down; say what happened
             data, message = b"", f"The preview could not be drawn ({type(error).__name__}: {error})."
-        self.signals.finished.emit(self.generation, data, message)
+        self.signals.finished.emit(self.generation, data, message, extra)
 
 
 class PaperPreview(QWidget):
@@ -47,6 +60,8 @@ class PaperPreview(QWidget):
 
     #: A render finished and is on screen (page count), for tests and the status bar.
     rendered = Signal(int)
+    #: The builder's extra result for the newest request, delivered on the GUI thread.
+    extraReady = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,9 +95,13 @@ class PaperPreview(QWidget):
         return bool(self._pending)
 
     def show_view(self, view: PaperView) -> None:
-        """Start rendering ``view``; the newest request wins."""
+        """Start rendering a ready-made ``view``; the newest request wins."""
+        self.show_paper(lambda: (view, None))
+
+    def show_paper(self, build: Builder) -> None:
+        """Start building and rendering in the worker; the newest request wins."""
         self._generation += 1
-        job = _RenderJob(self._generation, view)
+        job = _RenderJob(self._generation, build)
         job.setAutoDelete(False)  # we hold it until its signal has been delivered
         job.signals.finished.connect(self._on_finished)
         self._pending.add(job)
@@ -105,11 +124,13 @@ class PaperPreview(QWidget):
         """Block until queued renders finish (tests and shutdown only)."""
         return self._pool.waitForDone(timeout_ms)
 
-    @Slot(int, bytes, str)
-    def _on_finished(self, generation: int, data: bytes, message: str) -> None:
+    @Slot(int, bytes, str, object)
+    def _on_finished(self, generation: int, data: bytes, message: str, extra: object) -> None:
         self._pending = {job for job in self._pending if job.generation != generation}
         if generation != self._generation:
             return  # an older render: a newer one is on its way
+        if extra is not None:
+            self.extraReady.emit(extra)
         self.message.setText(message)
         self.message.setVisible(bool(message))
         if not data:

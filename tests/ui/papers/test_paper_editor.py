@@ -114,7 +114,8 @@ def test_export_requires_acknowledging_differences(
             update(PoolLine).where(PoolLine.service == "Intermediate care").values(amount_pence=0)
         )
     editor.refresh()
-    assert editor.differences.isVisibleTo(editor) and editor.acknowledge.isVisibleTo(editor)
+    qtbot.waitUntil(lambda: editor.differences.isVisibleTo(editor), timeout=10_000)
+    assert editor.acknowledge.isVisibleTo(editor)
     assert "stated £86,946,000.00" in editor.differences.text()
     target = tmp_path / "annex.pdf"
     assert editor.export_to(target) is False
