@@ -7,7 +7,7 @@ from datetime import datetime
 from jmg_desktop import APP_NAME, __version__
 from jmg_desktop.papers.document import PaperDocument
 from jmg_desktop.papers.figures import FigureFacts, resolve_figure
-from jmg_desktop.papers.markup import FigureRef, parse_body, parse_inline
+from jmg_desktop.papers.markup import FigureRef, normalise_text, parse_body, parse_inline
 from jmg_desktop.papers.model import Block, PaperMetadata, PaperStatus, PaperView, Section
 
 __all__ = ["build_view", "creator_string"]
@@ -18,6 +18,11 @@ def creator_string() -> str:
     return f"{APP_NAME} {__version__}"
 
 
+def _line(text: str) -> str:
+    """A one-line field as it prints: pasted breaks become spaces, ends trimmed."""
+    return normalise_text(text, multiline=False).strip()
+
+
 def _section(heading: str, body: str, facts: FigureFacts) -> Section:
     blocks: list[Block] = []
     for raw in parse_body(body):
@@ -25,7 +30,7 @@ def _section(heading: str, body: str, facts: FigureFacts) -> Section:
             blocks.extend(resolve_figure(raw.kind, facts))
         else:
             blocks.append(raw)
-    return Section(heading.strip(), tuple(blocks))
+    return Section(_line(heading), tuple(blocks))
 
 
 def build_view(
@@ -41,19 +46,19 @@ def build_view(
     authors = tuple(person for person in document.authors if person.name.strip())
     keywords = document.keywords or ("pooled budget", facts.pool_name, facts.year_label, "section 75")
     return PaperView(
-        title=document.title.strip(),
+        title=_line(document.title),
         created=created,
-        annex_labels=tuple(label.strip() for label in document.annex_labels if label.strip()),
-        meeting=document.meeting.strip(),
-        item_code=document.item_code.strip(),
-        report_by=document.report_by.strip(),
-        divisions_affected=document.divisions_affected.strip(),
+        annex_labels=tuple(_line(label) for label in document.annex_labels if label.strip()),
+        meeting=_line(document.meeting),
+        item_code=_line(document.item_code),
+        report_by=_line(document.report_by),
+        divisions_affected=_line(document.divisions_affected),
         exempt=document.exempt,
-        exempt_paragraph=document.exempt_paragraph.strip(),
+        exempt_paragraph=_line(document.exempt_paragraph),
         version=version,
         status=status,
         sections=tuple(_section(item.heading, item.body, facts) for item in document.sections),
-        recommendations_intro=document.recommendations_intro.strip(),
+        recommendations_intro=_line(document.recommendations_intro),
         recommendations=tuple(
             parse_inline(item.strip()) for item in document.recommendations if item.strip()
         ),
@@ -61,8 +66,8 @@ def build_view(
         contact_officer=document.contact_officer
         if document.contact_officer and document.contact_officer.name.strip()
         else None,
-        background_papers=tuple(item.strip() for item in document.background_papers if item.strip()),
-        date_line=document.date_line.strip(),
+        background_papers=tuple(_line(item) for item in document.background_papers if item.strip()),
+        date_line=_line(document.date_line),
         metadata=PaperMetadata(
             author="; ".join(person.name for person in authors),
             subject=f"{facts.pool_name} pooled budget {facts.year_label}",

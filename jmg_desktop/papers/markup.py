@@ -17,7 +17,15 @@ from typing import Final
 
 from jmg_desktop.papers.model import BulletList, Inline, NumberedList, Paragraph, Run
 
-__all__ = ["FIGURE_KINDS", "FigureRef", "RawBlock", "figure_token", "parse_body", "parse_inline"]
+__all__ = [
+    "FIGURE_KINDS",
+    "FigureRef",
+    "RawBlock",
+    "figure_token",
+    "normalise_text",
+    "parse_body",
+    "parse_inline",
+]
 
 #: The figures blocks a body can refer to, with the label the editor shows for each.
 FIGURE_KINDS: Final = {
@@ -34,6 +42,19 @@ _NUMBERED: Final = re.compile(r"\d{1,3}[.)]\s+(.*)")
 _INLINE: Final = re.compile(
     r"\*\*(?P<bold>[^*\n]+?)\*\*|\*(?P<star>[^*\s][^*\n]*?)\*|(?<!\w)_(?P<under>[^_\n]+?)_(?!\w)"
 )
+
+
+# What Word and web pages paste that no font prints: manual line and paragraph breaks, byte-order
+# marks, non-breaking hyphens. Mapped to what they mean rather than reported as missing glyphs.
+_PASTED: Final = str.maketrans(
+    {"\x0b": "\n", "\u2028": "\n", "\u2029": "\n\n", "\ufeff": None, "\u2011": "-"}
+)
+
+
+def normalise_text(text: str, *, multiline: bool = True) -> str:
+    """Pasted breaks and invisible marks made printable; single-line fields get spaces for breaks."""
+    text = text.translate(_PASTED).replace("\r\n", "\n").replace("\r", "\n")
+    return text if multiline else " ".join(text.split("\n"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +74,7 @@ def figure_token(kind: str) -> str:
 
 def parse_inline(text: str) -> Inline:
     """Split a line into styled runs."""
+    text = normalise_text(text, multiline=False)
     runs: list[Run] = []
     position = 0
     for match in _INLINE.finditer(text):
@@ -87,7 +109,7 @@ def parse_body(text: str) -> list[RawBlock]:
         items.clear()
         list_kind = None
 
-    for raw_line in text.replace("\r\n", "\n").split("\n"):
+    for raw_line in normalise_text(text).split("\n"):
         line = raw_line.strip()
         figure = _FIGURE_LINE.fullmatch(line)
         bullet = _BULLET.fullmatch(line)

@@ -47,3 +47,12 @@ def test_a_figure_token_on_its_own_line_becomes_a_reference() -> None:
     assert parse_body("see {{figures:new_value}} inline") == [
         Paragraph((Run("see {{figures:new_value}} inline"),))
     ]
+
+
+def test_breaks_and_marks_pasted_from_word_are_made_printable() -> None:
+    pasted = "\ufeffFirst line\x0bsame paragraph\u2029Second \u2011 para"
+    assert parse_body(pasted) == [
+        Paragraph((Run("First line same paragraph"),)),
+        Paragraph((Run("Second - para"),)),
+    ]
+    assert parse_inline("approve\u2028the change") == (Run("approve the change"),)

@@ -227,3 +227,21 @@ def test_dump_and_load_keep_papers_and_snapshots(
         assert service.list_papers(copy)[0].is_final
     finally:
         copy.close()
+
+
+def test_text_pasted_from_word_exports_without_missing_glyphs(
+    paper_workspace: Workspace, paper_id: int
+) -> None:
+    _record, document = service.load_document(paper_workspace, paper_id)
+    pasted = dataclasses.replace(
+        document,
+        title="Widening\u2028the pool",
+        sections=(
+            *document.sections,
+            SectionText("Pasted", "Line one\x0bline two\u2029\ufeffNext \u2011 para"),
+        ),
+    )
+    service.save_document(paper_workspace, paper_id, pasted)
+    view = service.paper_view(paper_workspace, paper_id)
+    assert view.title == "Widening the pool"
+    assert service.paper_pdf(paper_workspace, paper_id).startswith(b"%PDF-")
