@@ -20,6 +20,7 @@ from jmg_desktop.store.models.foundation import (
     StatedTotal,
     WorkspaceSetting,
 )
+from jmg_desktop.store.models.lines import POOL_LINE_TOTALS_INDEX  # noqa: F401 (registers the index)
 from jmg_desktop.store.models.papers import Paper
 from jmg_desktop.store.models.scenarios import ProjectionScenario, ScenarioAdjustment, ScenarioRateOverride
 

@@ -1,0 +1,20 @@
+"""Indexes that serve the pool lines editor (the tables themselves are in ``foundation``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Index
+
+from jmg_desktop.store.models.foundation import PoolLine
+
+__all__ = ["POOL_LINE_TOTALS_INDEX"]
+
+#: Covers the totals aggregate (pool, year → partner, status, amount) so SQLite sums 100,000
+#: lines from the index alone, without visiting the table's rows.
+POOL_LINE_TOTALS_INDEX = Index(
+    "ix_pool_line_totals",
+    PoolLine.pool_id,
+    PoolLine.financial_year,
+    PoolLine.partner_id,
+    PoolLine.status_id,
+    PoolLine.amount_pence,
+)
