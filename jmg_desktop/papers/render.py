@@ -138,6 +138,7 @@ def _canvas_class(view: PaperView) -> type[Canvas]:
     """A canvas that holds pages back until the end, so each footer can say "Page x of y"."""
     created = view.created
     stamp = f"D:{created:%Y%m%d%H%M%S}+00'00'"
+    exempt = view.exempt
     footer_left = f"Version {view.version} – {'Draft' if view.is_draft else 'Final'}"
     if view.item_code:
         footer_left = f"{view.item_code}   {footer_left}"
@@ -167,6 +168,9 @@ def _canvas_class(view: PaperView) -> type[Canvas]:
             self.setFillColor(_GREY)
             self.drawString(_MARGIN, 1.4 * cm, footer_left)
             self.drawRightString(A4[0] - _MARGIN, 1.4 * cm, f"Page {self._pageNumber} of {total}")
+            if exempt:  # an exempt paper says so on every page, not only the first
+                self.setFont(BOLD, 9)
+                self.drawCentredString(A4[0] / 2, A4[1] - 1.2 * cm, "NOT FOR PUBLICATION")
             self.restoreState()
 
     return _PaperCanvas

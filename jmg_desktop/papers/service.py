@@ -241,7 +241,13 @@ def _gate(differences: list[Difference], acknowledged: bool) -> None:
 
 
 def paper_pdf(workspace: Workspace, paper_id: int, *, acknowledge_differences: bool = False) -> bytes:
-    """The PDF bytes of a paper, after the character check and the reconciliation gate."""
+    """The PDF bytes of a paper: a final paper's PDF exactly as issued; a draft's rendered now, after
+    the character check and the reconciliation gate."""
+    with workspace.reading() as session:
+        record = _require(session, paper_id)
+        issued = papers_repo.issued_pdf(session, paper_id) if record.is_final else None
+    if issued:
+        return issued
     view = paper_view(workspace, paper_id)
     check_characters(view)
     _gate(paper_differences(workspace, paper_id), acknowledge_differences)
@@ -274,7 +280,12 @@ def finalise_paper(workspace: Workspace, paper_id: int, *, acknowledge_differenc
         check_characters(view)
         _gate(_differences(session, record), acknowledge_differences)
         papers_repo.finalise(
-            session, paper_id, snapshot=view_to_json(view), finalised_at=_now(), finalised_by=current_actor()
+            session,
+            paper_id,
+            snapshot=view_to_json(view),
+            issued_pdf=render_pdf(view),
+            finalised_at=_now(),
+            finalised_by=current_actor(),
         )
 
 

@@ -4,6 +4,7 @@ papers package owns their shape); every change writes an audit event in the same
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ __all__ = [
     "finalise",
     "get_paper",
     "insert_paper",
+    "issued_pdf",
     "list_papers",
     "papers_titled",
     "start_new_version",
@@ -85,6 +87,11 @@ def get_paper(session: Session, paper_id: int) -> PaperRecord | None:
     """One version by id."""
     row = session.get(Paper, paper_id)
     return None if row is None else _record(row)
+
+
+def issued_pdf(session: Session, paper_id: int) -> bytes | None:
+    """The PDF a final paper was issued as (None for drafts and for finals issued before it was kept)."""
+    return session.execute(select(Paper.issued_pdf).where(Paper.id == paper_id)).scalar()
 
 
 def papers_titled(session: Session, title: str) -> list[PaperRecord]:
@@ -185,10 +192,12 @@ def update_draft(
     return True
 
 
-def finalise(session: Session, paper_id: int, *, snapshot: str, finalised_at: str, finalised_by: str) -> None:
-    """Freeze a draft: store its resolved snapshot and make it read-only."""
+def finalise(
+    session: Session, paper_id: int, *, snapshot: str, issued_pdf: bytes, finalised_at: str, finalised_by: str
+) -> None:
+    """Freeze a draft: store its resolved snapshot and the PDF as issued, and make it read-only."""
     row = _editable(session, paper_id)
-    row.status, row.snapshot = "final", snapshot
+    row.status, row.snapshot, row.issued_pdf = "final", snapshot, issued_pdf
     row.finalised_at, row.finalised_by = finalised_at, finalised_by
     record_event(
         session,
@@ -196,7 +205,12 @@ def finalise(session: Session, paper_id: int, *, snapshot: str, finalised_at: st
         entity="paper",
         entity_id=row.id,
         old={"status": "draft"},
-        new={"status": "final", "version": row.version, "snapshot_length": len(snapshot)},
+        new={
+            "status": "final",
+            "version": row.version,
+            "snapshot_sha256": hashlib.sha256(snapshot.encode("utf-8")).hexdigest(),
+            "pdf_sha256": hashlib.sha256(issued_pdf).hexdigest(),
+        },
     )
 
 

@@ -188,4 +188,5 @@ def test_exempt_marking_cites_schedule_12a_paragraph(
     text = pdf_text(render_pdf(make_view(exempt=True, exempt_paragraph="3")))
     assert "NOT FOR PUBLICATION" in text
     assert "paragraph 3 of Part 1 of Schedule 12A" in " ".join(text.split())
+    assert text.count("NOT FOR PUBLICATION") == 2  # the box, and the mark at the top of the page
     assert "Schedule 12A" not in pdf_text(render_pdf(make_view()))

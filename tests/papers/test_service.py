@@ -245,3 +245,21 @@ def test_text_pasted_from_word_exports_without_missing_glyphs(
     view = service.paper_view(paper_workspace, paper_id)
     assert view.title == "Widening the pool"
     assert service.paper_pdf(paper_workspace, paper_id).startswith(b"%PDF-")
+
+
+def test_final_paper_exports_the_pdf_kept_when_it_was_issued(
+    paper_workspace: Workspace, paper_id: int
+) -> None:
+    from jmg_desktop.papers.render import render_pdf
+
+    service.finalise_paper(paper_workspace, paper_id)
+    issued = service.paper_pdf(paper_workspace, paper_id)
+    with paper_workspace.reading() as session:
+        kept = session.execute(select(Paper.issued_pdf).where(Paper.id == paper_id)).scalar_one()
+    assert kept == issued
+    # The snapshot renders to the same bytes today; the kept PDF stays authoritative if a later
+    # version of the renderer ever draws differently.
+    assert render_pdf(service.paper_view(paper_workspace, paper_id)) == issued
+    with paper_workspace.writing() as session:
+        session.execute(update(Paper).where(Paper.id == paper_id).values(issued_pdf=b"%PDF-as-issued"))
+    assert service.paper_pdf(paper_workspace, paper_id) == b"%PDF-as-issued"

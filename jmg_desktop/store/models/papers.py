@@ -5,13 +5,23 @@ papers) is one JSON document in ``content``: it is always read, edited and saved
 parts anything else refers to, and a version copies it wholesale. Figures are not stored in the
 content, only references to figures blocks, so a draft always shows what the lines say now.
 When a paper is made final, ``snapshot`` receives the fully resolved paper (every figure as text and
-pence, the creator version, the creation date) and the paper is read-only from then on: a later edit
-to the lines never changes an issued paper, and re-exporting it gives the same PDF.
+pence, the creator version, the creation date) and ``issued_pdf`` the PDF exactly as issued; the
+paper is read-only from then on. A later edit to the lines never changes an issued paper, and
+re-exporting it gives the same bytes, even after the application (and so its renderer) is updated.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jmg_desktop.store.models.base import Base
@@ -46,3 +56,5 @@ class Paper(Base):
     created_at: Mapped[str] = mapped_column(String(40), nullable=False)
     finalised_at: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     finalised_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # The PDF as issued (migration 0006); None for drafts. Read only when exporting a final paper.
+    issued_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
