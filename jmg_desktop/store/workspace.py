@@ -573,6 +573,8 @@ class Workspace:
         except DBAPIError as error:
             with suppress(Exception):  # SQLite may already have rolled back after an I/O error
                 session.rollback()
+            with suppress(Exception):  # hand the connection back before any engine is replaced
+                session.close()
             self._raise_for_fault(error)
             raise
         except BaseException:

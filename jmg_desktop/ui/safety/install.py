@@ -34,8 +34,17 @@ def _place_banner(window: MainWindow, banner: SafetyBanner) -> None:
     plain.hide()
 
 
-def _refresh_window(window: MainWindow) -> None:
-    """Bring the window's title and enabled actions in line with a changed read-only state."""
+def _refresh_window(window: MainWindow, workspace: Workspace) -> None:
+    """Bring the window in line with a read-only state that changed while the workspace is open.
+
+    The lines model decides editability when it is given a workspace, so it is given the same one
+    again (keeping the pool and year shown); then the title and the enabled actions follow.
+    """
+    model = getattr(window, "lines_model", None)
+    if model is not None and model.workspace is workspace and model.read_only != workspace.read_only:
+        pool_id, year = model.pool_id, model.financial_year
+        model.set_workspace(workspace)
+        model.set_pool(pool_id, year)
     for name in ("_update_title", "_update_enabled"):
         update = getattr(window, name, None)
         if callable(update):
@@ -58,7 +67,7 @@ def install(window: MainWindow) -> None:
 
     def state_changed(workspace: Workspace) -> None:
         banner.show_state(workspace)
-        _refresh_window(window)
+        _refresh_window(window, workspace)
         if workspace.read_only and workspace.read_only_reason:
             window.show_message(f"Read-only: {workspace.read_only_reason}.")
 

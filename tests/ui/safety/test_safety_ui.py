@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from jmg_desktop.store.backups import list_backups
 from jmg_desktop.store.lock import format_local, lock_path
-from jmg_desktop.store.models import Category
+from jmg_desktop.store.models import Category, PoolLine
 from jmg_desktop.store.workspace import Workspace
 from jmg_desktop.ui.main_window import MainWindow
 from jmg_desktop.ui.safety.banner import SafetyBanner, banner_text
@@ -287,3 +287,55 @@ def test_same_host_lock_in_banner_names_this_machine(demo_path: Path) -> None:
     with Workspace.open(demo_path) as workspace:
         text = banner_text(workspace)
     assert f"open on {socket.gethostname()} since" in text
+
+
+# -- faults while editing in the window ------------------------------------------------------------
+
+
+def test_disk_full_during_an_edit_keeps_the_table_true_and_shows_why(
+    window: MainWindow, demo_path: Path
+) -> None:
+    window.open_path(demo_path)
+    model = window.lines_model
+    assert model.rowCount() > 0 and not model.read_only
+    workspace = window.workspace()
+    assert workspace is not None
+    workspace.wait_for_backup()
+    with workspace.engine.connect() as connection:  # the disk fills up: no page may be added
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+        connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+        connection.rollback()
+    failed_row = -1
+    for row in range(model.rowCount()):  # long notes until the file cannot grow any more
+        if not model.setData(model.index(row, 5), f"Note {row} " + "x" * 1990):
+            failed_row = row
+            break
+    assert failed_row >= 0, "the capped file never filled up"
+    shown = model.data(model.index(failed_row, 5))
+    assert not str(shown).startswith(f"Note {failed_row} ")  # the table shows what the file holds
+    with workspace.reading() as session:
+        held = session.get(PoolLine, model.record(failed_row).id)
+        assert held is not None and held.note == (shown or "")
+    banner = window.safety_banner  # type: ignore[attr-defined]
+    assert not banner.isHidden()
+    assert (
+        banner.text.text() == "Read-only: the disk is full. You can look and copy, but not change anything."
+    )
+    assert model.read_only and "[read-only]" in window.windowTitle()
+    assert not banner.retry_button.isHidden()
+
+
+def test_after_take_over_the_table_can_be_edited(
+    window: MainWindow, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _other_lock(demo_path, heartbeat=datetime.now(UTC) - timedelta(hours=5))
+    window.open_path(demo_path)
+    model = window.lines_model
+    shown = (model.pool_id, model.financial_year)
+    assert model.read_only
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.safety_banner.take_over_button.click()  # type: ignore[attr-defined]
+    assert not model.read_only
+    assert (model.pool_id, model.financial_year) == shown
+    assert model.setData(model.index(0, 5), "Edited after taking over")
+    assert model.data(model.index(0, 5)) == "Edited after taking over"
