@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from jmg_desktop.ui.agreements.install import install as install_agreements
 from jmg_desktop.ui.papers.install import install as install_papers
 from jmg_desktop.ui.projection import install as install_projection
 from jmg_desktop.ui.safety.install import install as install_safety
@@ -19,4 +20,5 @@ FEATURE_INSTALLERS: list[Callable[[MainWindow], None]] = [
     install_papers,
     install_projection,
     install_safety,
+    install_agreements,
 ]
