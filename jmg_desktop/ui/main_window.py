@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal, central)
         splitter.setObjectName("mainSplitter")
         side = QWidget(splitter)
+        side.setMinimumWidth(160)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         pools_label = QLabel("&Pools", side)
@@ -172,9 +173,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.empty_hint = QLabel(
-            "Open a workspace with File ▸ Open…, or start one with File ▸ New…", self.lines_view
+            "Open a workspace with File ▸ Open…, or start one with File ▸ New…",
+            self.lines_view.table.viewport(),
         )
         self.empty_hint.setObjectName("emptyHint")
+        self.empty_hint.setStyleSheet("QLabel { color: #555; padding: 16px; }")
 
         self.pool_list.currentRowChanged.connect(self._pool_row_changed)
         self.year_selector.currentIndexChanged.connect(self._year_index_changed)
@@ -525,9 +528,17 @@ class MainWindow(QMainWindow):
         has_workspace = self._workspace is not None
         self.action_save_copy.setEnabled(has_workspace)
         self.action_close.setEnabled(has_workspace)
-        self.empty_hint.setVisible(not has_workspace)
-        if not has_workspace:
-            self.empty_hint.move(12, 40)
+        no_pools = has_workspace and self.pool_list.count() == 0
+        self.empty_hint.setVisible(not has_workspace or no_pools)
+        if no_pools:
+            self.empty_hint.setText(
+                "This workspace has no pools yet: add the partners with Tools ▸ Partners…, then a "
+                "pool with Tools ▸ Pools…, then lines with Edit ▸ Add Line."
+            )
+        elif not has_workspace:
+            self.empty_hint.setText("Open a workspace with File ▸ Open…, or start one with File ▸ New…")
+        if self.empty_hint.isVisibleTo(self.lines_view.table.viewport()):
+            self.empty_hint.move(0, 0)
             self.empty_hint.adjustSize()
         if hasattr(self, "line_actions"):
             self.line_actions.update_enabled()

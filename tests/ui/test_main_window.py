@@ -150,6 +150,7 @@ def test_new_workspace_is_empty(window: MainWindow, tmp_path: Path) -> None:
     assert window.workspace().path.name == "fresh.jmg"
     assert window.pool_list.count() == 0
     assert not window.line_actions.add_line.isEnabled()
+    assert "Tools ▸ Pools…" in window.empty_hint.text()
 
 
 def test_about_box_shows_version(window: MainWindow) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QVBoxLayout, QWidget
 
 from jmg_desktop.core.commands import ChangeSet, Command, FieldUpdate, LineRecord
@@ -184,6 +185,9 @@ class PasteDialog(QDialog):
         intro.setWordWrap(True)
         self.problems = QListWidget(self)
         self.problems.setObjectName("pasteProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.problems.setAlternatingRowColors(True)
         self.problems.addItems([problem.describe() for problem in plan.problems])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.paste_button = buttons.addButton("Paste the Rest", QDialogButtonBox.ButtonRole.AcceptRole)
