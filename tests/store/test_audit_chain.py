@@ -183,3 +183,15 @@ def test_an_event_rolled_back_leaves_no_trace(tmp_path: Path) -> None:
     finally:
         workspace.close()
     assert _findings(path) == []
+
+
+def test_check_command_reports_the_deleted_last_event(
+    chained: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jmg_desktop.cli import main
+
+    assert main(["check", str(chained)]) == 0
+    _tamper(chained, "DELETE FROM audit_event WHERE sequence = 5")
+    assert main(["check", str(chained)]) == 1
+    output = capsys.readouterr()
+    assert "audit event 5 is missing (deleted from the end of the trail)" in output.out + output.err

@@ -63,15 +63,29 @@ def install(window: MainWindow) -> None:
     register_action.setObjectName("actionShowAgreements")
     register_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
     register_action.triggered.connect(show_register)
+    history_action = QAction("Line &History…", window)
+    history_action.setObjectName("actionLineHistory")
+    history_action.setStatusTip("Every recorded change to the current line, and the agreements that cover it")
+
+    def line_history() -> None:
+        _pool, _year, selected = _context(window)
+        if not selected:
+            window.show_message("Select a line first to see its history.")
+            return
+        view.open_line_history(selected[0])
+
+    history_action.triggered.connect(line_history)
     window.menu_edit.addAction(record_action)
     window.menu_edit.addAction(meeting_action)
     window.menu_view.addAction(register_action)
+    window.menu_view.addAction(history_action)
     lines_view = getattr(window, "lines_view", None)
     if lines_view is not None:
         # The lines table's context menu offers it too, next to the editor's own actions.
         table = getattr(lines_view, "table", None)
         if table is not None:
             table.addAction(record_action)
+            table.addAction(history_action)
 
     def workspace_changed(workspace: object) -> None:
         view.set_workspace(window.workspace())

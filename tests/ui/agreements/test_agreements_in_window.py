@@ -80,3 +80,12 @@ def test_lines_changed_since_agreed_are_marked_and_unmarked_on_undo(window: Main
     window.undo_stack.undo()
     assert line_id not in model.marked_line_ids()
     assert not view.model.summary(view.model.row_of(2)).figures_changed
+
+
+def test_line_history_from_the_lines_table(window: MainWindow) -> None:
+    _select_rows(window, ["2009/10 base budget changes – inflation, growth and savings"])
+    action = next(a for a in window.lines_view.table.actions() if a.objectName() == "actionLineHistory")
+    action.trigger()
+    dialog = _view(window).active_dialog
+    assert dialog is not None and dialog.objectName() == "auditTrailDialog"
+    assert dialog.windowTitle() == "History — 2009/10 base budget changes – inflation, growth and savings"
