@@ -217,12 +217,16 @@ class MainWindow(QMainWindow):
         self.action_quit = self._action(self.menu_file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
 
-        self.action_undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.action_redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.action_redo.setShortcut(QKeySequence.StandardKey.Redo)
-        self.menu_edit.addAction(self.action_undo)
-        self.menu_edit.addAction(self.action_redo)
+        # Our own actions rather than the stack's, so that a read-only workspace disables them too.
+        self.action_undo = self._action(
+            self.menu_edit, "&Undo", self.undo_stack.undo, QKeySequence.StandardKey.Undo
+        )
+        self.action_redo = self._action(
+            self.menu_edit, "&Redo", self.undo_stack.redo, QKeySequence.StandardKey.Redo
+        )
+        self.undo_stack.indexChanged.connect(lambda _index: self._update_undo_actions())
+        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_undo_actions())
+        self._update_undo_actions()
         self.menu_edit.addSeparator()
 
         self.action_about = self._action(self.menu_help, f"&About {APP_NAME}", self.show_about)
@@ -526,6 +530,10 @@ class MainWindow(QMainWindow):
 
     def _update_enabled(self) -> None:
         has_workspace = self._workspace is not None
+        if has_workspace and self.lines_model.read_only != self.is_read_only():
+            self.lines_model.set_read_only(self.is_read_only())
+        self._update_read_only()
+        self._update_undo_actions()
         self.action_save_copy.setEnabled(has_workspace)
         self.action_close.setEnabled(has_workspace)
         no_pools = has_workspace and self.pool_list.count() == 0
@@ -542,6 +550,21 @@ class MainWindow(QMainWindow):
             self.empty_hint.adjustSize()
         if hasattr(self, "line_actions"):
             self.line_actions.update_enabled()
+
+    def _update_undo_actions(self) -> None:
+        """ "Undo Edit Amount" / "Redo …", enabled only when there is a step and edits are allowed."""
+        editable = not self.is_read_only()
+        undo, redo = self.undo_stack.undoText(), self.undo_stack.redoText()
+        self.action_undo.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.action_redo.setText(f"&Redo {redo}" if redo else "&Redo")
+        self.action_undo.setEnabled(editable and self.undo_stack.canUndo())
+        self.action_redo.setEnabled(editable and self.undo_stack.canRedo())
+
+    def refresh_state(self) -> None:
+        """Bring the window in line with the workspace's state (call after it turned read-only or
+        writable while open): banner, title, editable cells and every editing action."""
+        self._update_title()
+        self._update_enabled()
 
     def is_read_only(self) -> bool:
         """True when nothing may be changed (no workspace, or one open read-only)."""

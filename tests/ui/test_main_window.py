@@ -189,3 +189,18 @@ def test_window_module_does_not_import_the_store() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+def test_turning_read_only_while_open_disables_edits_and_undo(window: MainWindow, demo_path: Path) -> None:
+    window.open_path(demo_path)
+    model = window.lines_model
+    assert model.setData(model.index(0, 5), "before the lock was lost")
+    assert window.action_undo.isEnabled()
+    workspace = window.workspace()
+    workspace.read_only, workspace.read_only_reason = True, "another user took the workspace over"
+    window.refresh_state()
+    assert not window.action_undo.isEnabled()
+    assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    assert not window.line_actions.add_line.isEnabled()
+    assert "another user took the workspace over" in window.read_only_banner.text()
+    assert "[read-only]" in window.windowTitle()

@@ -107,6 +107,14 @@ class PoolLinesModel(QAbstractTableModel):
         self.reload_references()
         self.reload()
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Allow or refuse edits (the workspace turned read-only or writable while open)."""
+        if read_only == self._read_only or (self._workspace is None and not read_only):
+            return
+        self._read_only = read_only
+        if self._ids:  # views re-read flags() on repaint
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMN_TITLES) - 1))
+
     def set_pool(self, pool_id: int, financial_year: int) -> None:
         """Show one pool's lines for one year (``-1`` for none)."""
         if (pool_id, financial_year) == (self._pool_id, self._year):
