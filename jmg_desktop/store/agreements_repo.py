@@ -44,6 +44,7 @@ from jmg_desktop.core.agreements import (
     Body,
     Comparison,
     LineFigures,
+    MoveRefused,
     PathState,
     Status,
     Step,
@@ -77,6 +78,7 @@ __all__ = [
     "MeetingRecord",
     "StepRecord",
     "agreement_detail",
+    "agreement_findings",
     "agreement_record",
     "agreements_for_line",
     "body_choices",
@@ -384,6 +386,18 @@ def _line_dict(row: AgreementLine) -> dict[str, Any]:
         "status_label": row.status_label,
         "amount_pence": row.amount_pence,
     }
+
+
+def _read_state(steps: Sequence[Step], bodies: Sequence[Body], agreement_id: int) -> PathState:
+    """The state for display: as far as the steps make sense. A history edited outside the
+    application must not stop the register from opening; ``agreement_findings`` reports it."""
+    state = PathState()
+    for step in steps:
+        try:
+            state = apply_step(state, step, bodies, agreement_id=agreement_id)
+        except MoveRefused:
+            break
+    return state
 
 
 def _refresh_status(session: Session, agreement: Agreement) -> PathState:
@@ -841,7 +855,7 @@ def _summaries(session: Session, rows: Sequence[Agreement]) -> list[AgreementSum
     pools = dict(session.execute(select(Pool.id, Pool.name)).all())
     result = []
     for row in rows:
-        state = replay([_step_of(s) for s in steps[row.id]], bodies[row.id], agreement_id=row.id)
+        state = _read_state([_step_of(s) for s in steps[row.id]], bodies[row.id], row.id)
         meeting = meetings.get(row.meeting_id) if row.meeting_id else None
         first = date.fromisoformat(steps[row.id][0].on_date) if steps[row.id] else date.min
         result.append(
@@ -915,7 +929,7 @@ def agreement_detail(session: Session, agreement_id: int) -> AgreementDetail:
         ),
         recorded_at=row.recorded_at,
         recorded_by=row.recorded_by,
-        state=replay([_step_of(s) for s in steps], bodies, agreement_id=agreement_id),
+        state=_read_state([_step_of(s) for s in steps], bodies, agreement_id),
     )
 
 
@@ -1032,3 +1046,32 @@ def body_choices(
     defaults = set(_default_bodies(session, pool_years))
     partners = session.execute(select(Partner).order_by(Partner.position, Partner.id)).scalars()
     return [(Body(p.id, p.sovereign_body or p.name, p.name), p.id in defaults) for p in partners]
+
+
+def agreement_findings(session: Session) -> list[str]:
+    """Agreements whose stored history makes no sense (edited outside the application), each a
+    sentence for ``jmg-desktop check``; empty when every history is a valid path."""
+    rows = list(session.execute(select(Agreement).order_by(Agreement.id)).scalars())
+    ids = [row.id for row in rows]
+    bodies = _bodies_of(session, ids)
+    steps = _steps_of(session, ids)
+    findings = []
+    for row in rows:
+        state = PathState()
+        number = 0
+        try:
+            for stored in steps[row.id]:
+                number += 1
+                state = apply_step(state, _step_of(stored), bodies[row.id], agreement_id=row.id)
+        except (MoveRefused, ValueError) as refused:  # ValueError: a status or date that cannot be read
+            findings.append(
+                f"Agreement {row.id} (“{row.title}”): step {number} does not follow on: {refused}"
+            )
+            continue
+        if not steps[row.id]:
+            findings.append(f"Agreement {row.id} (“{row.title}”) has no recorded steps.")
+        elif state.status is not None and state.status.value != row.status:
+            findings.append(
+                f"Agreement {row.id} (“{row.title}”) is marked {row.status} but its steps end at {state.status.value}."
+            )
+    return findings

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.store import audit, migrate
+from jmg_desktop.store.agreements_repo import agreement_findings
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.models import Base, Partner, Pool, StatedTotal
 from jmg_desktop.store.totals import stated_comparisons
@@ -72,6 +73,9 @@ def run_checks(path: Path) -> list[Finding]:
     try:
         with Session(engine) as session:
             findings += _guarded("audit", _audit, session)
+            findings += _guarded(
+                "agreements", lambda s: [Finding("agreements", m) for m in agreement_findings(s)], session
+            )
             findings += _guarded("totals", _totals, session)
             session.rollback()
     finally:

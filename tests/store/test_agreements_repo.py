@@ -13,6 +13,7 @@ from jmg_desktop.core.money import Money
 from jmg_desktop.store.agreements_repo import (
     AgreementError,
     agreement_detail,
+    agreement_findings,
     agreement_record,
     agreements_for_line,
     create_meeting,
@@ -335,3 +336,30 @@ def test_line_history_includes_edits_made_in_the_lines_editor(agreed) -> None:
     _edit_amount(workspace, line, "£3,400,000")
     with workspace.reading() as session:
         assert [event.action for event in line_history(session, line)] == ["edit_lines"]
+
+
+def test_a_history_edited_behind_the_back_is_reported_and_the_register_still_opens(agreed) -> None:
+    import sqlite3
+
+    workspace, agreement, _ = agreed
+    with workspace.writing() as session:
+        move_agreement(session, agreement, Step(Status.RECOMMENDED, date(2009, 1, 6)))
+    with workspace.reading() as session:
+        assert agreement_findings(session) == []
+    connection = sqlite3.connect(workspace.path)
+    connection.execute(
+        "UPDATE agreement_step SET status = 'implemented' WHERE agreement_id = ? AND ordinal = 2",
+        (agreement,),
+    )
+    connection.execute("UPDATE agreement SET status = 'proposed' WHERE id = 3")
+    connection.commit()
+    connection.close()
+    with workspace.reading() as session:
+        assert agreement_findings(session) == [
+            "Agreement 3 (“Base budget changes for 2009/10: inflation, growth and savings”) is marked proposed "
+            "but its steps end at agreed_in_principle.",
+            f"Agreement {agreement} (“Five additions”): step 2 does not follow on: It cannot be implemented before it is "
+            "recommended to the partners and approved by Cabinet and PCT Board.",
+        ]
+        # The register shows what it can: the path as far as it makes sense.
+        assert agreement_detail(session, agreement).summary.status_text == "Agreed in principle"
