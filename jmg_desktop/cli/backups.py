@@ -38,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _list(args: argparse.Namespace) -> int:
+    """``backups FILE``: one line per backup, newest first, the latest good one marked."""
     path = Path(args.file)
     found = list_backups(path)
     if not found:
@@ -54,6 +55,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    """``restore BACKUP -o OUT.jmg [--replace]``."""
     backup, output = Path(args.backup), Path(args.output)
     try:
         restore(backup, output, overwrite=args.replace)

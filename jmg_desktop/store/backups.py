@@ -88,6 +88,7 @@ class Backup:
 
 
 def _size_text(size: int) -> str:
+    """``96 KB`` or ``7.2 MB``."""
     return f"{max(1, round(size / 1024))} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
 
 
@@ -204,6 +205,7 @@ def _verify(path: Path) -> tuple[bool, str]:
 
 
 def _write_sidecar(backup: Backup) -> None:
+    """Record what is known of a backup beside it (through a temporary file and a rename)."""
     data = asdict(backup)
     data["path"] = backup.path.name
     data["taken_at"] = backup.taken_at.isoformat()
@@ -217,6 +219,7 @@ def _write_sidecar(backup: Backup) -> None:
 
 
 def _reason_text(error: BaseException) -> str:
+    """The plain reason inside an OS or SQLite error, without a final full stop."""
     if isinstance(error, OSError):
         return (error.strerror or str(error)).rstrip(".").lower()
     return str(error).rstrip(".")
@@ -242,6 +245,7 @@ def list_backups(workspace: Path) -> list[Backup]:
 
 
 def _load(path: Path, match: re.Match[str]) -> Backup:
+    """A backup as listed: its name gives the time and reason, its sidecar the rest."""
     taken_at = datetime.strptime(match["stamp"], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
     size = path.stat().st_size
     try:

@@ -120,19 +120,23 @@ def format_local(moment: datetime) -> str:
 
 
 def _now() -> datetime:
+    """The current time in UTC."""
     return datetime.now(UTC)
 
 
 def _stamp(moment: datetime) -> str:
+    """A time as the lock file stores it (ISO 8601, seconds)."""
     return moment.isoformat(timespec="seconds")
 
 
 def _parse_time(text: str) -> datetime:
+    """A stored time back as an aware datetime (UTC when no zone was written)."""
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _host() -> str:
+    """This machine's name as other machines on the network see it."""
     return socket.gethostname() or "unknown"
 
 
@@ -306,6 +310,7 @@ class WorkspaceLock:
         return self._lost_reason()
 
     def _lost_reason(self) -> str:
+        """Who or what replaced our lock, in words."""
         try:
             current = read_lock(self.workspace)
         except ValueError:
@@ -324,6 +329,7 @@ class WorkspaceLock:
 
     @staticmethod
     def _new_info() -> LockInfo:
+        """A fresh lock for this process: who, where, now, and a random token."""
         now = _stamp(_now())
         return LockInfo(
             user=current_actor(),
@@ -373,14 +379,17 @@ class WorkspaceLock:
 
 
 def _encode(info: LockInfo) -> bytes:
+    """The lock's JSON, as bytes."""
     return (json.dumps(asdict(info), indent=1) + "\n").encode("utf-8")
 
 
 def _temp_beside(path: Path) -> Path:
+    """A temporary name beside ``path``, unique to this process and call."""
     return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` and flush it to disk."""
     with open(path, "wb") as handle:
         handle.write(data)
         handle.flush()

@@ -177,10 +177,12 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        """Apply the workspace pragmas to each new connection."""
         _configure_connection(dbapi_connection, read_only)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: object) -> None:
+        """Start each transaction ourselves (see below)."""
         # IMMEDIATE takes the write lock up front, so two processes never deadlock mid-edit.
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")  # type: ignore[attr-defined]
 
@@ -188,6 +190,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
 
 
 def _utc_now() -> str:
+    """Now in UTC, as the workspace settings store it."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -351,6 +354,7 @@ class Workspace:
         """
 
         def work() -> None:
+            """Take the backup; record the outcome on the workspace."""
             try:
                 self.opening_backup = backups.backup_if_changed(self.path, reason="opened")
             except WorkspaceError as error:
@@ -517,6 +521,7 @@ class Workspace:
             self._notify()
 
     def _notify(self) -> None:
+        """Tell each listener that the read-only state changed."""
         for listener in list(self.state_listeners):
             listener(self)
 

@@ -34,21 +34,13 @@ def _place_banner(window: MainWindow, banner: SafetyBanner) -> None:
     plain.hide()
 
 
-def _refresh_window(window: MainWindow, workspace: Workspace) -> None:
-    """Bring the window in line with a read-only state that changed while the workspace is open.
-
-    The lines model decides editability when it is given a workspace, so it is given the same one
-    again (keeping the pool and year shown); then the title and the enabled actions follow.
-    """
-    model = getattr(window, "lines_model", None)
-    if model is not None and model.workspace is workspace and model.read_only != workspace.read_only:
-        pool_id, year = model.pool_id, model.financial_year
-        model.set_workspace(workspace)
-        model.set_pool(pool_id, year)
-    for name in ("_update_title", "_update_enabled"):
-        update = getattr(window, name, None)
-        if callable(update):
-            update()
+def _refresh_window(window: MainWindow) -> None:
+    """Bring the window (title, editable cells, actions) in line with a read-only state that
+    changed while the workspace is open, and keep the plain read-only label out of sight."""
+    window.refresh_state()
+    plain = getattr(window, "read_only_banner", None)
+    if plain is not None:
+        plain.hide()
 
 
 def install(window: MainWindow) -> None:
@@ -60,18 +52,21 @@ def install(window: MainWindow) -> None:
     window.safety_monitor = monitor  # type: ignore[attr-defined]
 
     def workspace_changed(workspace: Workspace | None) -> None:
+        """Follow the window to another workspace (or none)."""
         monitor.set_workspace(workspace)
         banner.show_state(workspace)
         restore_action.setEnabled(workspace is not None)
         backup_action.setEnabled(workspace is not None)
 
     def state_changed(workspace: Workspace) -> None:
+        """The open workspace became read-only or writable: show it everywhere."""
         banner.show_state(workspace)
-        _refresh_window(window, workspace)
+        _refresh_window(window)
         if workspace.read_only and workspace.read_only_reason:
             window.show_message(f"Read-only: {workspace.read_only_reason}.")
 
     def take_over() -> None:
+        """Ask, then take over an abandoned lock."""
         workspace = monitor.workspace()
         if workspace is None or not workspace.can_take_over:
             return
@@ -93,6 +88,7 @@ def install(window: MainWindow) -> None:
             banner.show_state(workspace)
 
     def restore_from_backup() -> RestoreDialog | None:
+        """Open the Restore from Backup dialog for the open workspace."""
         workspace = window.workspace()
         if workspace is None:
             return None
@@ -102,6 +98,7 @@ def install(window: MainWindow) -> None:
         return dialog
 
     def backup_finished(backup: object) -> None:
+        """Say in the status bar what a requested or periodic backup did."""
         if backup is None:
             window.show_message("No backup was needed: nothing changed since the last one.")
         else:

@@ -68,6 +68,7 @@ class SafetyMonitor(QObject):
         self.backup_timer.start()
 
     def _on_state(self, workspace: Workspace) -> None:
+        """Relay a state change from the store as a Qt signal."""
         self.stateChanged.emit(workspace)
 
     # -- the timers ----------------------------------------------------------------------------
@@ -91,6 +92,7 @@ class SafetyMonitor(QObject):
         self._backup_running = True
 
         def work() -> None:
+            """Take the backup in the worker thread and report through signals."""
             try:
                 result = workspace.backup_now(reason="interval")
             except WorkspaceError as error:

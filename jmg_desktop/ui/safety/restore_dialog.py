@@ -87,6 +87,7 @@ class RestoreDialog(QDialog):
         self.resize(640, 360)
 
     def _fill(self) -> None:
+        """One row per backup; unusable ones greyed out with why; the latest good one chosen."""
         latest_good = next((backup for backup in self.backups if backup.ok), None)
         for backup in self.backups:
             state = "Latest good" if backup is latest_good else ("Good" if backup.ok else "Not usable")
@@ -114,6 +115,7 @@ class RestoreDialog(QDialog):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        """Restoring needs a usable backup chosen."""
         self.restore_button.setEnabled(self.selected_backup() is not None)
 
     def selected_backup(self) -> Backup | None:
@@ -179,6 +181,7 @@ class RestoreDialog(QDialog):
         return True
 
     def _fail(self, message: str) -> bool:
+        """Show why nothing was restored, and keep it for tests."""
         from jmg_desktop.ui.dialogs import show_error
 
         self.last_error = message
