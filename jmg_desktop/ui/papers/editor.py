@@ -14,6 +14,7 @@ from typing import Final
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -117,11 +118,19 @@ class PaperEditor(QWidget):
         self.version_button.clicked.connect(self.new_version)
         self.final_button = QPushButton("Make &Final…", self)
         self.final_button.clicked.connect(lambda: self.finalise(confirm=True))
+        self.delete_button = QPushButton("&Delete Draft…", self)
+        self.delete_button.clicked.connect(lambda: self.delete_draft(confirm=True))
         self.export_button = QPushButton("&Export PDF…", self)
         self.export_button.clicked.connect(self.export_dialog)
         bar.addWidget(QLabel("Paper:", self))
         bar.addWidget(self.paper_selector, 1)
-        for button in (self.new_button, self.version_button, self.final_button, self.export_button):
+        for button in (
+            self.new_button,
+            self.version_button,
+            self.final_button,
+            self.delete_button,
+            self.export_button,
+        ):
             bar.addWidget(button)
 
         self.banner = QLabel(self)
@@ -450,6 +459,7 @@ class PaperEditor(QWidget):
         self.new_button.setEnabled(workspace_writable)
         self.version_button.setEnabled(has_paper and workspace_writable)
         self.final_button.setEnabled(has_paper and not read_only)
+        self.delete_button.setEnabled(has_paper and not read_only)
         self.export_button.setEnabled(has_paper)
         record = self._record
         if record is not None and record.is_final:
@@ -623,9 +633,17 @@ class PaperEditor(QWidget):
             return
         workspace, paper_id = self._workspace, self._record.id
 
-        def build() -> tuple[PaperView, list[service.Difference]]:
-            # Runs on the preview's worker thread: reading the figures can take a while on big pools.
-            return service.paper_view(workspace, paper_id), service.paper_differences(workspace, paper_id)
+        if self._record.is_final:
+
+            def build() -> tuple[PaperView | bytes, list[service.Difference]]:
+                # An issued paper is previewed from the very PDF it was issued as.
+                return service.paper_pdf(workspace, paper_id), []
+
+        else:
+
+            def build() -> tuple[PaperView | bytes, list[service.Difference]]:
+                # Runs on the preview's worker thread: reading the figures can take a while on big pools.
+                return service.paper_view(workspace, paper_id), service.paper_differences(workspace, paper_id)
 
         self.preview.show_paper(build)
 
@@ -708,6 +726,34 @@ class PaperEditor(QWidget):
         self.message.emit("The paper is final.")
         return True
 
+    def delete_draft(self, *, confirm: bool = True) -> QMessageBox | bool:
+        """Delete the shown draft version (final papers are kept); with ``confirm`` ask first."""
+        if self._workspace is None or self._record is None:
+            return False
+        self.commit()
+        if confirm:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Delete draft",
+                f"Delete draft version {self._record.version} of “{self._record.title}”? "
+                "The deletion is recorded in the audit trail.",
+                QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            box.setObjectName("deleteDraftQuestion")
+            box.accepted.connect(lambda: self.delete_draft(confirm=False))
+            box.open()
+            return box
+        try:
+            service.delete_draft(self._workspace, self._record.id)
+        except (PaperError, WorkspaceError) as error:
+            show_error(self, "Draft not deleted", str(error))
+            return False
+        self._record = None
+        self.reload_papers()
+        self.message.emit("Draft deleted.")
+        return True
+
     def export_dialog(self) -> None:
         """Ask where to write the PDF, then export."""
         if self._record is None:
@@ -727,6 +773,7 @@ class PaperEditor(QWidget):
             show_error(self, "Export paper", "Open a paper first.")
             return False
         self.commit()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a long paper takes a moment
         try:
             written = service.export_paper(
                 self._workspace, self._record.id, path, acknowledge_differences=self.acknowledge.isChecked()
@@ -743,5 +790,7 @@ class PaperEditor(QWidget):
         except (PaperError, WorkspaceError) as error:
             show_error(self, "Paper not exported", str(error))
             return False
+        finally:
+            QApplication.restoreOverrideCursor()
         self.message.emit(f"Exported to {written}")
         return True

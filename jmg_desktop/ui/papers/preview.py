@@ -25,8 +25,9 @@ from jmg_desktop.store.errors import WorkspaceError
 __all__ = ["PaperPreview"]
 
 
-#: Builds what to preview: the view, and anything to hand back to the caller with the result.
-Builder = Callable[[], tuple[PaperView, Any]]
+#: Builds what to preview — a view to render, or a finished PDF (an issued paper) — and anything to
+#: hand back to the caller with the result.
+Builder = Callable[[], tuple[PaperView | bytes, Any]]
 
 
 class _Signals(QObject):
@@ -47,7 +48,7 @@ class _RenderJob(QRunnable):
         extra: Any = None
         try:
             view, extra = self.build()
-            data, message = render_pdf(view), ""
+            data, message = (view if isinstance(view, bytes) else render_pdf(view)), ""
         except (PaperError, WorkspaceError) as error:
             data, message = b"", str(error)
         except Exception as error:  # a bug must not take the window down; say what happened

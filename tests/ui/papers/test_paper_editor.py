@@ -181,3 +181,28 @@ def test_key_parts_have_accessible_names(editor: PaperEditor) -> None:
     ):
         assert widget.accessibleName()
     assert editor.title.focusPolicy() != Qt.FocusPolicy.NoFocus
+
+
+def test_final_paper_preview_shows_the_issued_pdf(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace
+) -> None:
+    paper_id = editor.current_paper_id()
+    assert editor.finalise(confirm=False) is True
+    issued = service.paper_pdf(demo_workspace, paper_id)
+    qtbot.waitUntil(lambda: editor.preview.last_pdf == issued, timeout=10_000)
+
+
+def test_delete_draft_asks_then_removes_only_drafts(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace
+) -> None:
+    box = editor.delete_draft(confirm=True)
+    assert isinstance(box, QMessageBox) and "audit trail" in box.text()
+    box.reject()
+    assert len(service.list_papers(demo_workspace)) == 1
+    first = editor.current_paper_id()
+    editor.finalise(confirm=False)
+    assert not editor.delete_button.isEnabled()
+    second = editor.new_version()
+    assert editor.delete_draft(confirm=False) is True
+    assert [record.id for record in service.list_papers(demo_workspace)] == [first]
+    assert editor.current_paper_id() == first and second != first
