@@ -52,6 +52,7 @@ _TAKEOVER_SUFFIX: Final = ".lock.takeover"
 _TAKEOVER_MUTEX_STALE_SECONDS: Final = 30.0
 _READ_RETRIES: Final = 5
 _EMPTY_LOCK_GRACE_SECONDS: Final = 30.0
+_RELEASE_ATTEMPTS: Final = 4
 
 
 class LockState(Enum):
@@ -320,10 +321,20 @@ class WorkspaceLock:
         return f"it was taken over by {current.user} on {current.host} at {format_local(current.since)}"
 
     def release(self) -> None:
-        """Delete the lock file if it is still ours (never someone else's)."""
-        with contextlib.suppress(OSError):
-            if self.is_ours():
-                self.path.unlink()
+        """Delete the lock file if it is still ours (never someone else's).
+
+        On Windows a file another process is reading at that instant cannot be deleted, and a lock
+        left behind would keep colleagues read-only until it went stale: so try a few times.
+        """
+        for attempt in range(_RELEASE_ATTEMPTS):
+            try:
+                if self.is_ours():
+                    self.path.unlink()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                time.sleep(0.05 * (attempt + 1))
 
     # -- helpers -------------------------------------------------------------------------------
 
