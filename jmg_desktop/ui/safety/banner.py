@@ -49,7 +49,7 @@ def banner_text(workspace: Workspace, *, now: datetime | None = None) -> str:
             "If nobody else is using it, you can take it over."
         )
     if workspace.read_only_reason:
-        return f"Read-only: {workspace.read_only_reason}. {_TAIL}"
+        return f"Read-only because {workspace.read_only_reason}. {_TAIL}"
     return f"Opened read-only. {_TAIL}"
 
 

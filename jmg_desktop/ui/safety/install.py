@@ -63,7 +63,7 @@ def install(window: MainWindow) -> None:
         banner.show_state(workspace)
         _refresh_window(window)
         if workspace.read_only and workspace.read_only_reason:
-            window.show_message(f"Read-only: {workspace.read_only_reason}.")
+            window.show_message(f"Read-only because {workspace.read_only_reason}.")
 
     def take_over() -> None:
         """Ask, then take over an abandoned lock."""

@@ -129,5 +129,5 @@ class SafetyMonitor(QObject):
         if workspace.try_writable():
             self.message.emit(f"“{workspace.path.name}” can be changed again.")
             return True
-        self.message.emit(f"Still read-only: {workspace.read_only_reason}.")
+        self.message.emit(f"Still read-only because {workspace.read_only_reason}.")
         return False

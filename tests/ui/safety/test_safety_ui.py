@@ -85,7 +85,7 @@ def test_banner_for_other_reasons_and_for_a_writable_workspace(demo_path: Path) 
         lock_path(demo_path).unlink()
         workspace.heartbeat()
         assert banner_text(workspace) == (
-            "Read-only: its lock file was removed by someone else. You can look and copy, but not change anything."
+            "Read-only because its lock file was removed by someone else. You can look and copy, but not change anything."
         )
 
 
@@ -158,7 +158,7 @@ def test_lost_lock_mid_session_turns_the_window_read_only(window: MainWindow, de
     assert not banner.isHidden()
     assert "it was taken over by alice on FINANCE-PC-07" in banner.text.text()
     assert "[read-only]" in window.windowTitle()
-    assert window.statusBar().currentMessage().startswith("Read-only: it was taken over by alice")
+    assert window.statusBar().currentMessage().startswith("Read-only because it was taken over by alice")
 
 
 def test_timers_run_only_while_a_workspace_is_open(window: MainWindow, demo_path: Path) -> None:
@@ -319,7 +319,8 @@ def test_disk_full_during_an_edit_keeps_the_table_true_and_shows_why(
     banner = window.safety_banner  # type: ignore[attr-defined]
     assert not banner.isHidden()
     assert (
-        banner.text.text() == "Read-only: the disk is full. You can look and copy, but not change anything."
+        banner.text.text()
+        == "Read-only because the disk is full. You can look and copy, but not change anything."
     )
     assert model.read_only and "[read-only]" in window.windowTitle()
     assert not banner.retry_button.isHidden()
