@@ -403,6 +403,9 @@ class PaperEditor(QWidget):
             self.open_paper(int(paper_id))
 
     def _show(self, record: PaperRecord | None, document: PaperDocument | None = None) -> None:
+        if record is None or self._record is None or record.id != self._record.id:
+            self.acknowledge.setChecked(False)  # an acknowledgement belongs to one paper
+            self.differences.clear()
         self._record = record
         self._load_widgets(document or PaperDocument())
         self._update_enabled()
@@ -655,10 +658,14 @@ class PaperEditor(QWidget):
             self.acknowledge.setChecked(False)
             return
         lines = "\n".join(f"• {difference.describe()}" for difference in differences)
-        self.differences.setText(
+        text = (
             "Stated totals differ from the lines. The paper prints the figures computed from the lines.\n"
             + lines
         )
+        if text != self.differences.text():
+            # An acknowledgement covers the figures the user saw, not whatever they become later.
+            self.acknowledge.setChecked(False)
+        self.differences.setText(text)
         self.differences.show()
         self.acknowledge.show()
 

@@ -206,3 +206,25 @@ def test_delete_draft_asks_then_removes_only_drafts(
     assert editor.delete_draft(confirm=False) is True
     assert [record.id for record in service.list_papers(demo_workspace)] == [first]
     assert editor.current_paper_id() == first and second != first
+
+
+def test_acknowledgement_is_withdrawn_when_the_differences_change(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace
+) -> None:
+    def set_intermediate_care(pence: int) -> None:
+        with demo_workspace.writing() as session:
+            session.execute(
+                update(PoolLine).where(PoolLine.service == "Intermediate care").values(amount_pence=pence)
+            )
+
+    set_intermediate_care(0)
+    editor.refresh()
+    qtbot.waitUntil(lambda: editor.differences.isVisibleTo(editor), timeout=10_000)
+    editor.acknowledge.setChecked(True)
+    editor.refresh()  # same differences: the acknowledgement stands
+    qtbot.waitUntil(lambda: not editor.preview.busy, timeout=10_000)
+    assert editor.acknowledge.isChecked()
+    set_intermediate_care(100_000_000)
+    editor.refresh()
+    qtbot.waitUntil(lambda: "-£4,110,000.00" in editor.differences.text(), timeout=10_000)
+    assert not editor.acknowledge.isChecked()
