@@ -340,3 +340,19 @@ def test_after_take_over_the_table_can_be_edited(
     assert (model.pool_id, model.financial_year) == shown
     assert model.setData(model.index(0, 5), "Edited after taking over")
     assert model.data(model.index(0, 5)) == "Edited after taking over"
+
+
+def test_check_again_makes_it_writable_once_the_holder_has_closed(
+    window: MainWindow, demo_path: Path
+) -> None:
+    _other_lock(demo_path)  # alice, active a moment ago
+    window.open_path(demo_path)
+    banner = window.safety_banner  # type: ignore[attr-defined]
+    banner.retry_button.click()
+    assert window.workspace().read_only  # type: ignore[union-attr]
+    assert window.statusBar().currentMessage().startswith("Still read-only because in use by alice on ")
+    lock_path(demo_path).unlink()  # alice closes it
+    banner.retry_button.click()
+    assert not window.workspace().read_only  # type: ignore[union-attr]
+    assert banner.isHidden() and not window.lines_model.read_only
+    assert window.statusBar().currentMessage() == "“demo.jmg” can be changed again."
