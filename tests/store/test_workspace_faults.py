@@ -330,3 +330,52 @@ def test_an_interrupted_change_is_rolled_back_even_when_opening_read_only(demo_p
             assert {row[0]: row[1] for row in session.execute(select(PoolLine.id, PoolLine.note))} == notes
     assert _integrity(demo_path) == [("ok",)]
     assert not journal.exists() or journal.stat().st_size == 0
+
+
+# -- a real write error from the operating system, without root ----------------------------------
+
+_FILE_LIMIT_CHILD = """
+import os, resource, signal, sys
+from sqlalchemy import func, select
+from jmg_desktop.store.errors import WriteFailedError
+from jmg_desktop.store.models import Category
+from jmg_desktop.store.workspace import Workspace
+
+workspace = Workspace.open(sys.argv[1], backup=False)
+# From here on the kernel refuses to grow any file past this size (EFBIG), as a full quota would.
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+limit = os.path.getsize(sys.argv[1]) + 8192
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+try:
+    with workspace.writing() as session:
+        for index in range(200):
+            session.add(Category(name=f"Refused {index} " + "y" * 1500, position=1))
+            session.flush()
+    print("written")
+except WriteFailedError as error:
+    print(error)
+with workspace.reading() as session:
+    print(session.scalar(select(func.count()).select_from(Category).where(Category.name.like("Refused%"))))
+print(workspace.read_only)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_operating_system_write_error_mid_transaction(demo_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _FILE_LIMIT_CHILD, str(demo_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    message, count, read_only = result.stdout.splitlines()
+    assert message == (
+        "“demo.jmg” could not be saved: the disk or network reported an error. The change was not "
+        "made; the workspace is now read-only."
+    )
+    assert (count, read_only) == ("0", "True")  # still readable, nothing partial
+    assert _integrity(demo_path) == [("ok",)]
+    with Workspace.open(demo_path) as workspace:
+        assert not workspace.read_only  # the next session can write again
