@@ -379,3 +379,27 @@ def test_operating_system_write_error_mid_transaction(demo_path: Path) -> None:
     assert _integrity(demo_path) == [("ok",)]
     with Workspace.open(demo_path) as workspace:
         assert not workspace.read_only  # the next session can write again
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0,
+    reason="needs POSIX permissions that bind (root ignores them, and cannot remount a busy filesystem)",
+)
+def test_folder_made_read_only_while_open(tmp_path: Path) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    workspace = Workspace.create(folder / "team.jmg")
+    try:
+        _add_categories(workspace, 2, size=10)
+        folder.chmod(0o555)  # the share turned read-only under us: no journal can be created
+        with pytest.raises(WriteFailedError, match="could not be saved: "):
+            _add_categories(workspace, 1, size=10)
+        assert workspace.read_only
+        assert _category_count(workspace) == 2
+        assert not workspace.try_writable()
+        assert workspace.read_only_reason == "the file or its folder is read-only"
+        folder.chmod(0o755)
+        assert workspace.try_writable()
+    finally:
+        folder.chmod(0o755)
+        workspace.close()
