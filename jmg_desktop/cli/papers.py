@@ -42,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _list(args: argparse.Namespace) -> int:
+    """Print one line per paper version."""
     from jmg_desktop.papers.service import list_papers
 
     with open_workspace(args.file) as workspace:
@@ -55,6 +56,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    """Export one paper; the gate's refusal exits 1, other refusals exit 2."""
     from jmg_desktop.papers.service import ReconciliationRequired, export_paper, find_paper
 
     with open_workspace(args.file) as workspace:

@@ -24,6 +24,7 @@ def _line(text: str) -> str:
 
 
 def _section(heading: str, body: str, facts: FigureFacts) -> Section:
+    """A section with its figures references resolved."""
     blocks: list[Block] = []
     for raw in parse_body(body):
         if isinstance(raw, FigureRef):

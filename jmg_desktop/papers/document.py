@@ -74,12 +74,14 @@ def document_to_json(document: PaperDocument) -> str:
 
 
 def _strings(value: Any, name: str) -> tuple[str, ...]:
+    """A JSON list of strings as a tuple, or a plain error."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise PaperError(f"The paper's {name} are not readable.")
     return tuple(value)
 
 
 def _person(value: Any) -> Person:
+    """A person from JSON, missing fields empty."""
     if not isinstance(value, dict):
         raise PaperError("A person named on the paper is not readable.")
     return Person(**{key: str(value.get(key, "")) for key in ("name", "job_title", "phone", "email")})

@@ -94,16 +94,19 @@ def rounding_breaks(parts: Sequence[Money], total: Money) -> bool:
 
 
 def _whose(facts: FigureFacts) -> str:
+    """Whose contribution the sentence is about."""
     return f"{facts.partner_name}’s contribution to" if facts.partner_name else "the value of"
 
 
 def _with_linked(facts: FigureFacts, amount: Money) -> str:
+    """The clause giving the value including the linked pools, when there are any."""
     if not facts.linked_pool_names:
         return ""
     return f", or {amount.format_prose()} including the {join_names(facts.linked_pool_names)} pooled budgets"
 
 
 def _current_value(facts: FigureFacts) -> list[Block]:
+    """The sentence giving the current value."""
     text = (
         f"The current value of {_whose(facts)} the {facts.pool_name} pooled budget for {facts.year_label} is "
         f"{facts.current.format_prose()}{_with_linked(facts, facts.current_with_linked)}."
@@ -112,6 +115,7 @@ def _current_value(facts: FigureFacts) -> list[Block]:
 
 
 def _new_value(facts: FigureFacts) -> list[Block]:
+    """The sentence giving the value once the proposals are approved."""
     whose = f"{facts.partner_name}’s contribution to" if facts.partner_name else ""
     subject = f"the value of {whose} the {facts.pool_name} pooled budget".replace("  ", " ")
     text = (
@@ -125,6 +129,7 @@ def _new_value(facts: FigureFacts) -> list[Block]:
 
 
 def _proposed_lines(facts: FigureFacts) -> list[Block]:
+    """The table of lines proposed for addition or removal, with net changes."""
     own = [line for line in facts.proposed if line.in_own_pool]
     linked = [line for line in facts.proposed if not line.in_own_pool]
     if not own and not linked:
@@ -148,6 +153,7 @@ def _proposed_lines(facts: FigureFacts) -> list[Block]:
 
 
 def _agreement(facts: FigureFacts) -> list[Block]:
+    """One sentence per standing agreement in principle, or a notice that none is recorded."""
     if not facts.agreements:
         return [Notice(f"No agreement in principle is recorded for the {facts.pool_name} pool for "
                        f"{facts.year_label}: record it in the agreements register before the paper is issued.")]  # fmt: skip

@@ -98,11 +98,13 @@ def parse_body(text: str) -> list[RawBlock]:
     list_kind: type[BulletList] | type[NumberedList] | None = None
 
     def flush_paragraph() -> None:
+        """End the paragraph being collected."""
         if paragraph:
             blocks.append(Paragraph(parse_inline(" ".join(paragraph))))
             paragraph.clear()
 
     def flush_list() -> None:
+        """End the list being collected."""
         nonlocal list_kind
         if list_kind is not None and items:
             blocks.append(list_kind(tuple(parse_inline(item) for item in items)))

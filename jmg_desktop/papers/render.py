@@ -153,10 +153,12 @@ def _canvas_class(view: PaperView) -> type[Canvas]:
             self.setDateFormatter(lambda *_parts: stamp)
 
         def showPage(self) -> None:
+            """Hold the finished page back until the total page count is known."""
             self._held_pages.append(dict(self.__dict__))
             self._startPage()
 
         def save(self) -> None:
+            """Draw every held page's footer, now that the page count is known, then write the file."""
             total = len(self._held_pages)
             for state in self._held_pages:
                 self.__dict__.update(state)
@@ -165,6 +167,7 @@ def _canvas_class(view: PaperView) -> type[Canvas]:
             super().save()
 
         def _draw_footer(self, total: int) -> None:
+            """Version and status on the left, Page x of y on the right, the exempt mark on top."""
             self.saveState()
             self.setFont(REGULAR, 9)
             self.setFillColor(_GREY)
@@ -205,6 +208,7 @@ class PaperRenderer:
         )
 
         def derive(name: str, **changes: Any) -> ParagraphStyle:
+            """A style based on the body style."""
             return ParagraphStyle(name, parent=base, **changes)
 
         return {
@@ -265,6 +269,7 @@ class PaperRenderer:
         return story
 
     def _header_block(self) -> list[Flowable]:
+        """Annex labels, exempt marking, meeting and item code, title, report by, divisions."""
         view, styles = self.view, self.styles
         flowables: list[Flowable] = [
             RLParagraph(escape(label), styles["annex"]) for label in view.annex_labels
@@ -300,6 +305,7 @@ class PaperRenderer:
         return flowables
 
     def _exempt_box(self) -> Flowable:
+        """The boxed NOT FOR PUBLICATION notice citing Schedule 12A."""
         paragraph = self.view.exempt_paragraph or "?"
         text = (
             "NOT FOR PUBLICATION: this paper contains exempt information as described in "
@@ -320,6 +326,7 @@ class PaperRenderer:
         return box
 
     def _heading(self, text: str) -> list[Flowable]:
+        """A section heading with its outline bookmark, kept off the foot of a page."""
         self._bookmarks += 1
         return [
             CondPageBreak(3 * cm),
@@ -328,16 +335,19 @@ class PaperRenderer:
         ]
 
     def _section(self, section: Section) -> list[Flowable]:
+        """A section's heading and blocks."""
         flowables = self._heading(section.heading)
         for block in section.blocks:
             flowables.extend(self._block(block))
         return flowables
 
     def _numbered(self, markup: str) -> RLParagraph:
+        """The next numbered paragraph."""
         self._paragraph_number += 1
         return RLParagraph(markup, self.styles["numbered"], bulletText=f"{self._paragraph_number}.")
 
     def _block(self, block: Block) -> list[Flowable]:
+        """The flowables for one block of a section."""
         styles = self.styles
         if isinstance(block, Paragraph):
             if block.numbered:
@@ -357,6 +367,7 @@ class PaperRenderer:
         return self._table(block)
 
     def _table(self, block: FigureTable) -> list[Flowable]:
+        """A figures table: header repeated on each page, money right-aligned, totals bold."""
         styles = self.styles
         money_columns = {
             index for row in block.rows for index, cell in enumerate(row.cells) if isinstance(cell, Money)
@@ -415,6 +426,7 @@ class PaperRenderer:
         return [fixed.get(index, first) for index in range(count)]
 
     def _recommendations(self) -> list[Flowable]:
+        """The RECOMMENDATIONS heading, the numbered introduction and the lettered list."""
         view, styles = self.view, self.styles
         flowables = self._heading("RECOMMENDATIONS")
         intro = self._numbered(escape(view.recommendations_intro))
@@ -425,12 +437,14 @@ class PaperRenderer:
         return flowables
 
     def _person(self, person: Person) -> list[str]:
+        """An author's name in bold and, below it, the job title."""
         lines = [f"<b>{escape(person.name)}</b>"]
         if person.job_title:
             lines.append(escape(person.job_title))
         return lines
 
     def _closing(self) -> list[Flowable]:
+        """Authors, date, background papers and contact officer, kept together."""
         view, styles = self.view, self.styles
         flowables: list[Flowable] = [Spacer(1, 14)]
         people: list[Flowable] = []
@@ -463,6 +477,7 @@ class PaperRenderer:
 
     @property
     def _width(self) -> float:
+        """The width of the text frame."""
         return A4[0] - 2 * _MARGIN
 
     def _on_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:

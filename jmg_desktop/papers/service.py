@@ -82,6 +82,7 @@ class ReconciliationRequired(PaperError):
 
 
 def _now() -> str:
+    """The current moment, UTC, to the second, as ISO text."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
@@ -94,6 +95,7 @@ def _created(record: PaperRecord) -> datetime:
 
 
 def _require(session: Session, paper_id: int) -> PaperRecord:
+    """The stored version, or a plain error when it is gone."""
     record = papers_repo.get_paper(session, paper_id)
     if record is None:
         raise PaperError("That paper no longer exists in this workspace.")
@@ -194,6 +196,7 @@ def save_document(
 
 
 def _draft_view(session: Session, record: PaperRecord, *, status: str = "draft") -> PaperView:
+    """A paper's view built now from its content and the current lines."""
     document = document_from_json(record.content)
     facts = load_facts(session, record.pool_id, record.financial_year, record.partner_id)
     return build_view(
@@ -215,6 +218,7 @@ def paper_view(workspace: Workspace, paper_id: int) -> PaperView:
 
 
 def _differences(session: Session, record: PaperRecord) -> list[Difference]:
+    """Stated totals for the paper's pool, year and partner that the lines do not add up to."""
     comparisons = stated_comparisons(session, record.pool_id, record.financial_year)
     return [
         Difference(comparison)
@@ -236,6 +240,7 @@ def paper_differences(workspace: Workspace, paper_id: int) -> list[Difference]:
 
 
 def _gate(differences: list[Difference], acknowledged: bool) -> None:
+    """Refuse to go on while differences stand unacknowledged."""
     if differences and not acknowledged:
         raise ReconciliationRequired(differences)
 

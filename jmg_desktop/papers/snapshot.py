@@ -34,22 +34,27 @@ SNAPSHOT_VERSION: Final = 1
 
 
 def _runs(runs: Inline) -> list[list[Any]]:
+    """Runs as JSON triples."""
     return [[run.text, run.bold, run.italic] for run in runs]
 
 
 def _read_runs(data: list[list[Any]]) -> Inline:
+    """Runs from JSON triples."""
     return tuple(Run(str(text), bool(bold), bool(italic)) for text, bold, italic in data)
 
 
 def _cell(cell: str | Money) -> Any:
+    """A table cell as JSON: text, or pence."""
     return {"pence": cell.pence} if isinstance(cell, Money) else cell
 
 
 def _read_cell(cell: Any) -> str | Money:
+    """A table cell from JSON."""
     return Money(int(cell["pence"])) if isinstance(cell, dict) else str(cell)
 
 
 def _block(block: Block) -> dict[str, Any]:
+    """A block as JSON."""
     if isinstance(block, Paragraph):
         return {"type": "paragraph", "runs": _runs(block.runs), "numbered": block.numbered}
     if isinstance(block, BulletList | NumberedList):
@@ -66,6 +71,7 @@ def _block(block: Block) -> dict[str, Any]:
 
 
 def _read_block(data: dict[str, Any]) -> Block:
+    """A block from JSON."""
     kind = data["type"]
     if kind == "paragraph":
         return Paragraph(_read_runs(data["runs"]), bool(data["numbered"]))
@@ -85,6 +91,7 @@ def _read_block(data: dict[str, Any]) -> Block:
 
 
 def _person(person: Person | None) -> dict[str, str] | None:
+    """A person as JSON (None stays None)."""
     if person is None:
         return None
     return {"name": person.name, "job_title": person.job_title, "phone": person.phone, "email": person.email}

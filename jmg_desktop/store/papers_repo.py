@@ -60,6 +60,7 @@ class PaperRecord:
 
 
 def _record(row: Paper) -> PaperRecord:
+    """A row as a plain record."""
     return PaperRecord(
         id=row.id,
         series_id=row.series_id,
@@ -105,6 +106,7 @@ def papers_titled(session: Session, title: str) -> list[PaperRecord]:
 
 
 def _editable(session: Session, paper_id: int) -> Paper:
+    """A draft row, or a plain error for a missing or final paper."""
     row = session.get(Paper, paper_id)
     if row is None:
         raise WorkspaceError("That paper no longer exists in this workspace.")

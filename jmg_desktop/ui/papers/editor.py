@@ -51,6 +51,10 @@ from jmg_desktop.ui.papers.preview import PaperPreview
 __all__ = ["PaperEditor"]
 
 SAVE_DELAY_MS: Final = 500
+_BODY_HINT: Final = (
+    "Blank line between paragraphs. '- ' starts a bullet, '1. ' a numbered item; "
+    "**bold**, *italic*. Figures blocks come from Insert Figures."
+)
 _AUTHOR = re.compile(r"^(?P<name>[^()]*?)\s*\((?P<title>.*)\)\s*$")
 
 
@@ -68,6 +72,7 @@ def _author(line: str) -> Person:
 
 
 def _author_line(person: Person) -> str:
+    """A person as the authors box shows them."""
     return f"{person.name} ({person.job_title})" if person.job_title else person.name
 
 
@@ -106,6 +111,7 @@ class PaperEditor(QWidget):
     # -- building --------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        """Lay out the command bar, banners, the form and the preview."""
         bar = QHBoxLayout()
         self.paper_selector = QComboBox(self)
         self.paper_selector.setObjectName("paperSelector")
@@ -184,6 +190,7 @@ class PaperEditor(QWidget):
         layout.addWidget(splitter, 1)
 
     def _line_edit(self, name: str, accessible: str) -> QLineEdit:
+        """A named one-line field whose edits are saved."""
         edit = QLineEdit(self)
         edit.setObjectName(name)
         edit.setAccessibleName(accessible)
@@ -191,6 +198,7 @@ class PaperEditor(QWidget):
         return edit
 
     def _text_box(self, name: str, accessible: str, lines: int) -> QPlainTextEdit:
+        """A named few-line box whose edits are saved."""
         box = QPlainTextEdit(self)
         box.setObjectName(name)
         box.setAccessibleName(accessible)
@@ -200,6 +208,7 @@ class PaperEditor(QWidget):
         return box
 
     def _build_header(self) -> QGroupBox:
+        """The header fields."""
         group = QGroupBox("Header", self)
         layout = QFormLayout(group)
         self.annex_labels = self._text_box("annexLabels", "Annex labels, one per line", 2)
@@ -234,12 +243,10 @@ class PaperEditor(QWidget):
         layout.addRow("&Divisions affected", self.divisions)
         layout.addRow("Publication", exempt_row)
         layout.addRow("Version", self.version_label)
-        for label, field in ((layout.labelForField(w), w) for w in (self.annex_labels, self.meeting)):
-            if isinstance(label, QLabel):
-                label.setBuddy(field)
         return group
 
     def _build_sections(self) -> QGroupBox:
+        """The section list, its buttons, the heading and the body."""
         group = QGroupBox("Sections", self)
         layout = QVBoxLayout(group)
         row = QHBoxLayout()
@@ -284,16 +291,14 @@ class PaperEditor(QWidget):
         self.section_body.setObjectName("sectionBody")
         self.section_body.setAccessibleName("Section text")
         self.section_body.setMinimumHeight(200)
-        self.section_body.setPlaceholderText(
-            "Blank line between paragraphs. '- ' starts a bullet, '1. ' a numbered item; "
-            "**bold**, *italic*. Figures blocks come from Insert Figures."
-        )
+        self.section_body.setPlaceholderText(_BODY_HINT)
         self.section_body.textChanged.connect(self._edited)
         self._highlighter = BodyHighlighter(self.section_body.document())
         layout.addWidget(self.section_body)
         return group
 
     def _build_recommendations(self) -> QGroupBox:
+        """The recommendations introduction and list."""
         group = QGroupBox("Recommendations", self)
         layout = QFormLayout(group)
         self.recommendations_intro = self._line_edit("recommendationsIntro", "Recommendations introduction")
@@ -303,6 +308,7 @@ class PaperEditor(QWidget):
         return group
 
     def _build_people(self) -> QGroupBox:
+        """Authors, date, contact officer and background papers."""
         group = QGroupBox("Authors, contact and background papers", self)
         layout = QFormLayout(group)
         self.authors = self._text_box("authors", "Authors: Name (Job title), one per line", 3)
@@ -398,11 +404,13 @@ class PaperEditor(QWidget):
         )
 
     def _on_paper_chosen(self, index: int) -> None:
+        """Open the paper picked in the list."""
         paper_id = self.paper_selector.itemData(index)
         if paper_id is not None:
             self.open_paper(int(paper_id))
 
     def _show(self, record: PaperRecord | None, document: PaperDocument | None = None) -> None:
+        """Show a paper version (or none) in the fields and the preview."""
         if record is None or self._record is None or record.id != self._record.id:
             self.acknowledge.setChecked(False)  # an acknowledgement belongs to one paper
             self.differences.clear()
@@ -450,12 +458,14 @@ class PaperEditor(QWidget):
             self._loading = False
 
     def _update_enabled(self) -> None:
+        """Enable what the paper and workspace allow; explain read-only papers in the banner."""
         has_paper = self._record is not None
         read_only = self.is_read_only()
         workspace_writable = self._workspace is not None and not self._workspace.read_only
         for edit in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
             if edit is not self.paper_selector.lineEdit():
                 edit.setReadOnly(read_only)
+        self._show_section_state()
         for widget in (self.exempt, self.insert_figures, *self.section_buttons):
             widget.setEnabled(not read_only)
         self.exempt_paragraph.setEnabled(not read_only and self.exempt.isChecked())
@@ -483,7 +493,14 @@ class PaperEditor(QWidget):
     # -- sections --------------------------------------------------------------------------------
 
     def _show_section(self, row: int) -> None:
+        """Show one section's heading and body."""
         self._current_section = row
+        # With no section chosen there is nowhere for typed text to go: say so rather than lose it.
+        has_section = 0 <= row < len(self._sections)
+        self._show_section_state()
+        self.section_body.setPlaceholderText(
+            _BODY_HINT if has_section else "This paper has no sections yet: use Add to start one."
+        )
         loading, self._loading = self._loading, True
         try:
             section = self._sections[row] if 0 <= row < len(self._sections) else SectionText("")
@@ -492,7 +509,14 @@ class PaperEditor(QWidget):
         finally:
             self._loading = loading
 
+    def _show_section_state(self) -> None:
+        """Heading and body are editable only when a section is chosen on an editable paper."""
+        has_section = 0 <= self._current_section < len(self._sections)
+        for edit in (self.section_heading, self.section_body):
+            edit.setReadOnly(self.is_read_only() or not has_section)
+
     def _on_section_chosen(self, row: int) -> None:
+        """Follow the section list's selection."""
         if self._loading:
             return
         self._show_section(row)
@@ -605,6 +629,7 @@ class PaperEditor(QWidget):
         self.refresh()
 
     def _relabel_current(self) -> None:
+        """Refresh the shown paper's entry in the list after a save."""
         record = self._record
         index = self.paper_selector.findData(record.id) if record else -1
         if record is not None and index >= 0:
@@ -640,12 +665,14 @@ class PaperEditor(QWidget):
 
             def build() -> tuple[PaperView | bytes, list[service.Difference]]:
                 # An issued paper is previewed from the very PDF it was issued as.
+                """Build the preview on the worker thread."""
                 return service.paper_pdf(workspace, paper_id), []
 
         else:
 
             def build() -> tuple[PaperView | bytes, list[service.Difference]]:
                 # Runs on the preview's worker thread: reading the figures can take a while on big pools.
+                """Build the preview on the worker thread."""
                 return service.paper_view(workspace, paper_id), service.paper_differences(workspace, paper_id)
 
         self.preview.show_paper(build)

@@ -17,6 +17,7 @@ _LIST: Final = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s")
 
 
 def _format(*, colour: str | None = None, bold: bool = False, italic: bool = False) -> QTextCharFormat:
+    """A character format for the highlighter."""
     fmt = QTextCharFormat()
     if colour:
         fmt.setForeground(QColor(colour))

@@ -25,6 +25,7 @@ def install(window: MainWindow) -> None:
     editor.message.connect(window.show_message)
 
     def export() -> None:
+        """Bring the paper page forward and ask where to write the PDF."""
         window.pages.setCurrentIndex(index)
         if editor.current_paper_id() is None:
             window.show_message("There is no paper to export: create one on the Paper page first.")

@@ -127,6 +127,7 @@ class PaperPreview(QWidget):
 
     @Slot(int, bytes, str, object)
     def _on_finished(self, generation: int, data: bytes, message: str, extra: object) -> None:
+        """Show a finished render if it is the newest request; drop it otherwise."""
         self._pending = {job for job in self._pending if job.generation != generation}
         if generation != self._generation:
             return  # an older render: a newer one is on its way

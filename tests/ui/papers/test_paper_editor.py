@@ -228,3 +228,20 @@ def test_acknowledgement_is_withdrawn_when_the_differences_change(
     editor.refresh()
     qtbot.waitUntil(lambda: "-£4,110,000.00" in editor.differences.text(), timeout=10_000)
     assert not editor.acknowledge.isChecked()
+
+
+def test_with_no_sections_the_body_cannot_swallow_typing(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace
+) -> None:
+    while editor.section_list.count():
+        editor.section_list.setCurrentRow(0)
+        editor.remove_section()
+    assert editor.section_body.isReadOnly() and editor.section_heading.isReadOnly()
+    assert "no sections yet" in editor.section_body.placeholderText()
+    editor.add_section()
+    assert not editor.section_body.isReadOnly()
+    editor.commit()
+    headings = [
+        s.heading for s in service.load_document(demo_workspace, editor.current_paper_id())[1].sections
+    ]
+    assert headings == ["New section"]
