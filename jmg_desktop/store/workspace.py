@@ -621,12 +621,15 @@ class Workspace:
         temp = Path(temp_name)
         try:
             source = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            harden_connection(source)
             target = sqlite3.connect(temp)
             try:
                 source.backup(target)
             finally:
                 target.close()
                 source.close()
+            with open(temp, "rb+") as written:  # on disk before it takes the name
+                os.fsync(written.fileno())
             os.replace(temp, destination)
         except (OSError, sqlite3.Error) as error:
             with suppress(OSError):
