@@ -141,7 +141,15 @@ def enter_meeting_mode(window: MainWindow, *, full_screen: bool = True) -> Meeti
             page.mark_stale()
         meeting.deleteLater()
 
+    def show_in_register(agreement_id: int) -> None:
+        # The register page (issue 4) lists what meeting mode recorded without a manual refresh.
+        register = getattr(window, "agreements_view", None)
+        refresh = getattr(register, "refresh", None)
+        if callable(refresh):
+            refresh(select_id=agreement_id)
+
     meeting.left.connect(leave)
+    meeting.recorded.connect(show_in_register)
     if full_screen:
         meeting.show_for_meeting()
     else:

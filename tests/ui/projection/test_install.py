@@ -71,3 +71,19 @@ def test_no_pool_means_no_meeting_mode(qtbot) -> None:
     qtbot.addWidget(win)
     assert not win.action_meeting_mode.isEnabled()  # type: ignore[attr-defined]
     assert enter_meeting_mode(win, full_screen=False) is None
+
+
+def test_recording_in_meeting_mode_refreshes_the_register(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register = getattr(window, "agreements_view", None)
+    if register is None:
+        pytest.skip("the agreements register is not installed")
+    shown: list[int | None] = []
+    monkeypatch.setattr(register, "refresh", lambda select_id=None: shown.append(select_id))
+    meeting = enter_meeting_mode(window, full_screen=False)
+    assert meeting is not None
+    meeting.confirm = lambda _title, _text: True
+    qtbot.keyClick(meeting, Qt.Key.Key_A)
+    assert len(shown) == 1 and isinstance(shown[0], int)
+    meeting.close()
