@@ -210,3 +210,26 @@ def test_escape_leaves(qtbot, meeting: MeetingMode) -> None:
     with qtbot.waitSignal(meeting.left, timeout=2000):
         qtbot.keyClick(meeting, Qt.Key.Key_Escape)
     assert not meeting.isVisible()
+
+
+def test_without_scenarios_the_pool_is_held_flat(qtbot, demo_workspace: Workspace) -> None:
+    from jmg_desktop.store.scenarios_repo import delete_scenario
+
+    with demo_workspace.writing() as session:
+        for name in ("Central", "High inflation", "Savings plan"):
+            delete_scenario(session, name)
+    widget = MeetingMode(demo_workspace, OLDER_PEOPLE, 2009)
+    qtbot.addWidget(widget)
+    assert widget.scenario.name == "No change"
+    assert widget.findChild(QLabel, "headline_projected").text() == "£104.293m"
+    press(qtbot, widget, Qt.Key.Key_N)  # nothing to move to, nothing breaks
+    press(qtbot, widget, Qt.Key.Key_Up, 4)  # inflation 1%: 104,293,000 × 1.01⁵ rounded per line
+    assert widget.what_if.inflation == Decimal("0.01")
+    assert widget.findChild(QLabel, "headline_projected").text() == "£109.613m"
+
+
+def test_a_year_without_lines_shows_zeros(qtbot, demo_workspace: Workspace) -> None:
+    widget = MeetingMode(demo_workspace, OLDER_PEOPLE, 2015, "Central")
+    qtbot.addWidget(widget)
+    assert widget.findChild(QLabel, "headline_new").text() == "£0.000m"
+    assert widget.findChild(QLabel, "meetingTitle").text() == "Older People pool, 2015/16"
