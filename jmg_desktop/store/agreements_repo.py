@@ -247,9 +247,24 @@ def _steps_of(session: Session, agreement_ids: Iterable[int]) -> dict[int, list[
     return result
 
 
+_CURRENT_COLUMNS = (
+    PoolLine.id,
+    PoolLine.service,
+    Partner.name,
+    Category.name,
+    LineStatus.label,
+    PoolLine.financial_year,
+    PoolLine.amount_pence,
+    Pool.name,
+    PoolLine.pool_id,
+)
+
+
 def _current_figures_query():  # type: ignore[no-untyped-def]
+    """Columns (not entities: a register reads thousands of lines) of lines with their names:
+    id, service, partner, category, status, year, pence, pool name, pool id."""
     return (
-        select(PoolLine, Partner.name, Category.name, LineStatus.label, Pool.name)
+        select(*_CURRENT_COLUMNS)
         .join(Partner, Partner.id == PoolLine.partner_id)
         .join(LineStatus, LineStatus.id == PoolLine.status_id)
         .join(Pool, Pool.id == PoolLine.pool_id)
@@ -257,72 +272,86 @@ def _current_figures_query():  # type: ignore[no-untyped-def]
     )
 
 
+def _outer_current_joins(query):  # type: ignore[no-untyped-def]
+    return (
+        query.outerjoin(Partner, Partner.id == PoolLine.partner_id)
+        .outerjoin(LineStatus, LineStatus.id == PoolLine.status_id)
+        .outerjoin(Pool, Pool.id == PoolLine.pool_id)
+        .outerjoin(Category, Category.id == PoolLine.category_id)
+    )
+
+
 def _figures(row: Any) -> LineFigures:
     """A row of :func:`_current_figures_query` as figures."""
-    line, partner, category, status, pool = row
-    return LineFigures(
-        line_id=line.id,
-        service=line.service,
-        partner=partner,
-        category=category or "",
-        status=status,
-        year=line.financial_year,
-        amount=Money(line.amount_pence),
-        pool=pool,
-    )
+    line_id, service, partner, category, status, year, pence, pool, _pool_id = row
+    return LineFigures(line_id, service, partner, category or "", status, year, Money(pence), pool)
 
 
-def _snapshot_figures(row: AgreementLine, pools: dict[int, str]) -> LineFigures:
-    return LineFigures(
-        line_id=row.line_id,
-        service=row.service,
-        partner=row.partner_name,
-        category=row.category_name,
-        status=row.status_label,
-        year=row.financial_year,
-        amount=Money(row.amount_pence),
-        pool=pools.get(row.pool_id, "") if row.pool_id is not None else "",
-    )
+_SNAPSHOT_COLUMNS = (
+    AgreementLine.agreement_id,
+    AgreementLine.line_id,
+    AgreementLine.service,
+    AgreementLine.partner_name,
+    AgreementLine.category_name,
+    AgreementLine.status_label,
+    AgreementLine.financial_year,
+    AgreementLine.amount_pence,
+    AgreementLine.pool_id,
+)
+
+
+def _snapshot_figures(row: Any, pools: dict[int, str]) -> LineFigures:
+    """A row of :data:`_SNAPSHOT_COLUMNS` as figures."""
+    _agreement_id, line_id, service, partner, category, status, year, pence, pool_id = row
+    pool = pools.get(pool_id, "") if pool_id is not None else ""
+    return LineFigures(line_id, service, partner, category, status, year, Money(pence), pool)
+
+
+# Above this many agreements, reading every snapshot row beats binding thousands of ids.
+_MANY_IDS = 500
 
 
 def _comparisons(session: Session, agreements: Sequence[Agreement]) -> dict[int, Comparison]:
-    """Agreed-vs-now for many agreements with a fixed number of queries."""
+    """Agreed-vs-now for many agreements: one query joins each snapshot row to its line as it is now."""
     ids = [agreement.id for agreement in agreements]
     if not ids:
         return {}
-    snapshots: dict[int, list[AgreementLine]] = {agreement_id: [] for agreement_id in ids}
-    for row in session.execute(
-        select(AgreementLine)
-        .where(AgreementLine.agreement_id.in_(ids))
+    pools = dict(session.execute(select(Pool.id, Pool.name)).all())
+    query = (
+        select(*_CURRENT_COLUMNS, *_SNAPSHOT_COLUMNS)
+        .select_from(AgreementLine)
+        .outerjoin(PoolLine, PoolLine.id == AgreementLine.line_id)
         .order_by(AgreementLine.agreement_id, AgreementLine.position)
-    ).scalars():
-        snapshots[row.agreement_id].append(row)
-    line_ids = {row.line_id for rows in snapshots.values() for row in rows if row.line_id is not None}
-    whole = {(a.pool_id, a.financial_year) for a in agreements if a.covers_whole_pool and a.pool_id}
+    )
+    # The line's joins must be outer: a deleted line leaves its snapshot row with no match.
+    query = _outer_current_joins(query)
+    if len(ids) <= _MANY_IDS:
+        query = query.where(AgreementLine.agreement_id.in_(ids))
+    wanted = set(ids)
+    snapshots: dict[int, list[LineFigures]] = {agreement_id: [] for agreement_id in ids}
     current: dict[int, LineFigures] = {}
-    conditions = []
-    if line_ids:
-        conditions.append(PoolLine.id.in_(line_ids))
-    conditions += [(PoolLine.pool_id == pool) & (PoolLine.financial_year == year) for pool, year in whole]
-    if conditions:
-        for row in session.execute(_current_figures_query().where(or_(*conditions))):
-            current[row[0].id] = _figures(row)
-    # Lines of a pool and year, in the editor's order, for whole-pool agreements.
-    by_pool_year: dict[tuple[int, int], list[int]] = {}
+    for row in session.execute(query):
+        agreement_id = row[9]
+        if agreement_id not in wanted:
+            continue
+        snapshots[agreement_id].append(_snapshot_figures(row[9:], pools))
+        if row[0] is not None:
+            current[row[0]] = _figures(row[:9])
+    whole = {(a.pool_id, a.financial_year) for a in agreements if a.covers_whole_pool and a.pool_id}
+    # Every line of a pool and year, in the editor's order, for whole-pool agreements.
+    by_pool_year: dict[tuple[int, int], list[LineFigures]] = {}
     if whole:
-        for line_id, pool, year in session.execute(
-            select(PoolLine.id, PoolLine.pool_id, PoolLine.financial_year)
+        for row in session.execute(
+            _current_figures_query()
             .where(or_(*[(PoolLine.pool_id == p) & (PoolLine.financial_year == y) for p, y in whole]))
             .order_by(PoolLine.position, PoolLine.id)
         ):
-            by_pool_year.setdefault((pool, year), []).append(line_id)
-    pools = dict(session.execute(select(Pool.id, Pool.name)).all())
+            by_pool_year.setdefault((row[8], row[5]), []).append(_figures(row))
     result: dict[int, Comparison] = {}
     for agreement in agreements:
-        agreed = [_snapshot_figures(row, pools) for row in snapshots[agreement.id]]
+        agreed = snapshots[agreement.id]
         if agreement.covers_whole_pool and agreement.pool_id is not None:
-            key = (agreement.pool_id, agreement.financial_year or 0)
-            now = [current[i] for i in by_pool_year.get(key, []) if i in current]
+            now = by_pool_year.get((agreement.pool_id, agreement.financial_year or 0), [])
             result[agreement.id] = compare_figures(agreed, now, include_new=True)
         else:
             now = [current[f.line_id] for f in agreed if f.line_id is not None and f.line_id in current]
@@ -560,19 +589,17 @@ def record_agreement(
         ids = list(dict.fromkeys(line_ids))
         if not ids:
             raise AgreementError("Select the lines the agreement covers.")
-        found = {
-            row[0].id: row for row in session.execute(_current_figures_query().where(PoolLine.id.in_(ids)))
-        }
+        found = {row[0]: row for row in session.execute(_current_figures_query().where(PoolLine.id.in_(ids)))}
         missing = [str(i) for i in ids if i not in found]
         if missing:
             raise AgreementError(f"Line(s) {', '.join(missing)} no longer exist; nothing was recorded.")
         wanted = [found[i] for i in ids]
-        pool_years = {(row[0].pool_id, row[0].financial_year) for row in wanted}
+        pool_years = {(row[8], row[5]) for row in wanted}
         if pool_id is None and len({p for p, _ in pool_years}) == 1:
             pool_id = next(iter(pool_years))[0]
         if financial_year is None and len({y for _, y in pool_years}) == 1:
             financial_year = next(iter(pool_years))[1]
-    pool_years = {(row[0].pool_id, row[0].financial_year) for row in wanted}
+    pool_years = {(row[8], row[5]) for row in wanted}
     if whole_pool:
         pool_years.add((pool_id, financial_year))  # type: ignore[arg-type]
     partners = (
@@ -602,19 +629,21 @@ def record_agreement(
     session.add(row)
     session.flush()
     session.add_all(AgreementBody(agreement_id=row.id, partner_id=p) for p in partners)
-    for position, (line, partner, category, label, _pool) in enumerate(wanted, start=1):
+    for position, (line_id, service, partner, category, label, year, pence, _pool, line_pool_id) in enumerate(
+        wanted, start=1
+    ):
         session.add(
             AgreementLine(
                 agreement_id=row.id,
-                line_id=line.id,
+                line_id=line_id,
                 position=position,
-                pool_id=line.pool_id,
-                financial_year=line.financial_year,
-                service=line.service,
+                pool_id=line_pool_id,
+                financial_year=year,
+                service=service,
                 partner_name=partner,
                 category_name=category or "",
                 status_label=label,
-                amount_pence=line.amount_pence,
+                amount_pence=pence,
             )
         )
     step = AgreementStep(
@@ -1017,7 +1046,7 @@ def current_figures(
     query = _current_figures_query()
     if line_ids:
         found = {
-            row[0].id: _figures(row) for row in session.execute(query.where(PoolLine.id.in_(list(line_ids))))
+            row[0]: _figures(row) for row in session.execute(query.where(PoolLine.id.in_(list(line_ids))))
         }
         return [found[i] for i in line_ids if i in found]
     query = query.where(PoolLine.pool_id == pool_id, PoolLine.financial_year == financial_year)

@@ -139,7 +139,20 @@ def verify_chain(session: Session) -> AuditBreak | None:
     """
     prev_hash = ""
     expected_sequence = 1
-    for event in session.execute(select(AuditEvent).order_by(AuditEvent.sequence)).scalars():
+    # Plain rows, not entities: a long-lived workspace holds tens of thousands of events.
+    columns = select(
+        AuditEvent.sequence,
+        AuditEvent.at,
+        AuditEvent.actor,
+        AuditEvent.action,
+        AuditEvent.entity,
+        AuditEvent.entity_id,
+        AuditEvent.old,
+        AuditEvent.new,
+        AuditEvent.prev_hash,
+        AuditEvent.hash,
+    ).order_by(AuditEvent.sequence)
+    for event in session.execute(columns):
         if event.sequence != expected_sequence:
             return AuditBreak(expected_sequence, f"audit event {expected_sequence} is missing")
         if event.prev_hash != prev_hash:
