@@ -101,7 +101,8 @@ class _Chart(QChartView):
         """Round limits and four or five evenly spaced round ticks (0, 40, 80, 120 …)."""
         span = max(top, -bottom, 0.0)
         step = nice_axis_max(span / 4) if span > 0 else 1.0
-        upper = math.ceil(top / step) * step if top > 0 else step
+        # A little headroom so the tallest bar never touches the top of the plot.
+        upper = math.ceil(top * 1.03 / step) * step if top > 0 else step
         lower = math.floor(bottom / step) * step if bottom < 0 else 0.0
         self.axis_y.setTickInterval(step)
         self.axis_y.setRange(lower, upper)
