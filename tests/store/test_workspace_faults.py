@@ -48,6 +48,16 @@ def _integrity(path: Path) -> list[tuple[str]]:
         connection.close()
 
 
+def _assert_no_lock_left(path: Path) -> None:
+    """Another writer can start at once: the failed transaction left no lock behind."""
+    connection = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+
+
 def _mount(*args: str) -> bool:
     return subprocess.run(["mount", *args], capture_output=True, check=False).returncode == 0
 
@@ -130,6 +140,7 @@ def test_disk_full_injected_gives_a_message_writes_nothing_and_stays_readable(
     with pytest.raises(ReadOnlyError):
         _add_categories(empty_workspace, 1)
     assert _integrity(empty_workspace.path) == [("ok",)]
+    _assert_no_lock_left(empty_workspace.path)
 
 
 def test_disk_full_on_a_tiny_filesystem_then_space_freed(tiny_fs: Path) -> None:
@@ -175,6 +186,7 @@ def test_io_error_mid_transaction_rolls_back_the_whole_change(empty_workspace: W
     assert _category_count(empty_workspace) == 0  # and neither survived
     assert empty_workspace.read_only
     assert _integrity(empty_workspace.path) == [("ok",)]
+    _assert_no_lock_left(empty_workspace.path)
 
 
 def test_an_ordinary_constraint_error_is_not_a_fault(demo_workspace: Workspace) -> None:
