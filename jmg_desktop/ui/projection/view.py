@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -180,7 +182,18 @@ class ProjectionView(QWidget):
         self.charts = QTabWidget(self)
         self.charts.setObjectName("projectionCharts")
         self.charts.addTab(self.partner_chart, "By partner")
-        self.charts.addTab(self.compare_chart, "Scenarios compared")
+        compare_page = QWidget(self)
+        compare_layout = QVBoxLayout(compare_page)
+        compare_layout.setContentsMargins(0, 0, 0, 0)
+        self.compare_table = QTableWidget(compare_page)
+        self.compare_table.setObjectName("comparisonTable")
+        self.compare_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.compare_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.compare_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.compare_table.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
+        compare_layout.addWidget(self.compare_chart, 1)
+        compare_layout.addWidget(self.compare_table)
+        self.charts.addTab(compare_page, "Scenarios compared")
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
@@ -323,6 +336,7 @@ class ProjectionView(QWidget):
             self.model.set_projection(None, GroupBy.PARTNERS, include_linked)
             self.partner_chart.set_totals([], {})
             self.compare_chart.set_comparison(None, "", "")
+            self._show_comparison_table()
             return
         scope = " including linked pools" if include_linked else ""
         self.summary_label.setText(
@@ -337,6 +351,37 @@ class ProjectionView(QWidget):
         self.compare_chart.set_comparison(
             self._comparison, projection.scenario.name, self.compare_picker.currentText()
         )
+        self._show_comparison_table()
+
+    def _show_comparison_table(self) -> None:
+        """The two scenarios and their difference per year and in total (£m; exact in tooltips)."""
+        table = self.compare_table
+        comparison = self._comparison
+        table.clear()
+        if comparison is None or self._projection is None:
+            table.setRowCount(0)
+            table.setColumnCount(0)
+            table.hide()
+            return
+        first = self._projection.scenario.name
+        second = self.compare_picker.currentText()
+        rows = (
+            (first, comparison.first, comparison.total_first),
+            (second, comparison.second, comparison.total_second),
+            (f"Difference ({second} − {first})", comparison.difference, comparison.total_difference),
+        )
+        table.setColumnCount(len(comparison.years) + 1)
+        table.setRowCount(len(rows))
+        table.setHorizontalHeaderLabels([year.label for year in comparison.years] + ["Total"])
+        table.setVerticalHeaderLabels([label for label, _amounts, _total in rows])
+        for row, (_label, amounts, total) in enumerate(rows):
+            for column, amount in enumerate((*amounts, total)):
+                text = amount.format_m() if row < 2 or amount.pence <= 0 else f"+{amount.format_m()}"
+                item = QTableWidgetItem(text)
+                item.setToolTip(amount.format_full())
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, column, item)
+        table.show()
 
     def _show_table(self) -> None:
         group = GroupBy(self.group_picker.currentText())

@@ -86,8 +86,15 @@ def test_two_scenarios_compared(view: ProjectionView) -> None:
         title.startswith("High inflation against Central: +")
         and comparison.total_difference.format_m() in title
     )
+    table = view.compare_table
+    assert table.rowCount() == 3 and table.columnCount() == 12  # eleven years and the total
+    assert table.verticalHeaderItem(2).text() == "Difference (High inflation − Central)"
+    assert table.item(2, 0).text() == "£0.000m"
+    assert table.item(2, 11).text() == f"+{comparison.total_difference.format_m()}"
+    assert table.item(2, 11).toolTip() == comparison.total_difference.format_full()
     view.compare_picker.setCurrentIndex(0)
     assert view.comparison is None
+    assert table.rowCount() == 0
 
 
 def test_years_ahead_changes_the_columns(view: ProjectionView) -> None:
