@@ -605,7 +605,10 @@ class Workspace:
     # -- copies --------------------------------------------------------------------------------
 
     def save_copy(self, destination: Path | str) -> None:
-        """Write a consistent copy through SQLite's backup API: to a temp file, then renamed."""
+        """Write a consistent copy through SQLite's backup API: to a temp file, then renamed.
+
+        Works even after the file was deleted or moved while open (the way to rescue its data).
+        """
         destination = Path(destination)
         if destination.resolve() == self.path.resolve():
             raise WorkspaceError("A copy cannot be saved over the workspace itself.")
@@ -620,14 +623,17 @@ class Workspace:
         os.close(handle)
         temp = Path(temp_name)
         try:
-            source = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
-            harden_connection(source)
-            target = sqlite3.connect(temp)
+            # Through the workspace's own connection: if the file was deleted or moved while open,
+            # that connection still reads it, so a copy can rescue the data.
+            raw = self.engine.raw_connection()
             try:
-                source.backup(target)
+                target = sqlite3.connect(temp)
+                try:
+                    raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                finally:
+                    target.close()
             finally:
-                target.close()
-                source.close()
+                raw.close()
             with open(temp, "rb+") as written:  # on disk before it takes the name
                 os.fsync(written.fileno())
             os.replace(temp, destination)

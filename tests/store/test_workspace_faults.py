@@ -214,9 +214,14 @@ def test_file_deleted_or_moved_while_open_is_detected(demo_path: Path, how: str)
         assert workspace.read_only
         assert _category_count(workspace) == before  # still readable from the open connection
         assert not workspace.try_writable()
+        rescued = demo_path.with_name("rescued.jmg")
+        workspace.save_copy(rescued)  # Save a Copy As… still works: the data can be rescued
     finally:
         workspace.close()
     assert not demo_path.exists()  # nothing recreated at the old name
+    assert _integrity(rescued) == [("ok",)]
+    with Workspace.open(rescued) as copy:
+        assert _category_count(copy) == before
 
 
 def test_file_replaced_while_open_is_noticed_by_the_heartbeat(demo_path: Path, tmp_path: Path) -> None:
