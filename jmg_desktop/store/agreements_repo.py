@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from jmg_desktop.core.agreements import (
     Body,
+    Change,
     Comparison,
     LineFigures,
     MoveRefused,
@@ -965,24 +966,50 @@ def agreement_detail(session: Session, agreement_id: int) -> AgreementDetail:
 def lines_changed_since_agreed(
     session: Session, pool_id: int | None = None, year: int | None = None
 ) -> dict[int, list[int]]:
-    """Lines whose figures differ from a live agreement's snapshot: line id → agreement ids.
+    """Lines (of a pool and year, if given) whose figures differ from a live agreement's snapshot,
+    or that joined a pool and year agreed as a whole since: line id → agreement ids.
 
-    Rejected and superseded agreements are left out: their figures no longer bind anyone.
+    Rejected and superseded agreements are left out: their figures no longer bind anyone. The
+    comparison runs in SQL (the lines editor asks after every edit).
     """
-    query = select(Agreement).where(Agreement.status.not_in(_CLOSED))
+    differs = or_(
+        PoolLine.amount_pence != AgreementLine.amount_pence,
+        PoolLine.service != AgreementLine.service,
+        Partner.name != AgreementLine.partner_name,
+        func.coalesce(Category.name, "") != AgreementLine.category_name,
+        LineStatus.label != AgreementLine.status_label,
+        PoolLine.financial_year != AgreementLine.financial_year,
+        PoolLine.pool_id.is_distinct_from(AgreementLine.pool_id),
+    )
+    query = (
+        select(PoolLine.id, AgreementLine.agreement_id)
+        .select_from(AgreementLine)
+        .join(Agreement, Agreement.id == AgreementLine.agreement_id)
+        .join(PoolLine, PoolLine.id == AgreementLine.line_id)
+        .join(Partner, Partner.id == PoolLine.partner_id)
+        .join(LineStatus, LineStatus.id == PoolLine.status_id)
+        .outerjoin(Category, Category.id == PoolLine.category_id)
+        .where(Agreement.status.not_in(_CLOSED), differs)
+        .order_by(PoolLine.id, AgreementLine.agreement_id)
+    )
     if pool_id is not None:
-        covered = select(AgreementLine.agreement_id).where(AgreementLine.pool_id == pool_id)
-        query = query.where(or_(Agreement.pool_id == pool_id, Agreement.id.in_(covered)))
-    rows = list(session.execute(query).scalars())
+        query = query.where(PoolLine.pool_id == pool_id)
+    if year is not None:
+        query = query.where(PoolLine.financial_year == year)
     result: dict[int, list[int]] = {}
-    for agreement_id, comparison in _comparisons(session, rows).items():
+    for line_id, agreement_id in session.execute(query):
+        if agreement_id not in result.setdefault(line_id, []):
+            result[line_id].append(agreement_id)
+    # Lines new to a pool and year that an agreement covers as a whole.
+    whole = select(Agreement).where(Agreement.status.not_in(_CLOSED), Agreement.covers_whole_pool.is_(True))
+    if pool_id is not None:
+        whole = whole.where(Agreement.pool_id == pool_id)
+    if year is not None:
+        whole = whole.where(Agreement.financial_year == year)
+    for agreement_id, comparison in _comparisons(session, list(session.execute(whole).scalars())).items():
         for line in comparison.changed:
-            now = line.now
-            if now is None or now.line_id is None:
-                continue
-            if year is not None and now.year != year and (line.agreed is None or line.agreed.year != year):
-                continue
-            result.setdefault(now.line_id, []).append(agreement_id)
+            if line.change is Change.ADDED and line.now is not None and line.now.line_id is not None:
+                result.setdefault(line.now.line_id, []).append(agreement_id)
     return result
 
 

@@ -363,3 +363,36 @@ def test_a_history_edited_behind_the_back_is_reported_and_the_register_still_ope
         ]
         # The register shows what it can: the path as far as it makes sense.
         assert agreement_detail(session, agreement).summary.status_text == "Agreed in principle"
+
+
+def test_changed_since_agreed_names_each_kind_of_change(agreed) -> None:
+    workspace, agreement, ids = agreed
+    line = ids["Day services – external"]
+    store = LinesStore(workspace)
+    for field, value in (("service", "Day services – bought in"), ("status_id", 1), ("note", "only a note")):
+        old = getattr(fetch_lines(workspace, [line])[line], field)
+        command = edit_fields([FieldUpdate(line, field, old, value)])
+        command.apply(store)
+        with workspace.reading() as session:
+            marked = lines_changed_since_agreed(session, ids["pool"], 2009)
+        # A note is not one of the agreed figures; the service name and the status are.
+        assert (agreement in marked.get(line, [])) is (field != "note"), field
+        command.revert(store)
+
+
+def test_a_line_new_to_a_pool_agreed_as_a_whole_is_marked(demo_workspace: Workspace) -> None:
+    from jmg_desktop.core.commands import LineRecord, insert_lines
+
+    ids = _ids(demo_workspace)
+    with demo_workspace.writing() as session:
+        record_agreement(
+            session, title="Whole pool", pool_id=ids["pool"], financial_year=2009, whole_pool=True
+        )
+    store = LinesStore(demo_workspace)
+    new_id = store.allocate_line_ids(1)[0]
+    record = LineRecord(new_id, ids["pool"], 2009, "Telecare", None, ids["partner:OCC"], 2, 50_000_00, "", 17)
+    insert_lines([record]).apply(store)
+    with demo_workspace.reading() as session:
+        marked = lines_changed_since_agreed(session, ids["pool"], 2009)
+    assert marked[new_id] == [4]
+    assert marked[ids["2009/10 base budget changes – inflation, growth and savings"]] == [3]

@@ -96,8 +96,8 @@ def install(window: MainWindow) -> None:
     view.registerChanged.connect(lambda: mark_changed_lines(window))
     model = getattr(window, "lines_model", None)
     if model is not None:
-        model.linesChanged.connect(lambda: (mark_changed_lines(window), view.refresh()))
-    window.undo_stack.indexChanged.connect(lambda _i: view.refresh())
+        model.linesChanged.connect(lambda: (mark_changed_lines(window), view.refresh_when_shown()))
+    window.undo_stack.indexChanged.connect(lambda _i: view.refresh_when_shown())
 
     def update_enabled() -> None:
         record_action.setEnabled(not window.is_read_only())

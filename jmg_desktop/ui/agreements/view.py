@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -73,6 +73,7 @@ class AgreementsView(QWidget):
         self._context: Context = lambda: (-1, -1, [])
         #: The dialog last opened (tests and assistive tech find it here as well as by name).
         self.active_dialog: QDialog | None = None
+        self._stale = False
         #: The meeting dialog opened from "Record Agreement" (its "New…" button).
         self.meeting_dialog: MeetingDialog | None = None
 
@@ -230,8 +231,23 @@ class AgreementsView(QWidget):
     def _filters_changed(self) -> None:
         self.refresh()
 
+    def refresh_when_shown(self) -> None:
+        """Refresh now if the page is visible, else when it is next shown (a line edit must not
+        wait for a register nobody is looking at)."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Qt: catch up on changes made while hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self, select_id: int | None = None) -> None:
         """Re-read the register with the current filters; keep (or move to) the selected agreement."""
+        self._stale = False
         keep = select_id if select_id is not None else self.current_agreement_id()
         rows: list[repo.AgreementSummary] = []
         if self._workspace is not None:

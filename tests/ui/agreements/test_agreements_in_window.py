@@ -76,6 +76,10 @@ def test_lines_changed_since_agreed_are_marked_and_unmarked_on_undo(window: Main
     line_id = model.line_id(row)
     assert line_id in model.marked_line_ids()
     view = _view(window)
+    # Hidden, the register waits; shown, it catches up.
+    assert not view.model.summary(view.model.row_of(2)).figures_changed
+    window.show()
+    window.pages.setCurrentWidget(view)
     assert view.model.summary(view.model.row_of(2)).figures_changed
     window.undo_stack.undo()
     assert line_id not in model.marked_line_ids()
