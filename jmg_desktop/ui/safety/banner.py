@@ -49,7 +49,10 @@ def banner_text(workspace: Workspace, *, now: datetime | None = None) -> str:
             "If nobody else is using it, you can take it over."
         )
     if workspace.read_only_reason:
-        return f"Read-only because {workspace.read_only_reason}. {_TAIL}"
+        text = f"Read-only because {workspace.read_only_reason}. {_TAIL}"
+        if "moved, renamed or deleted" in workspace.read_only_reason:
+            text += " File ▸ Save a Copy As… still saves everything it holds."
+        return text
     return f"Opened read-only. {_TAIL}"
 
 

@@ -356,3 +356,13 @@ def test_check_again_makes_it_writable_once_the_holder_has_closed(
     assert not window.workspace().read_only  # type: ignore[union-attr]
     assert banner.isHidden() and not window.lines_model.read_only
     assert window.statusBar().currentMessage() == "“demo.jmg” can be changed again."
+
+
+def test_banner_for_a_deleted_file_points_to_save_a_copy(demo_path: Path) -> None:
+    with Workspace.open(demo_path) as workspace:
+        demo_path.unlink()
+        workspace.heartbeat()
+        assert banner_text(workspace) == (
+            "Read-only because the file was moved, renamed or deleted while open. You can look and "
+            "copy, but not change anything. File ▸ Save a Copy As… still saves everything it holds."
+        )
