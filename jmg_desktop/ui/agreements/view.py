@@ -240,9 +240,10 @@ class AgreementsView(QWidget):
             self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Qt: catch up on changes made while hidden."""
+        """Qt: catch up on changes made while hidden, including agreements recorded elsewhere
+        (meeting mode records through the store directly)."""
         super().showEvent(event)
-        if self._stale:
+        if self._stale or self._workspace is not None:
             self.refresh()
 
     def refresh(self, select_id: int | None = None) -> None:

@@ -93,3 +93,23 @@ def test_line_history_from_the_lines_table(window: MainWindow) -> None:
     dialog = _view(window).active_dialog
     assert dialog is not None and dialog.objectName() == "auditTrailDialog"
     assert dialog.windowTitle() == "History — 2009/10 base budget changes – inflation, growth and savings"
+
+
+def test_an_agreement_recorded_elsewhere_appears_when_the_page_is_shown(window: MainWindow) -> None:
+    from jmg_desktop.store.agreements_repo import record_agreement
+
+    view = _view(window)
+    workspace = window.workspace()
+    assert workspace is not None
+    with workspace.writing() as session:  # as meeting mode does
+        record_agreement(
+            session,
+            title="From meeting mode",
+            pool_id=1,
+            financial_year=2009,
+            whole_pool=True,
+            assumptions="3%",
+        )
+    window.show()
+    window.pages.setCurrentWidget(view)
+    assert view.model.rowCount() == 4
