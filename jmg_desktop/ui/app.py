@@ -85,7 +85,14 @@ def install_excepthook() -> None:
 
             from jmg_desktop.ui.dialogs import show_error
 
-            parent = QApplication.activeWindow()
+            parent = QApplication.activeWindow() or next(
+                (
+                    w
+                    for w in QApplication.topLevelWidgets()
+                    if w.objectName() == "mainWindow" and w.isVisible()
+                ),
+                None,
+            )
             first_line = (str(error).splitlines() or [""])[0][:200]
             show_error(
                 parent,
