@@ -150,8 +150,9 @@ class AgreementDetailView(QWidget):
         right_layout.addWidget(history_box, 2)
         splitter.addWidget(self.words)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([360, 720])
         layout.addWidget(splitter, 1)
 
         self.move_button.clicked.connect(lambda: self._emit(self.moveRequested))
@@ -291,6 +292,9 @@ class AgreementDetailView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 7):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Partner names are long ("Oxfordshire Primary Care Trust"); the service matters more.
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, min(150, max(90, self.figures.sizeHintForColumn(2))))
 
     def _fill_history(self, detail: AgreementDetail) -> None:
         self.history.setRowCount(len(detail.steps))
