@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from jmg_desktop.cli.common import EXIT_OK, CommandError
-from jmg_desktop.store.backups import backups_dir, list_backups, restore
+from jmg_desktop.store.backups import backups_dir, data_dir, known_workspaces, list_backups, restore
 from jmg_desktop.store.errors import WorkspaceError
 
 __all__ = ["register"]
@@ -18,9 +18,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "backups",
         help="list the automatic backups of a workspace, newest first",
         description="List the automatic backups of FILE, newest first. FILE need not exist any more: "
-        "its backups are found by its full path.",
+        "its backups are found by its full path. Without FILE, list every workspace that has backups.",
     )
-    listing.add_argument("file", metavar="FILE", help="the workspace file (.jmg)")
+    listing.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="the workspace file (.jmg); without it, every workspace with backups",
+    )
     listing.set_defaults(func=_list)
 
     restoring = subparsers.add_parser(
@@ -39,6 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _list(args: argparse.Namespace) -> int:
     """``backups FILE``: one line per backup, newest first, the latest good one marked."""
+    if args.file is None:
+        return _list_workspaces()
     path = Path(args.file)
     found = list_backups(path)
     if not found:
@@ -51,6 +58,20 @@ def _list(args: argparse.Namespace) -> int:
         print(f"{marker} {backup.describe()}  {backup.path}")
     if latest_good is not None:
         print("* the latest good backup")
+    return EXIT_OK
+
+
+def _list_workspaces() -> int:
+    """``backups``: every workspace with backups, most recently backed up first."""
+    known = known_workspaces()
+    if not known:
+        print(f"No workspace has backups yet (they would be in {data_dir() / 'backups'}).")
+        return EXIT_OK
+    print("Workspaces with backups, most recently backed up first:")
+    for workspace in known:
+        newest = workspace.newest.astimezone().strftime("%d %b %Y %H:%M")
+        gone = "  (the file is no longer there)" if workspace.missing else ""
+        print(f"  {workspace.path}  {workspace.count} backup(s), newest {newest}{gone}")
     return EXIT_OK
 
 

@@ -41,10 +41,12 @@ __all__ = [
     "KEEP_RECENT",
     "Backup",
     "BackupError",
+    "KnownWorkspace",
     "backup_if_changed",
     "backups_dir",
     "change_counter",
     "data_dir",
+    "known_workspaces",
     "latest_good",
     "list_backups",
     "restore",
@@ -242,6 +244,46 @@ def list_backups(workspace: Path) -> list[Backup]:
         if match:
             found.append(_load(entry, match))
     return sorted(found, key=lambda backup: backup.taken_at, reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownWorkspace:
+    """A workspace that has backups: where it was, how many backups, the newest one's time."""
+
+    path: Path
+    count: int
+    newest: datetime
+
+    @property
+    def missing(self) -> bool:
+        """True when no file is at the workspace's path any more (moved or deleted)."""
+        return not self.path.exists()
+
+
+def known_workspaces() -> list[KnownWorkspace]:
+    """Every workspace with backups in this user's folder, most recently backed up first.
+
+    This is how a workspace whose file was lost is found again: by the path its backups record.
+    """
+    root = data_dir() / "backups"
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        source = ""
+        for sidecar in sorted(folder.glob("*.json"), reverse=True):  # newest first by name
+            with contextlib.suppress(OSError, ValueError):
+                source = str(json.loads(sidecar.read_text(encoding="utf-8")).get("source", ""))
+            if source:
+                break
+        if not source:
+            continue
+        listed = list_backups(Path(source))
+        if listed:
+            found.append(KnownWorkspace(Path(source), len(listed), listed[0].taken_at))
+    return sorted(found, key=lambda known: known.newest, reverse=True)
 
 
 def _load(path: Path, match: re.Match[str]) -> Backup:

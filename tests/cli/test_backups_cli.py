@@ -91,3 +91,17 @@ def test_the_real_command_lists_backups(demo_path: Path, data_dir: Path) -> None
     )
     assert result.returncode == 0, result.stderr
     assert str(data_dir) in result.stdout
+
+
+def test_backups_without_a_file_lists_every_workspace_even_a_lost_one(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["backups"]) == 0
+    assert capsys.readouterr().out.startswith("No workspace has backups yet (they would be in ")
+    Workspace.open(demo_path).close()
+    demo_path.unlink()
+    assert main(["backups"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Workspaces with backups, most recently backed up first:"
+    assert lines[1].startswith(f"  {demo_path.resolve()}  1 backup(s), newest ")
+    assert lines[1].endswith("  (the file is no longer there)")

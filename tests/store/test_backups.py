@@ -224,3 +224,17 @@ def test_a_backup_that_cannot_be_written_does_not_stop_the_opening(
         assert workspace.opening_backup is None
         assert workspace.backup_problem.startswith("A backup of “demo.jmg” could not be written: ")
         _add_category(workspace, "Still editable")
+
+
+def test_known_workspaces_include_one_whose_file_was_lost(demo_path: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.jmg"
+    Workspace.create(other).close()
+    take_backup(other, reason="manual", now=NOW - timedelta(days=1))
+    take_backup(demo_path, reason="manual", now=NOW - timedelta(hours=1))
+    take_backup(demo_path, reason="manual", now=NOW)
+    demo_path.unlink()
+    known = backups.known_workspaces()
+    assert [(k.path, k.count, k.newest, k.missing) for k in known] == [
+        (demo_path.resolve(), 2, NOW, True),
+        (other.resolve(), 1, NOW - timedelta(days=1), False),
+    ]

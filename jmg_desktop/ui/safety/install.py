@@ -55,7 +55,6 @@ def install(window: MainWindow) -> None:
         """Follow the window to another workspace (or none)."""
         monitor.set_workspace(workspace)
         banner.show_state(workspace)
-        restore_action.setEnabled(workspace is not None)
         backup_action.setEnabled(workspace is not None)
 
     def state_changed(workspace: Workspace) -> None:
@@ -87,12 +86,11 @@ def install(window: MainWindow) -> None:
             show_error(window, "Not taken over", problem)
             banner.show_state(workspace)
 
-    def restore_from_backup() -> RestoreDialog | None:
-        """Open the Restore from Backup dialog for the open workspace."""
+    def restore_from_backup() -> RestoreDialog:
+        """Open the Restore from Backup dialog: on the open workspace, or on any with backups
+        (the way back to a workspace whose file was lost)."""
         workspace = window.workspace()
-        if workspace is None:
-            return None
-        dialog = RestoreDialog(workspace.path, window)
+        dialog = RestoreDialog(workspace.path if workspace is not None else None, window)
         dialog.restored.connect(lambda path: _offer_to_open(window, path))
         dialog.open()
         return dialog

@@ -9,9 +9,11 @@ from typing import Final
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jmg_desktop.store.backups import Backup, backups_dir, list_backups, restore
+from jmg_desktop.store.backups import Backup, backups_dir, data_dir, known_workspaces, list_backups, restore
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.workspace import FILE_SUFFIX
 
@@ -39,27 +41,38 @@ _REASONS: Final = {
 
 
 class RestoreDialog(QDialog):
-    """Lists the backups of ``workspace_path`` and restores the chosen one to a file."""
+    """Lists the backups of a workspace (``workspace_path`` first, or any workspace that has
+    backups, including one whose file was lost) and restores the chosen one to a file."""
 
     #: A backup was restored to this path (a :class:`pathlib.Path`).
     restored = Signal(object)
 
-    def __init__(self, workspace_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace_path: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("restoreDialog")
         self.setWindowTitle("Restore from Backup")
-        self.workspace_path = Path(workspace_path)
-        self.backups: list[Backup] = list_backups(self.workspace_path)
+        self.backups: list[Backup] = []
         self.last_error = ""
         layout = QVBoxLayout(self)
-        intro = QLabel(self)
+        intro = QLabel(
+            "Choose a workspace and one of its backups, newest first. Restoring writes the backup to "
+            "a new file, which you can then open; no open workspace is changed.",
+            self,
+        )
         intro.setObjectName("restoreIntro")
         intro.setWordWrap(True)
-        intro.setText(
-            f"Backups of “{self.workspace_path.name}”, newest first. Restoring writes the chosen "
-            "backup to a new file, which you can then open; the open workspace is not changed."
-        )
         layout.addWidget(intro)
+        row = QHBoxLayout()
+        label = QLabel("&Workspace:", self)
+        self.workspace_box = QComboBox(self)
+        self.workspace_box.setObjectName("backupWorkspace")
+        self.workspace_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        label.setBuddy(self.workspace_box)
+        row.addWidget(label)
+        row.addWidget(self.workspace_box, 1)
+        layout.addLayout(row)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("backupList")
         self.tree.setHeaderLabels(["Taken", "Why", "Size", "State"])
@@ -68,10 +81,7 @@ class RestoreDialog(QDialog):
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_: self.choose_and_restore())
         layout.addWidget(self.tree, 1)
-        self.empty = QLabel(
-            f"There are no backups of this workspace yet. They are kept in {backups_dir(self.workspace_path)}.",
-            self,
-        )
+        self.empty = QLabel(self)
         self.empty.setObjectName("restoreEmpty")
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
@@ -83,8 +93,38 @@ class RestoreDialog(QDialog):
         self.restore_button.clicked.connect(self.choose_and_restore)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self._fill_workspaces(Path(workspace_path) if workspace_path is not None else None)
+        self.workspace_box.currentIndexChanged.connect(lambda _index: self.show_workspace())
+        self.show_workspace()
+        self.resize(700, 380)
+
+    @property
+    def workspace_path(self) -> Path | None:
+        """The workspace whose backups are listed."""
+        chosen = self.workspace_box.currentData()
+        return Path(chosen) if chosen else None
+
+    def _fill_workspaces(self, current: Path | None) -> None:
+        """Every workspace with backups (a lost file is marked), ``current`` first and chosen."""
+        known = known_workspaces()
+        paths = [item.path for item in known]
+        current = current.resolve() if current is not None else None  # backups record full paths
+        if current is not None and current not in paths:
+            paths.insert(0, current)
+        for path in paths:
+            gone = "" if path.exists() else " (the file is no longer there)"
+            self.workspace_box.addItem(f"{path.name} — {path.parent}{gone}", str(path))
+        if current is not None:
+            self.workspace_box.setCurrentIndex(paths.index(current))
+
+    def show_workspace(self) -> None:
+        """List the backups of the chosen workspace."""
+        path = self.workspace_path
+        self.backups = list_backups(path) if path is not None else []
+        self.tree.clear()
         self._fill()
-        self.resize(640, 360)
+        where = backups_dir(path) if path is not None else data_dir() / "backups"
+        self.empty.setText(f"There are no backups of this workspace yet. They are kept in {where}.")
 
     def _fill(self) -> None:
         """One row per backup; unusable ones greyed out with why; the latest good one chosen."""
@@ -130,7 +170,9 @@ class RestoreDialog(QDialog):
         """``NAME (restored 2026-11-23 0730).jmg`` beside the workspace."""
         backup = self.selected_backup()
         stamp = backup.taken_at.astimezone().strftime("%Y-%m-%d %H%M") if backup else "backup"
-        return self.workspace_path.with_name(f"{self.workspace_path.stem} (restored {stamp}){FILE_SUFFIX}")
+        workspace = self.workspace_path or Path.home() / f"workspace{FILE_SUFFIX}"
+        folder = workspace.parent if workspace.parent.is_dir() else Path.home()
+        return folder / f"{workspace.stem} (restored {stamp}){FILE_SUFFIX}"
 
     def choose_and_restore(self) -> bool:
         """Ask where to write the chosen backup, then restore it there."""
@@ -164,10 +206,11 @@ class RestoreDialog(QDialog):
             return False
         if path.suffix.lower() != FILE_SUFFIX:
             path = path.with_name(path.name + FILE_SUFFIX)
-        if path.exists() and path.resolve() == self.workspace_path.resolve():
+        workspace = self.workspace_path
+        if workspace is not None and path.exists() and path.resolve() == workspace.resolve():
             return self._fail(
-                "The open workspace cannot be replaced while it is open. Restore to a new file, "
-                "then open that."
+                "A workspace cannot be replaced by its own backup here. Restore to a new file, then "
+                "open that."
             )
         overwrite = path.exists()
         if overwrite and not self.confirm_replace(path):

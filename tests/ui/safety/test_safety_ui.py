@@ -190,7 +190,8 @@ def test_menu_entries(window: MainWindow) -> None:
     file_texts = [a.text().replace("&", "") for a in window.menu_file.actions() if a.text()]
     assert file_texts.index("Restore from Backup…") == file_texts.index("Close") - 1
     assert "Back Up Now" in [a.text().replace("&", "") for a in window.menu_tools.actions()]
-    assert not window.findChild(type(window.menu_file.actions()[0]), "actionRestoreFromBackup").isEnabled()
+    # Enabled even with no workspace open: that is how a lost workspace's backups are reached.
+    assert window.findChild(type(window.menu_file.actions()[0]), "actionRestoreFromBackup").isEnabled()
 
 
 # -- Restore from Backup… ------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def test_restore_never_replaces_the_open_workspace(qtbot, two_backups: Path) -> 
         before = two_backups.read_bytes()
         dialog.confirm_replace = lambda path: True  # type: ignore[method-assign]
         assert not dialog.restore_to(two_backups)
-        assert dialog.last_error.startswith("The open workspace cannot be replaced while it is open.")
+        assert dialog.last_error.startswith("A workspace cannot be replaced by its own backup here.")
         assert two_backups.read_bytes() == before
         box = dialog.findChild(QMessageBox, "errorDialog")
         assert box is not None and box.text() == dialog.last_error
@@ -274,7 +275,7 @@ def test_window_restore_action_opens_the_dialog_for_the_open_workspace(
     window.open_path(two_backups)
     dialog = window.restore_from_backup()  # type: ignore[attr-defined]
     assert isinstance(dialog, RestoreDialog)
-    assert dialog.workspace_path == two_backups
+    assert dialog.workspace_path == two_backups.resolve()
     assert dialog.tree.topLevelItemCount() == 2  # unchanged since the last backup: none on opening
     dialog.close()
 
@@ -366,3 +367,25 @@ def test_banner_for_a_deleted_file_points_to_save_a_copy(demo_path: Path) -> Non
             "Read-only because the file was moved, renamed or deleted while open. You can look and "
             "copy, but not change anything. File ▸ Save a Copy As… still saves everything it holds."
         )
+
+
+def test_restore_dialog_finds_a_workspace_whose_file_was_lost(
+    qtbot, two_backups: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.jmg"
+    Workspace.create(other).close()
+    Workspace.open(other).close()  # its first opening backs it up: the list holds two workspaces
+    two_backups.unlink()  # the shared drive lost the demo workspace
+    dialog = RestoreDialog()  # as from the menu with no workspace open
+    qtbot.addWidget(dialog)
+    box = dialog.workspace_box
+    labels = [box.itemText(i) for i in range(box.count())]
+    assert any(
+        label.startswith("demo.jmg — ") and label.endswith("(the file is no longer there)")
+        for label in labels
+    )
+    box.setCurrentIndex(next(i for i, label in enumerate(labels) if label.startswith("demo.jmg")))
+    assert dialog.tree.topLevelItemCount() == 2
+    assert dialog.restore_to(tmp_path / "demo.jmg")  # back where it was
+    with Workspace.open(tmp_path / "demo.jmg", read_only=True) as restored, restored.reading() as session:
+        assert session.query(Category).filter_by(name="Second state").count() == 1
