@@ -276,3 +276,15 @@ def test_with_rates_replaces_defaults_but_keeps_overrides() -> None:
     assert what_if.rate("inflation", "Other", Y2009) == Decimal("0.03")
     assert what_if.rate("inflation", "Homes", Y2009) == Decimal("0.05")
     assert scenario.with_rates() is scenario
+
+
+def test_projected_lines_keep_what_identifies_them() -> None:
+    base = BaseLine(42, "Respite care", "Care homes", "PCT", "current", 100, True, "Equipment")
+    (projected,) = project([base], Scenario("Flat"), Y2009, 1).lines
+    assert (projected.key, projected.service, projected.category, projected.partner) == (
+        42,
+        "Respite care",
+        "Care homes",
+        "PCT",
+    )
+    assert (projected.linked, projected.pool, projected.pence) == (True, "Equipment", (100, 100))
