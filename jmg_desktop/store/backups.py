@@ -13,8 +13,9 @@ after the copy passed ``integrity_check``. A backup without a sidecar, or whose 
 listed but never counted as the latest good one.
 
 Thinning (:func:`thin`) keeps the newest :data:`KEEP_RECENT` backups and every one from the last
-hour, then the newest of each day for :data:`KEEP_DAILY_DAYS` days, then the newest of each month;
-backups taken before a schema upgrade or a restore are kept until removed by hand.
+hour, then the newest of each hour for a day, the newest of each day for :data:`KEEP_DAILY_DAYS`
+days, then the newest of each month; backups taken before a schema upgrade or a restore are kept
+until removed by hand.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ __all__ = [
 DATA_DIR_ENV: Final = "JMG_DESKTOP_DATA_DIR"
 KEEP_RECENT: Final = 10
 KEEP_RECENT_WINDOW: Final = timedelta(hours=1)
+KEEP_HOURLY_WINDOW: Final = timedelta(hours=24)
 KEEP_DAILY_DAYS: Final = 31
 #: Reasons whose backups thinning never removes.
 PERMANENT_REASONS: Final = frozenset({"before-upgrade", "before-restore"})
@@ -340,7 +342,7 @@ def thin(workspace: Path, *, now: datetime | None = None) -> list[Path]:
 
 
 def _to_keep(backups: list[Backup], now: datetime) -> set[Path]:
-    """The policy: recent, then one a day, then one a month; never the newest good one."""
+    """The policy: recent, then one an hour, one a day, one a month; never the newest good one."""
     keep: set[Path] = set()
     good = [backup for backup in backups if backup.ok]  # newest first
     if good:
@@ -350,20 +352,20 @@ def _to_keep(backups: list[Backup], now: datetime) -> set[Path]:
             keep.add(backup.path)
         elif not backup.ok and now - backup.taken_at < timedelta(days=1):
             keep.add(backup.path)  # kept a day for diagnosis; never counted as good
-    seen_days: set[str] = set()
-    seen_months: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for index, backup in enumerate(good):
         age = now - backup.taken_at
         if index < KEEP_RECENT or age < KEEP_RECENT_WINDOW:
             keep.add(backup.path)
             continue
-        day, month = backup.taken_at.strftime("%Y-%m-%d"), backup.taken_at.strftime("%Y-%m")
-        if age < timedelta(days=KEEP_DAILY_DAYS):
-            if day not in seen_days:
-                seen_days.add(day)
-                keep.add(backup.path)
-        elif month not in seen_months:
-            seen_months.add(month)
+        if age < KEEP_HOURLY_WINDOW:
+            bucket = ("hour", backup.taken_at.strftime("%Y-%m-%d %H"))
+        elif age < timedelta(days=KEEP_DAILY_DAYS):
+            bucket = ("day", backup.taken_at.strftime("%Y-%m-%d"))
+        else:
+            bucket = ("month", backup.taken_at.strftime("%Y-%m"))
+        if bucket not in seen:  # the newest backup of each hour, day or month
+            seen.add(bucket)
             keep.add(backup.path)
     return keep
 

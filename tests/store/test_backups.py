@@ -110,9 +110,10 @@ def test_changed_workspace_is_backed_up_again_only_when_changed(demo_path: Path)
     assert later is not None and later.ok
 
 
-def test_thinning_keeps_recent_then_daily_then_monthly(demo_path: Path) -> None:
+def test_thinning_keeps_recent_then_hourly_daily_monthly(demo_path: Path) -> None:
     moments = (
         [NOW - timedelta(minutes=5 * i) for i in range(15)]  # the last 70 minutes, every 5
+        + [NOW - timedelta(hours=5, minutes=m) for m in (5, 20, 40)]  # three in one hour, today
         + [NOW - timedelta(days=d, hours=h) for d in range(2, 5) for h in (1, 5)]  # two a day
         + [NOW - timedelta(days=40 + d) for d in range(0, 62, 6)]  # older: several a month
     )
@@ -124,6 +125,9 @@ def test_thinning_keeps_recent_then_daily_then_monthly(demo_path: Path) -> None:
     recent = {m for m in moments if NOW - m < timedelta(hours=1)}
     assert len(recent) == 12 and recent <= kept  # every backup of the last hour
     assert NOW - timedelta(minutes=60) in kept  # one of the ten newest, though over an hour old
+    assert NOW - timedelta(hours=5, minutes=5) in kept  # the newest of its hour, today
+    assert NOW - timedelta(hours=5, minutes=20) not in kept
+    assert NOW - timedelta(hours=5, minutes=40) not in kept
     for day in range(2, 5):  # one a day (the newest of the day), not two
         assert NOW - timedelta(days=day, hours=1) in kept
         assert NOW - timedelta(days=day, hours=5) not in kept
