@@ -44,6 +44,8 @@ __all__ = [
     "paper_differences",
     "paper_pdf",
     "paper_view",
+    "partner_choices",
+    "pool_name",
     "save_document",
 ]
 
@@ -100,6 +102,26 @@ def _require(session: Session, paper_id: int) -> PaperRecord:
     if record is None:
         raise PaperError("That paper no longer exists in this workspace.")
     return record
+
+
+def partner_choices(workspace: Workspace) -> list[tuple[int, str]]:
+    """Partners a paper's figures can describe: (id, name) in the workspace's order."""
+    from sqlalchemy import select
+
+    from jmg_desktop.store.models import Partner
+
+    with workspace.reading() as session:
+        rows = session.execute(select(Partner.id, Partner.name).order_by(Partner.position, Partner.id)).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def pool_name(workspace: Workspace, pool_id: int) -> str:
+    """A pool's name, or a plain placeholder if it has gone."""
+    from jmg_desktop.store.models import Pool
+
+    with workspace.reading() as session:
+        pool = session.get(Pool, pool_id)
+        return pool.name if pool is not None else "(pool no longer exists)"
 
 
 def list_papers(workspace: Workspace) -> list[PaperRecord]:

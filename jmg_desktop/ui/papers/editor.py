@@ -235,6 +235,17 @@ class PaperEditor(QWidget):
         exempt_row.addStretch(1)
         self.version_label = QLabel(self)
         self.version_label.setObjectName("paperVersion")
+        self.about_label = QLabel(self)
+        self.about_label.setObjectName("paperAbout")
+        self.partner = QComboBox(self)
+        self.partner.setObjectName("paperPartner")
+        self.partner.setAccessibleName("Whose contribution the figures describe")
+        self.partner.currentIndexChanged.connect(self._edited)
+        about_row = QHBoxLayout()
+        about_row.addWidget(self.about_label)
+        about_row.addSpacing(12)
+        about_row.addWidget(QLabel("Figures for", self))
+        about_row.addWidget(self.partner, 1)
         layout.addRow("Annex &labels", self.annex_labels)
         layout.addRow("&Meeting and date", self.meeting)
         layout.addRow("Item &code", self.item_code)
@@ -243,6 +254,7 @@ class PaperEditor(QWidget):
         layout.addRow("&Divisions affected", self.divisions)
         layout.addRow("Publication", exempt_row)
         layout.addRow("Version", self.version_label)
+        layout.addRow("Pool and year", about_row)
         return group
 
     def _build_sections(self) -> QGroupBox:
@@ -450,6 +462,17 @@ class PaperEditor(QWidget):
             self.background.setPlainText("\n".join(document.background_papers))
             self.date_line.setText(document.date_line)
             record = self._record
+            self.partner.clear()
+            self.partner.addItem("All partners", None)
+            if self._workspace is not None:
+                for partner_id, name in service.partner_choices(self._workspace):
+                    self.partner.addItem(name, partner_id)
+            if record is not None and self._workspace is not None:
+                self.partner.setCurrentIndex(max(self.partner.findData(record.partner_id), 0))
+                year = FinancialYear(record.financial_year).label
+                self.about_label.setText(f"{service.pool_name(self._workspace, record.pool_id)}, {year}")
+            else:
+                self.about_label.setText("")
             if record is None:
                 self.version_label.setText("")
             else:
@@ -466,7 +489,7 @@ class PaperEditor(QWidget):
             if edit is not self.paper_selector.lineEdit():
                 edit.setReadOnly(read_only)
         self._show_section_state()
-        for widget in (self.exempt, self.insert_figures, *self.section_buttons):
+        for widget in (self.exempt, self.partner, self.insert_figures, *self.section_buttons):
             widget.setEnabled(not read_only)
         self.exempt_paragraph.setEnabled(not read_only and self.exempt.isChecked())
         self.new_button.setEnabled(workspace_writable)
@@ -619,7 +642,8 @@ class PaperEditor(QWidget):
         if self._workspace is None or self._record is None or self.is_read_only():
             return
         try:
-            changed = service.save_document(self._workspace, self._record.id, self.document())
+            about = (self._record.pool_id, self._record.financial_year, self.partner.currentData())
+            changed = service.save_document(self._workspace, self._record.id, self.document(), about=about)
         except (PaperError, WorkspaceError) as error:
             show_error(self, "Paper not saved", str(error))
             return

@@ -245,3 +245,21 @@ def test_with_no_sections_the_body_cannot_swallow_typing(
         s.heading for s in service.load_document(demo_workspace, editor.current_paper_id())[1].sections
     ]
     assert headings == ["New section"]
+
+
+def test_figures_can_describe_another_partner_or_all_partners(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace
+) -> None:
+    assert editor.about_label.text() == "Older People, 2009/10"
+    assert editor.partner.currentText() == "Oxfordshire County Council"
+    editor.partner.setCurrentIndex(editor.partner.findText("Oxfordshire Primary Care Trust"))
+    editor.commit()
+    record = service.load_document(demo_workspace, editor.current_paper_id())[0]
+    assert record.partner_id == 2
+    qtbot.waitUntil(
+        lambda: "Primary Care Trust’s contribution" in _text(editor.preview.last_pdf), timeout=10_000
+    )
+    assert "is £17.347 million" in _text(editor.preview.last_pdf)
+    editor.partner.setCurrentIndex(editor.partner.findData(None))
+    editor.commit()
+    assert service.load_document(demo_workspace, editor.current_paper_id())[0].partner_id is None
