@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -57,6 +57,34 @@ _SETTING: Final[Table] = WorkspaceSetting.__table__  # type: ignore[assignment]
 _REF_TABLES: Final[dict[str, Table]] = {"category": _CATEGORY, "partner": _PARTNER, "pool": _POOL}
 _HIGH_WATER_KEY: Final = "pool_line_id_high_water"
 _LINE_COLUMNS: Final = tuple(_LINE.c[name] for name in LineRecord.__slots__)  # type: ignore[attr-defined]
+
+_NO_END: Final = 2**62  # an upper bound above any position
+_SHIFT: Final = (
+    update(_LINE)
+    .where(
+        _LINE.c.pool_id == bindparam("s_pool"),
+        _LINE.c.financial_year == bindparam("s_year"),
+        _LINE.c.position >= bindparam("s_low"),
+        _LINE.c.position < bindparam("s_high"),
+    )
+    .values(position=_LINE.c.position + bindparam("s_by"))
+)
+
+
+def _field_update(field: str) -> Any:
+    """``UPDATE pool_line SET field = :u_new WHERE id = :u_id AND field IS :u_old``."""
+    column = _LINE.c[field]
+    return (
+        update(_LINE)
+        .where(_LINE.c.id == bindparam("u_id"), column.is_not_distinct_from(bindparam("u_old")))
+        .values({field: bindparam("u_new")})
+    )
+
+
+def _move(block: tuple[int, int], low: int, high: int, by: int) -> dict[str, int]:
+    """Parameters for one range of :data:`_SHIFT`."""
+    return {"s_pool": block[0], "s_year": block[1], "s_low": low, "s_high": high, "s_by": by}
+
 
 #: Fields the table can sort by, in column order.
 SORT_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amount_pence", "note")
@@ -375,22 +403,23 @@ class LinesStore:
             for ref in changes.refs:
                 if ref.new is not None:
                     self._apply_ref(connection, ref)
-            for line in sorted(changes.deletes, key=lambda r: r.position, reverse=True):
-                self._delete_line(connection, line)
-            for field_update in changes.updates:
-                column = _LINE.c[field_update.field]
-                result = connection.execute(
-                    update(_LINE)
-                    .where(_LINE.c.id == field_update.line_id, column.is_not_distinct_from(field_update.old))
-                    .values({field_update.field: field_update.new})
+            if changes.deletes:
+                self._delete_lines(connection, changes.deletes)
+            by_field: dict[str, list[dict[str, Any]]] = {}
+            for field_update in changes.updates:  # one prepared statement per field, in order
+                by_field.setdefault(field_update.field, []).append(
+                    {"u_id": field_update.line_id, "u_old": field_update.old, "u_new": field_update.new}
                 )
-                if result.rowcount != 1:
+            for field, rows in by_field.items():
+                result = connection.execute(_field_update(field), rows)
+                # Each row matches only if the line still holds the old value: otherwise someone
+                # else changed it since it was shown, and the whole change set is refused.
+                if result.rowcount != len(rows):
                     raise StaleEditError(
                         "The line was changed or deleted elsewhere since it was shown; nothing was changed."
                     )
             if changes.inserts:
-                for line in sorted(changes.inserts, key=lambda r: r.position):
-                    self._insert_line(connection, line)
+                self._insert_lines(connection, changes.inserts)
                 self._raise_high_water(connection, max(line.id for line in changes.inserts))
             for ref in changes.refs:
                 if ref.new is None:
@@ -399,30 +428,63 @@ class LinesStore:
             record_event(session, action=action, entity="pool_line", entity_id=entity_id, old=old, new=new)
 
     @staticmethod
-    def _same_block(line: LineRecord) -> Any:
-        return and_(_LINE.c.pool_id == line.pool_id, _LINE.c.financial_year == line.financial_year)
+    def _blocks(lines: Iterable[LineRecord]) -> dict[tuple[int, int], list[LineRecord]]:
+        """Lines grouped by pool and year, each group in position order."""
+        blocks: dict[tuple[int, int], list[LineRecord]] = {}
+        for line in lines:
+            blocks.setdefault((line.pool_id, line.financial_year), []).append(line)
+        for group in blocks.values():
+            group.sort(key=lambda r: (r.position, r.id))
+        return blocks
 
-    def _delete_line(self, connection: Connection, line: LineRecord) -> None:
-        result = connection.execute(
-            delete(_LINE).where(_LINE.c.id == line.id, _LINE.c.position == line.position)
-        )
-        if result.rowcount != 1:
-            raise StaleEditError(
-                "A line was changed or deleted elsewhere since it was shown; nothing was changed."
+    @staticmethod
+    def _shift(connection: Connection, moves: list[dict[str, int]]) -> None:
+        """Move lines by ranges, in the order given: each move shifts the lines of one pool and
+        year whose position is in [low, high) by ``by`` places. One prepared statement, run for
+        every range (building a statement per range was most of the cost of a large delete)."""
+        if moves:
+            connection.execute(_SHIFT, moves)
+
+    def _delete_lines(self, connection: Connection, lines: Sequence[LineRecord]) -> None:
+        """Delete lines and close the gaps, exactly as deleting them one by one from the bottom up
+        would, but with one range update per gap (so deleting thousands of lines stays quick)."""
+        for block, group in self._blocks(lines).items():
+            result = connection.execute(
+                delete(_LINE).where(
+                    _LINE.c.id == bindparam("b_id"), _LINE.c.position == bindparam("b_position")
+                ),
+                [{"b_id": line.id, "b_position": line.position} for line in group],
             )
-        connection.execute(
-            update(_LINE)
-            .where(self._same_block(line), _LINE.c.position > line.position)
-            .values(position=_LINE.c.position - 1)
-        )
+            if result.rowcount != len(group):
+                raise StaleEditError(
+                    "A line was changed or deleted elsewhere since it was shown; nothing was changed."
+                )
+            positions = [line.position for line in group]
+            moves = []
+            # Lines between the i-th and (i+1)-th deleted positions move up by i places.
+            for i, low in enumerate(positions, start=1):
+                high = positions[i] if i < len(positions) else _NO_END
+                if high > low + 1:
+                    moves.append(_move(block, low + 1, high, -i))
+            self._shift(connection, moves)
 
-    def _insert_line(self, connection: Connection, line: LineRecord) -> None:
-        connection.execute(
-            update(_LINE)
-            .where(self._same_block(line), _LINE.c.position >= line.position)
-            .values(position=_LINE.c.position + 1)
-        )
-        connection.execute(insert(_LINE).values(line.as_dict()))
+    def _insert_lines(self, connection: Connection, lines: Sequence[LineRecord]) -> None:
+        """Insert lines at their positions, moving the others down exactly as inserting them one
+        by one from the top would, with one range update per run of inserted positions."""
+        for block, group in self._blocks(lines).items():
+            positions = [line.position for line in group]
+            count = len(positions)
+            # A line at original position q ends up i places lower when
+            # positions[i-1] - (i-1) <= q < positions[i] - i; the highest range is moved first so
+            # that no line is moved twice.
+            moves = []
+            for i in range(count, 0, -1):
+                low = positions[i - 1] - (i - 1)
+                high = positions[i] - i if i < count else _NO_END
+                if high > low:
+                    moves.append(_move(block, low, high, i))
+            self._shift(connection, moves)
+            connection.execute(insert(_LINE), [line.as_dict() for line in group])
 
     @staticmethod
     def _raise_high_water(connection: Connection, line_id: int) -> None:

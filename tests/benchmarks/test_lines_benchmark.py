@@ -182,3 +182,38 @@ def test_open_and_scroll_100k_pool(qtbot, big: Workspace) -> None:
         f"read a screenful: median {median:.1f} ms; rows held in memory: {model.loaded_row_count():,}"
     )
     assert model.loaded_row_count() < 15_000
+
+
+def test_bulk_delete_undo_and_roll_forward(big: Workspace) -> None:
+    from decimal import Decimal
+
+    from jmg_desktop.core.commands import delete_lines, insert_lines, roll_forward
+
+    store = LinesStore(big)
+    ids = line_ids(big, 1, 2009)
+    chosen = ids[::10]  # 10,000 lines spread through the pool
+    records = list(fetch_lines(big, chosen).values())
+    command = delete_lines(records)
+    start = time.perf_counter()
+    command.apply(store)
+    deleted = time.perf_counter() - start
+    start = time.perf_counter()
+    command.revert(store)
+    undone = time.perf_counter() - start
+    assert line_ids(big, 1, 2009) == ids
+    block = store.lines_in_block(1, 2009)
+    copies = roll_forward(
+        block,
+        store.allocate_line_ids(len(block)),
+        to_year=2010,
+        first_position=1,
+        uplift_percent=Decimal("2.5"),
+        settle_status={},
+    )
+    start = time.perf_counter()
+    insert_lines(copies).apply(store)
+    rolled = time.perf_counter() - start
+    print(
+        f"\ndelete 10,000 of {LINES:,} lines (one step): {deleted:.2f} s; undo: {undone:.2f} s; "
+        f"copy all {LINES:,} lines to next year: {rolled:.2f} s"
+    )

@@ -151,3 +151,57 @@ def test_reference_rows_and_usage(demo_workspace: Workspace) -> None:
     assert reference_rows(demo_workspace, "category")[-1]["name"] == "Reablement"
     add.revert(store)
     assert "Reablement" not in {row["name"] for row in reference_rows(demo_workspace, "category")}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_bulk_inserts_and_deletes_undo_exactly(demo_workspace: Workspace, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    store = LinesStore(demo_workspace)
+    before = _snapshot(demo_workspace)
+    ids = line_ids(demo_workspace, OLDER_PEOPLE, 2009)
+    chosen = rng.sample(ids, rng.randint(1, 10))
+    delete = delete_lines(list(fetch_lines(demo_workspace, chosen).values()))
+    delete.apply(store)
+    remaining = len(ids) - len(chosen)
+    count = rng.randint(1, 5)
+    positions = sorted(rng.sample(range(1, remaining + count + 1), count))  # final places, dense
+    new_ids = store.allocate_line_ids(len(positions))
+    insert = insert_lines(
+        [
+            LineRecord(i, OLDER_PEOPLE, 2009, f"New {i}", None, 1, 1, 0, "", p)
+            for i, p in zip(new_ids, positions, strict=True)
+        ]
+    )
+    insert.apply(store)
+    records = fetch_lines(demo_workspace, line_ids(demo_workspace, OLDER_PEOPLE, 2009))
+    assert sorted(r.position for r in records.values()) == list(range(1, remaining + len(positions) + 1))
+    assert [records[i].position for i in new_ids] == positions
+    insert.revert(store)
+    delete.revert(store)
+    assert _snapshot(demo_workspace) == before
+
+
+def test_deleting_a_line_already_gone_changes_nothing(demo_workspace: Workspace) -> None:
+    store = LinesStore(demo_workspace)
+    records = list(fetch_lines(demo_workspace, [3, 4]).values())
+    delete_lines(records[:1]).apply(store)
+    before = _snapshot(demo_workspace)
+    with pytest.raises(StaleEditError):
+        delete_lines(records).apply(store)
+    assert _snapshot(demo_workspace) == before
+
+
+def test_null_category_round_trips_and_stale_rows_in_a_batch_are_caught(demo_workspace: Workspace) -> None:
+    store = LinesStore(demo_workspace)
+    edit_fields([FieldUpdate(1, "category_id", 1, None)]).apply(store)
+    command = edit_fields([FieldUpdate(1, "category_id", None, 4), FieldUpdate(2, "category_id", 1, 4)])
+    command.apply(store)
+    command.revert(store)
+    assert fetch_lines(demo_workspace, [1])[1].category_id is None
+    before = _snapshot(demo_workspace)
+    stale = edit_fields([FieldUpdate(1, "category_id", None, 4), FieldUpdate(2, "category_id", 9, 4)])
+    with pytest.raises(StaleEditError):
+        stale.apply(store)
+    assert _snapshot(demo_workspace) == before
