@@ -16,6 +16,7 @@ leaves the workspace open read-only with a plain message.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import struct
 import tempfile
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -43,6 +45,7 @@ __all__ = [
     "FILE_SUFFIX",
     "FileFacts",
     "Workspace",
+    "expected_version",
     "inspect_file",
 ]
 
@@ -90,13 +93,34 @@ def inspect_file(path: Path) -> FileFacts:
     )
     if application_id != APPLICATION_ID:
         raise WorkspaceError(f"“{name}” is a database of another application, not a JMG Desktop workspace.")
-    newest = migrate.schema_version()
+    newest = expected_version()
     if user_version > newest:
         raise WorkspaceError(
             f"“{name}” was made by a newer version of JMG Desktop (schema {user_version}; this version "
             f"reads up to {newest}): please update JMG Desktop to open it."
         )
     return FileFacts(size=size, application_id=application_id, user_version=user_version)
+
+
+_REVISION_LINE = re.compile(r"""^revision\s*=\s*['"](\d+)['"]""", re.MULTILINE)
+
+
+@cache
+def expected_version() -> int:
+    """The schema version this application writes (the newest migration's number), found by
+    reading the migration files' ``revision = "NNNN"`` lines.
+
+    Same answer as :func:`jmg_desktop.store.migrate.schema_version` without importing Alembic and
+    parsing its script directory, which would cost about half a second on every opening; Alembic
+    is loaded only when a file must actually be created or upgraded.
+    """
+    versions = migrate.MIGRATIONS_DIR / "versions"
+    numbers = [
+        int(match.group(1))
+        for script in versions.glob("*.py")
+        if (match := _REVISION_LINE.search(script.read_text(encoding="utf-8")))
+    ]
+    return max(numbers) if numbers else migrate.schema_version()
 
 
 def _quick_check(path: Path, *, recover: bool = False) -> None:
@@ -320,7 +344,7 @@ class Workspace:
                 read_only = True
                 reason = f"its lock file cannot be written ({(error.strerror or str(error)).lower()})"
         try:
-            if facts.user_version < migrate.schema_version():
+            if facts.user_version < expected_version():
                 if read_only:
                     raise WorkspaceError(
                         f"“{path.name}” was made by an older version and must be upgraded, but it is "

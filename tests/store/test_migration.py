@@ -111,3 +111,10 @@ def test_an_old_file_opened_read_only_is_refused_not_changed(old_file: Path) -> 
     with pytest.raises(WorkspaceError, match="must be upgraded, but it is open read-only"):
         Workspace.open(old_file, read_only=True)
     assert _digest(old_file) == before
+
+
+def test_the_fast_schema_version_agrees_with_alembic() -> None:
+    """Opening reads the newest revision from the migration files without loading Alembic."""
+    from jmg_desktop.store.workspace import expected_version
+
+    assert expected_version() == migrate.schema_version() == int(migrate.head_revision())
