@@ -405,8 +405,8 @@ class Workspace:
             backup = backups.take_backup(path, reason="before-upgrade")
         except WorkspaceError as error:
             raise WorkspaceError(
-                f"“{path.name}” needs upgrading but no backup copy could be taken first ({error}); "
-                "it was left as it was."
+                f"“{path.name}” needs upgrading but no backup copy could be taken first "
+                f"({str(error).rstrip('.')}); it was left as it was."
             ) from None
         if not backup.ok:
             raise WorkspaceError(
