@@ -499,7 +499,21 @@ class MainWindow(QMainWindow):
         from jmg_desktop.core.commands import ChangeSet
 
         assert isinstance(changes, ChangeSet)
+        view, model = self.lines_view, self.lines_model
+        current = view.current_index()
+        current_line = model.line_id(current.row()) if current.isValid() else -1
         self.lines_model.changes_applied(changes)
+        if changes.changes_order():
+            # Keep the user's place: lines that came back (an undone delete), else the same line,
+            # else the same row.
+            shown = [line.id for line in changes.inserts if model.row_of(line.id) >= 0]
+            column = max(current.column(), 0)
+            if shown:
+                view.select_line_ids(shown, column)
+            elif model.row_of(current_line) >= 0:
+                view.select_line_ids([current_line], column)
+            elif current.isValid() and model.rowCount():
+                view.table.setCurrentIndex(model.index(min(current.row(), model.rowCount() - 1), column))
         if any(ref.table == "pool" for ref in changes.refs):
             self.reload_pools()
 

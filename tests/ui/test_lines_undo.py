@@ -136,3 +136,21 @@ def test_undo_of_a_line_changed_elsewhere_is_refused_and_dropped(window: MainWin
     window.undo_stack.undo()
     assert "changed or deleted elsewhere" in window.statusBar().currentMessage()
     assert _db_lines(demo_path)[model.line_id(0) - 1][8] == "theirs"
+
+
+def test_undo_of_a_delete_selects_the_lines_that_came_back(window: MainWindow) -> None:
+    model = window.lines_model
+    ids = [model.line_id(r) for r in (3, 4)]
+    _select_rows(window, [3, 4])
+    window.line_actions.delete_selected()
+    window.undo_stack.undo()
+    assert window.lines_view.selected_line_ids() == ids
+
+
+def test_edited_cells_stay_put_while_sorted(window: MainWindow) -> None:
+    model = window.lines_model
+    model.sort(AMOUNT, Qt.SortOrder.DescendingOrder)
+    top = model.line_id(0)
+    assert model.setData(model.index(0, AMOUNT), "£1")
+    assert model.line_id(0) == top  # not re-sorted under the user's cursor
+    assert model.data(model.index(0, AMOUNT)) == "£1.00"

@@ -292,23 +292,29 @@ class PoolLinesModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         column = index.column()
+        try:
+            return self._data(index.row(), column, role)
+        except LookupError:  # the line went away behind our back; the next reload drops the row
+            return None
+
+    def _data(self, row: int, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            record = self.record(index.row())
+            record = self.record(row)
             return self._text(record, column, edit=role == Qt.ItemDataRole.EditRole)
         if role == LINE_ID_ROLE:
-            return self._ids[index.row()]
+            return self._ids[row]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column == COLUMN_AMOUNT:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(index.row(), column)
+            return self._tooltip(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column == COLUMN_SERVICE:
-            if self._ids[index.row()] in self._marked:
+            if self._ids[row] in self._marked:
                 return self._marked_icon()
             return None
         if role == Qt.ItemDataRole.ForegroundRole and column == COLUMN_AMOUNT:
-            if self.record(index.row()).amount_pence < 0:
+            if self.record(row).amount_pence < 0:
                 return QBrush(QColor("#b00020"))
             return None
         return None
@@ -424,8 +430,9 @@ class PoolLinesModel(QAbstractTableModel):
         """Refresh after a change set was made durable (by a command, its undo or its redo)."""
         if changes.refs:
             self.reload_references()
-        touched_fields = {update.field for update in changes.updates}
-        if changes.changes_order() or (self._sort_field in touched_fields) or self._needle:
+        # Edited cells stay where they are even when sorted or filtered (as in a spreadsheet);
+        # the order is read again only when lines appear, disappear or move.
+        if changes.changes_order():
             self.reload()
         else:
             touched = changes.touched_line_ids()

@@ -163,23 +163,20 @@ class PoolLinesView(QWidget):
         return rows
 
     def select_line_ids(self, line_ids: Iterable[int], column: int = 0) -> None:
-        """Select the rows of these lines and make the first one current."""
+        """Select the rows of these lines and make the first one's cell in ``column`` current."""
         rows = self.model.rows_for(list(line_ids))
         selection = self.table.selectionModel()
         if not rows or selection is None:
             return
+        current = self.model.index(rows[0], column)
+        selection.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
         selection.clearSelection()
         for row in rows:
             selection.select(
                 self.model.index(row, 0),
                 QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
             )
-        self.table.setCurrentIndex(self.model.index(rows[0], column))
-        selection.select(
-            self.model.index(rows[0], column),
-            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(self.model.index(rows[0], column))
+        self.table.scrollTo(current)
 
     def current_index(self) -> QModelIndex:
         """The current cell."""
