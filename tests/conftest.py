@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,13 +28,21 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
         os.environ["JMG_DESKTOP_DATA_DIR"] = previous
 
 
-@pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    """A fresh demo workspace file (closed) in the test's own folder."""
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory, _private_data_dir: Path) -> Path:
+    """The demo workspace built once per run; each test gets its own copy of the file."""
     from jmg_desktop.store.demo import build_demo
 
-    path = tmp_path / "demo.jmg"
+    path = tmp_path_factory.mktemp("demo-template") / "demo.jmg"
     build_demo(path).close()
+    return path
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path, _demo_template: Path) -> Path:
+    """A fresh demo workspace file (closed) in the test's own folder."""
+    path = tmp_path / "demo.jmg"
+    shutil.copyfile(_demo_template, path)
     return path
 
 
