@@ -465,7 +465,9 @@ class MeetingMode(QWidget):
         font.setPixelSize(max(18, round(_LABEL_PX * self._scale())))
         box.setFont(font)
         box.exec()
-        return box.clickedButton() is record
+        chosen = box.clickedButton() is record
+        box.deleteLater()  # one dialog per question, not a pile of hidden ones
+        return chosen
 
     def record_in_principle(self) -> int | None:
         """Ask, then record the agreement for the most recent meeting; returns its id (or None)."""

@@ -233,3 +233,43 @@ def test_a_year_without_lines_shows_zeros(qtbot, demo_workspace: Workspace) -> N
     qtbot.addWidget(widget)
     assert widget.findChild(QLabel, "headline_new").text() == "£0.000m"
     assert widget.findChild(QLabel, "meetingTitle").text() == "Older People pool, 2015/16"
+
+
+def test_the_real_confirmation_dialog_records_only_on_record(
+    qtbot, meeting: MeetingMode, demo_workspace: Workspace
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    seen: list[str] = []
+
+    def answer(button_text: str, tries: int = 100) -> None:
+        # The timer may fire before the dialog is up (key clicks process events): try again soon.
+        shown = [b for b in meeting.findChildren(QMessageBox, "recordConfirm") if b.isVisible()]
+        box = shown[0] if shown else None
+        if box is None:
+            if tries:
+                QTimer.singleShot(20, lambda: answer(button_text, tries - 1))
+            return
+        seen.append(box.text())
+        for button in box.buttons():
+            if button.text().replace("&", "") == button_text:
+                button.click()
+                return
+        pytest.fail(f"no {button_text} button")
+
+    with demo_workspace.reading() as session:
+        before = len(list_agreements(session))
+    QTimer.singleShot(0, lambda: answer("Cancel"))
+    qtbot.keyClick(meeting, Qt.Key.Key_A)
+    qtbot.waitUntil(
+        lambda: (
+            meeting.findChild(QMessageBox, "recordConfirm") is None
+            or not meeting.findChild(QMessageBox, "recordConfirm").isVisible()
+        )
+    )
+    QTimer.singleShot(0, lambda: answer("Record"))
+    qtbot.keyClick(meeting, Qt.Key.Key_A)
+    with demo_workspace.reading() as session:
+        assert len(list_agreements(session)) == before + 1
+    assert len(seen) == 2 and seen[0].startswith("Record this as agreed in principle for the meeting of")
