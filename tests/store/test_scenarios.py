@@ -172,3 +172,28 @@ def test_dump_and_load_carry_scenarios(demo_workspace: Workspace, tmp_path: Path
             assert session.scalar(select(func.count()).select_from(ProjectionScenario)) == 4
     finally:
         copy.close()
+
+
+def test_a_schema_0001_workspace_gains_scenarios_when_migrated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from jmg_desktop.core.projection import project
+
+    monkeypatch.setenv("JMG_DESKTOP_DATA_DIR", str(tmp_path / "userdata"))
+    old = tmp_path / "old.jmg"
+    shutil.copy(Path(__file__).resolve().parents[1] / "fixtures" / "schema0001.jmg", old)
+    workspace = Workspace.open(old)
+    try:
+        with workspace.reading() as session:
+            assert scenario_names(session) == []
+        with workspace.writing() as session:
+            save_scenario(session, Scenario("After migration", inflation=Decimal("0.025")))
+        with workspace.reading() as session:
+            inputs = projection_inputs(session, find_pool(session, "Older People").id, Y2009)
+            scenario = load_scenario(session, "After migration", inputs.pool_ids)
+    finally:
+        workspace.close()
+    day_services = next(line for line in project(inputs.lines, scenario, Y2009, 1).lines if line.key == 1)
+    assert day_services.pence == (334_200_000, 342_555_000)  # 3,342,000.00 × 1.025 = 3,425,550.00
