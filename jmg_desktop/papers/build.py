@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from jmg_desktop import APP_NAME, __version__
@@ -10,7 +11,10 @@ from jmg_desktop.papers.figures import FigureFacts, resolve_figure
 from jmg_desktop.papers.markup import FigureRef, normalise_text, parse_body, parse_inline
 from jmg_desktop.papers.model import Block, PaperMetadata, PaperStatus, PaperView, Section
 
-__all__ = ["build_view", "creator_string"]
+__all__ = ["ExtraResolver", "build_view", "creator_string"]
+
+#: Resolves figures blocks that need more than :class:`FigureFacts` (a projection); None if not its kind.
+ExtraResolver = Callable[[FigureRef], list[Block] | None]
 
 
 def creator_string() -> str:
@@ -23,12 +27,13 @@ def _line(text: str) -> str:
     return normalise_text(text, multiline=False).strip()
 
 
-def _section(heading: str, body: str, facts: FigureFacts) -> Section:
+def _section(heading: str, body: str, facts: FigureFacts, extra: ExtraResolver | None) -> Section:
     """A section with its figures references resolved."""
     blocks: list[Block] = []
     for raw in parse_body(body):
         if isinstance(raw, FigureRef):
-            blocks.extend(resolve_figure(raw.kind, facts))
+            resolved = extra(raw) if extra is not None else None
+            blocks.extend(resolved if resolved is not None else resolve_figure(raw.kind, facts))
         else:
             blocks.append(raw)
     return Section(_line(heading), tuple(blocks))
@@ -42,6 +47,7 @@ def build_view(
     status: PaperStatus,
     created: datetime,
     creator: str | None = None,
+    extra: ExtraResolver | None = None,
 ) -> PaperView:
     """The paper as it prints, every figures reference replaced by figures computed from ``facts``."""
     authors = tuple(person for person in document.authors if person.name.strip())
@@ -58,7 +64,7 @@ def build_view(
         exempt_paragraph=_line(document.exempt_paragraph),
         version=version,
         status=status,
-        sections=tuple(_section(item.heading, item.body, facts) for item in document.sections),
+        sections=tuple(_section(item.heading, item.body, facts, extra) for item in document.sections),
         recommendations_intro=_line(document.recommendations_intro),
         recommendations=tuple(
             parse_inline(item.strip()) for item in document.recommendations if item.strip()

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Final
 
 from jmg_desktop.core.money import Money
+from jmg_desktop.papers.markup import FIGURE_KINDS
 from jmg_desktop.papers.model import Block, FigureTable, Notice, Paragraph, Run, TableRow
 
 __all__ = [
@@ -179,6 +180,8 @@ _RESOLVERS: Final = {
 def resolve_figure(kind: str, facts: FigureFacts) -> list[Block]:
     """The blocks a figures reference stands for; an unknown kind prints a visible notice."""
     resolver = _RESOLVERS.get(kind)
+    if resolver is None and kind in FIGURE_KINDS:  # needs more than these facts (a projection)
+        return [Notice(f"[The “{kind}” figures block cannot be computed here.]")]
     if resolver is None:
         return [Notice(f"[Unknown figures block “{kind}”: choose one from Insert Figures.]")]
     return resolver(facts)

@@ -3,7 +3,8 @@
 - A blank line separates paragraphs.
 - Lines starting ``- `` or ``* `` are bullets; lines starting ``1.`` or ``1)`` are a numbered list.
 - ``**bold**`` and ``*italic*`` (or ``_italic_``) inside a line.
-- A line holding only ``{{figures:KIND}}`` inserts a figures block computed from the workspace.
+- A line holding only ``{{figures:KIND}}`` inserts a figures block computed from the workspace;
+  options may follow the kind: ``{{figures:projection scenario="High inflation" years=10 linked}}``.
 
 Anything else is plain text: no character is special unless it is part of one of these marks, so a
 stray asterisk or underscore prints as typed.
@@ -25,6 +26,7 @@ __all__ = [
     "normalise_text",
     "parse_body",
     "parse_inline",
+    "parse_options",
 ]
 
 #: The figures blocks a body can refer to, with the label the editor shows for each.
@@ -33,9 +35,11 @@ FIGURE_KINDS: Final = {
     "proposed_lines": "Table of lines proposed for addition or removal",
     "new_value": "New value of the partner's contribution",
     "agreement": "What the JMG agreed in principle, and when",
+    "projection": "Projection of the pool over the coming years",
 }
 
-_FIGURE_LINE: Final = re.compile(r"\{\{\s*figures\s*:\s*([a-z_]+)\s*\}\}")
+_FIGURE_LINE: Final = re.compile(r"\{\{\s*figures\s*:\s*([a-z_]+)((?:\s+[^{}]*?)?)\s*\}\}")
+_OPTION: Final = re.compile(r'([a-z_]+)(?:\s*=\s*(?:"([^"]*)"|“([^”]*)”|(\S+)))?')
 _BULLET: Final = re.compile(r"[-*•]\s+(.*)")
 _NUMBERED: Final = re.compile(r"\d{1,3}[.)]\s+(.*)")
 # Bold first so ``**x**`` is never read as two empty italics.
@@ -62,6 +66,23 @@ class FigureRef:
     """A figures block inserted by reference; resolved when the paper is built."""
 
     kind: str
+    options: tuple[tuple[str, str], ...] = ()
+
+    def option(self, name: str, default: str = "") -> str:
+        """An option's value (``""`` for a bare flag that is present), or ``default``."""
+        return next((value for key, value in self.options if key == name), default)
+
+    def has(self, name: str) -> bool:
+        """True when the option was given, with or without a value."""
+        return any(key == name for key, _value in self.options)
+
+
+def parse_options(text: str) -> tuple[tuple[str, str], ...]:
+    """``scenario="High inflation" years=10 linked`` as (name, value) pairs, in order."""
+    return tuple(
+        (match.group(1), next((g for g in match.groups()[1:] if g is not None), ""))
+        for match in _OPTION.finditer(text)
+    )
 
 
 RawBlock = Paragraph | BulletList | NumberedList | FigureRef
@@ -122,7 +143,7 @@ def parse_body(text: str) -> list[RawBlock]:
         elif figure:
             flush_paragraph()
             flush_list()
-            blocks.append(FigureRef(figure.group(1)))
+            blocks.append(FigureRef(figure.group(1), parse_options(figure.group(2) or "")))
         elif bullet or numbered:
             flush_paragraph()
             kind = BulletList if bullet else NumberedList

@@ -6,6 +6,8 @@ Final papers are built from their frozen snapshot, never from the lines, so they
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.totals import StatedComparison
-from jmg_desktop.papers.build import build_view
+from jmg_desktop.papers.build import ExtraResolver, build_view
 from jmg_desktop.papers.document import PaperDocument, document_from_json, document_to_json
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.facts import load_facts
-from jmg_desktop.papers.model import Notice, PaperView
+from jmg_desktop.papers.markup import FigureRef
+from jmg_desktop.papers.model import Block, Notice, PaperView
 from jmg_desktop.papers.output import write_file_atomically
 from jmg_desktop.papers.render import check_characters, render_pdf
 from jmg_desktop.papers.snapshot import view_from_json, view_to_json
@@ -27,7 +30,7 @@ from jmg_desktop.store.audit import current_actor
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.papers_repo import PaperRecord
 from jmg_desktop.store.totals import stated_comparisons
-from jmg_desktop.store.workspace import Workspace
+from jmg_desktop.store.workspace import Workspace, make_engine
 
 __all__ = [
     "Difference",
@@ -46,9 +49,12 @@ __all__ = [
     "paper_view",
     "partner_choices",
     "pool_name",
+    "private_reader",
     "save_document",
 ]
 
+_PROJECTION_YEARS = 5  # a projection block's default span, beyond the paper's own year
+_PROJECTION_MAX_YEARS = 20  # a row a year: more would not read as a table in an annex
 _BASIS = {"current": "Current value", "new": "New value"}
 _SCOPE = {"pool": "pool alone", "with_linked": "including linked pools"}
 
@@ -102,6 +108,20 @@ def _require(session: Session, paper_id: int) -> PaperRecord:
     if record is None:
         raise PaperError("That paper no longer exists in this workspace.")
     return record
+
+
+@contextmanager
+def private_reader(path: Path) -> Iterator[Workspace]:
+    """A read-only handle on a workspace file with connections of its own, for another thread.
+
+    The preview builds papers on a worker thread; it must never share a connection with the GUI
+    thread, which may close its workspace (and its connections) at any moment.
+    """
+    reader = Workspace(path, make_engine(path, read_only=True), read_only=True, read_only_reason="preview")
+    try:
+        yield reader
+    finally:
+        reader.close()
 
 
 def partner_choices(workspace: Workspace) -> list[tuple[int, str]]:
@@ -217,6 +237,40 @@ def save_document(
         raise PaperError(str(error)) from None
 
 
+def _projection_resolver(session: Session, record: PaperRecord) -> ExtraResolver:
+    """Resolves ``{{figures:projection ...}}`` for this paper's pool, from its year on."""
+
+    def resolve(ref: FigureRef) -> list[Block] | None:
+        """The projection sentence and table, or a notice saying why there is none."""
+        if ref.kind != "projection":
+            return None
+        from jmg_desktop.core.projection import project
+        from jmg_desktop.papers.projection_table import projection_blocks
+        from jmg_desktop.store.scenarios_repo import load_scenario, projection_inputs, scenario_names
+
+        base = FinancialYear(record.financial_year)
+        years_text = ref.option("years", str(_PROJECTION_YEARS))
+        if not years_text.isdigit() or not 1 <= int(years_text) <= _PROJECTION_MAX_YEARS:
+            return [
+                Notice(
+                    f"The projection block’s years must be a whole number from 1 to {_PROJECTION_MAX_YEARS}."
+                )
+            ]
+        try:
+            inputs = projection_inputs(session, record.pool_id, base)
+            names = scenario_names(session)
+            name = ref.option("scenario") or (names[0] if names else "")
+            if not name:
+                return [Notice("No projection scenario is recorded: add one on the Projection page.")]
+            scenario = load_scenario(session, name, inputs.pool_ids)
+            projection = project(inputs.lines, scenario, base, int(years_text), inputs.host_partner)
+        except (ValueError, WorkspaceError) as error:
+            return [Notice(f"The projection cannot be shown: {error}")]
+        return projection_blocks(projection, inputs.pool_name, include_linked=ref.has("linked"))
+
+    return resolve
+
+
 def _draft_view(session: Session, record: PaperRecord, *, status: str = "draft") -> PaperView:
     """A paper's view built now from its content and the current lines."""
     document = document_from_json(record.content)
@@ -227,6 +281,7 @@ def _draft_view(session: Session, record: PaperRecord, *, status: str = "draft")
         version=record.version,
         status="final" if status == "final" else "draft",
         created=_created(record),
+        extra=_projection_resolver(session, record),
     )
 
 

@@ -56,3 +56,11 @@ def test_breaks_and_marks_pasted_from_word_are_made_printable() -> None:
         Paragraph((Run("Second - para"),)),
     ]
     assert parse_inline("approve\u2028the change") == (Run("approve the change"),)
+
+
+def test_figure_options_are_read_with_quotes_and_flags() -> None:
+    (ref,) = parse_body('{{figures:projection scenario="High inflation" years=10 linked}}')
+    assert isinstance(ref, FigureRef)
+    assert ref.options == (("scenario", "High inflation"), ("years", "10"), ("linked", ""))
+    assert ref.option("years") == "10" and ref.has("linked") and not ref.has("partner")
+    assert ref.option("missing", "5") == "5"

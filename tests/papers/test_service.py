@@ -263,3 +263,25 @@ def test_final_paper_exports_the_pdf_kept_when_it_was_issued(
     with paper_workspace.writing() as session:
         session.execute(update(Paper).where(Paper.id == paper_id).values(issued_pdf=b"%PDF-as-issued"))
     assert service.paper_pdf(paper_workspace, paper_id) == b"%PDF-as-issued"
+
+
+def test_projection_block_uses_a_stored_scenario_from_the_papers_year(
+    paper_workspace: Workspace, paper_id: int, pdf_text: Callable[[bytes], str]
+) -> None:
+    from jmg_desktop.store.scenarios_repo import scenario_names
+
+    with paper_workspace.reading() as session:
+        names = scenario_names(session)
+    assert names, "the demo has projection scenarios"
+    _record, document = service.load_document(paper_workspace, paper_id)
+    body = f'{{{{figures:projection scenario="{names[-1]}" years=3}}}}\n\n{{{{figures:projection years=0}}}}'
+    extra = SectionText("Looking ahead", body)
+    service.save_document(
+        paper_workspace, paper_id, dataclasses.replace(document, sections=(*document.sections, extra))
+    )
+    text = _flat(pdf_text(service.paper_pdf(paper_workspace, paper_id)))
+    assert f"from 2009/10 to 2012/13 on the “{names[-1]}” assumptions" in text
+    assert "Year (£m)" in text and "2012/13" in text
+    assert "years must be a whole number from 1 to 20" in text
+    with pytest.raises(PaperError, match="while it shows a notice"):
+        service.finalise_paper(paper_workspace, paper_id)

@@ -53,7 +53,8 @@ __all__ = ["PaperEditor"]
 SAVE_DELAY_MS: Final = 500
 _BODY_HINT: Final = (
     "Blank line between paragraphs. '- ' starts a bullet, '1. ' a numbered item; "
-    "**bold**, *italic*. Figures blocks come from Insert Figures."
+    "**bold**, *italic*. Figures blocks come from Insert Figures (a projection takes "
+    'scenario="…" (empty: the first scenario), years=N and, to include the linked pools, linked).'
 )
 _AUTHOR = re.compile(r"^(?P<name>[^()]*?)\s*\((?P<title>.*)\)\s*$")
 
@@ -344,9 +345,7 @@ class PaperEditor(QWidget):
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Show the papers of ``workspace`` (or nothing)."""
         self.commit()
-        # A render still reading the old workspace must finish before that workspace is closed.
-        self.preview.clear()
-        self.preview.wait()
+        self.preview.clear()  # a render of the old workspace still under way is dropped when it lands
         self._workspace = workspace
         self._record = None
         self.reload_papers()
@@ -586,7 +585,10 @@ class PaperEditor(QWidget):
         """Insert a figures block reference on its own line at the cursor."""
         cursor = self.section_body.textCursor()
         before = "" if cursor.atBlockStart() else "\n"
-        cursor.insertText(f"{before}{figure_token(kind)}\n")
+        token = figure_token(kind)
+        if kind == "projection":  # show the options so they can be changed in place
+            token = token.replace("}}", ' scenario="" years=5}}')
+        cursor.insertText(f"{before}{token}\n")
         self.section_body.setFocus()
 
     # -- editing ---------------------------------------------------------------------------------
@@ -683,21 +685,22 @@ class PaperEditor(QWidget):
             self.differences.hide()
             self.acknowledge.hide()
             return
-        workspace, paper_id = self._workspace, self._record.id
-
+        path, paper_id = self._workspace.path, self._record.id
+        # The build runs on the preview's worker thread, through a read-only handle of its own: the
+        # GUI thread may close its workspace (and connections) while a build is under way.
         if self._record.is_final:
 
             def build() -> tuple[PaperView | bytes, list[service.Difference]]:
-                # An issued paper is previewed from the very PDF it was issued as.
-                """Build the preview on the worker thread."""
-                return service.paper_pdf(workspace, paper_id), []
+                """An issued paper is previewed from the very PDF it was issued as."""
+                with service.private_reader(path) as reader:
+                    return service.paper_pdf(reader, paper_id), []
 
         else:
 
             def build() -> tuple[PaperView | bytes, list[service.Difference]]:
-                # Runs on the preview's worker thread: reading the figures can take a while on big pools.
-                """Build the preview on the worker thread."""
-                return service.paper_view(workspace, paper_id), service.paper_differences(workspace, paper_id)
+                """Reading the figures can take a while on big pools, so it happens here too."""
+                with service.private_reader(path) as reader:
+                    return service.paper_view(reader, paper_id), service.paper_differences(reader, paper_id)
 
         self.preview.show_paper(build)
 

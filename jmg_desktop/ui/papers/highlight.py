@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QT
 
 __all__ = ["BodyHighlighter"]
 
-_FIGURE: Final = re.compile(r"^\s*\{\{\s*figures\s*:\s*[a-z_]+\s*\}\}\s*$")
+_FIGURE: Final = re.compile(r"^\s*\{\{\s*figures\s*:\s*[a-z_]+(?:\s+[^{}]*?)?\s*\}\}\s*$")
 _BOLD: Final = re.compile(r"\*\*[^*\n]+?\*\*")
 _ITALIC: Final = re.compile(r"(?<!\*)\*[^*\s][^*\n]*?\*(?!\*)|(?<!\w)_[^_\n]+?_(?!\w)")
 _LIST: Final = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s")

@@ -263,3 +263,37 @@ def test_figures_can_describe_another_partner_or_all_partners(
     editor.partner.setCurrentIndex(editor.partner.findData(None))
     editor.commit()
     assert service.load_document(demo_workspace, editor.current_paper_id())[0].partner_id is None
+
+
+def test_inserting_a_projection_shows_its_options_and_previews_the_table(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace
+) -> None:
+    editor.section_list.setCurrentRow(4)
+    editor.section_body.moveCursor(editor.section_body.textCursor().MoveOperation.End)
+    editor.insert_figure("projection")
+    assert editor.section_body.toPlainText().endswith('\n{{figures:projection scenario="" years=5}}\n')
+    editor.commit()
+    qtbot.waitUntil(lambda: "Year (£m)" in _text(editor.preview.last_pdf), timeout=10_000)
+    assert "2014/15" in _text(editor.preview.last_pdf)
+
+
+def test_the_preview_worker_never_uses_the_gui_threads_workspace(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window closes the old workspace before telling the editor; a worker reading through the
+    # GUI thread's connections could then crash the process. It must read through its own handle.
+    seen: list[object] = []
+    original = service.paper_view
+
+    def spy(workspace: Workspace, paper_id: int) -> object:
+        seen.append(workspace.engine)
+        return original(workspace, paper_id)
+
+    monkeypatch.setattr(service, "paper_view", spy)
+    for _ in range(3):
+        editor.refresh()
+        demo_workspace.engine.dispose()
+    qtbot.waitUntil(lambda: not editor.preview.busy, timeout=20_000)
+    assert seen and all(engine is not demo_workspace.engine for engine in seen)
+    assert editor.preview.message.text() == ""
+    assert editor.preview.document.pageCount() == 3
