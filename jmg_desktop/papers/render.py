@@ -10,6 +10,7 @@ paper's own, never the clock's.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
 from typing import Any, Final
 from xml.sax.saxutils import escape
@@ -534,6 +535,13 @@ class PaperRenderer:
         return buffer.getvalue()
 
 
+# ReportLab keeps per-process state (font registry, per-document subset tables in each font) that
+# is not documented as thread-safe; the preview renders on a worker thread while an export may
+# render on the GUI thread, so renders take turns.
+_RENDER_LOCK: Final = threading.Lock()
+
+
 def render_pdf(view: PaperView) -> bytes:
-    """Render a paper to PDF bytes (see :class:`PaperRenderer`)."""
-    return PaperRenderer(view).render()
+    """Render a paper to PDF bytes (see :class:`PaperRenderer`); one render at a time per process."""
+    with _RENDER_LOCK:
+        return PaperRenderer(view).render()
