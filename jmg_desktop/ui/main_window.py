@@ -224,8 +224,9 @@ class MainWindow(QMainWindow):
         self.action_redo = self._action(
             self.menu_edit, "&Redo", self.undo_stack.redo, QKeySequence.StandardKey.Redo
         )
-        self.undo_stack.indexChanged.connect(lambda _index: self._update_undo_actions())
-        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_undo_actions())
+        # Bound methods, not lambdas: Qt drops them when the window goes, before the stack does.
+        self.undo_stack.indexChanged.connect(self._update_undo_actions)
+        self.undo_stack.cleanChanged.connect(self._update_undo_actions)
         self._update_undo_actions()
         self.menu_edit.addSeparator()
 
@@ -470,6 +471,8 @@ class MainWindow(QMainWindow):
 
         if not years and self._pool_id >= 0:
             years = [FinancialYear.containing(date.today()).start_year]
+        elif years:
+            years = [*years, max(years) + 1]  # the year after the last, ready for new lines
         years = sorted(set(years))
         self.year_selector.blockSignals(True)
         self.year_selector.clear()
@@ -565,7 +568,7 @@ class MainWindow(QMainWindow):
         if hasattr(self, "line_actions"):
             self.line_actions.update_enabled()
 
-    def _update_undo_actions(self) -> None:
+    def _update_undo_actions(self, *_signal_args: object) -> None:
         """ "Undo Edit Amount" / "Redo …", enabled only when there is a step and edits are allowed."""
         editable = not self.is_read_only()
         undo, redo = self.undo_stack.undoText(), self.undo_stack.redoText()

@@ -140,3 +140,25 @@ def test_keyboard_enter_moves_down_and_f2_edits(window: MainWindow, qtbot) -> No
     qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
     assert window.lines_model.data(window.lines_model.index(1, NOTE)) == "typed in place"
     assert table.currentIndex().row() == 2
+
+
+def test_line_keys_act_only_on_the_lines_page(window: MainWindow, qtbot) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)  # shortcuts only reach an active window
+    table = window.lines_view.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    table.setCurrentIndex(window.lines_model.index(0, SERVICE))
+    qtbot.keyClick(table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.lines_model.rowCount() == 17
+    window.pool_list.setFocus()
+    qtbot.waitUntil(window.pool_list.hasFocus)
+    qtbot.keyClick(window.pool_list, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.lines_model.rowCount() == 17  # not on the pool list
+
+
+def test_year_list_offers_the_year_after_the_last(window: MainWindow) -> None:
+    years = [window.year_selector.itemText(i) for i in range(window.year_selector.count())]
+    assert years == ["2009/10", "2010/11"]
+    assert window.year_selector.currentText() == "2009/10"

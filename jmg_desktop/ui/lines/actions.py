@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 
 from jmg_desktop.core.commands import LineRecord, delete_lines, insert_lines, move_lines
@@ -45,6 +45,8 @@ class LineActions(QObject):
         self.view = window.lines_view
         self.model = window.lines_model
         edit = window.menu_edit
+        #: The widget whose focus the keyboard shortcuts need: the lines view and the totals.
+        self._page = self.view.parentWidget() or self.view
         self.copy = self._add(edit, "&Copy", self.copy_selection, QKeySequence.StandardKey.Copy, always=True)
         self.paste = self._add(edit, "&Paste", self.paste_clipboard, QKeySequence.StandardKey.Paste)
         self.paste_new = self._add(
@@ -77,7 +79,7 @@ class LineActions(QObject):
             self.view.table.addAction(action)
         self.view.table.setContextMenuPolicy(self.view.table.contextMenuPolicy().ActionsContextMenu)
         self.view.table.addAction(self.delete)
-        self.view.table.selectionModel().selectionChanged.connect(lambda *_: self.update_enabled())
+        self.view.table.selectionModel().selectionChanged.connect(self.update_enabled)
         self.model.modelReset.connect(self.update_enabled)
         from jmg_desktop.ui.lines.tools import install_tools
 
@@ -90,6 +92,10 @@ class LineActions(QObject):
         action = QAction(text, self.window)
         if shortcut:
             action.setShortcut(shortcut if not isinstance(shortcut, str) else QKeySequence(shortcut))  # type: ignore[arg-type]
+            # The keys act only while the lines page has the focus, so Insert, Ctrl+D or Ctrl+C
+            # typed on another page (a paper, the agreements) never change lines out of sight.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self._page.addAction(action)
         action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
         action.setProperty("editsLines", not always)
         menu.addAction(action)  # type: ignore[attr-defined]
@@ -101,7 +107,7 @@ class LineActions(QObject):
         """True when lines of a pool and year are shown and the workspace may be changed."""
         return not self.model.read_only and self.model.pool_id >= 0 and self.model.financial_year >= 0
 
-    def update_enabled(self) -> None:
+    def update_enabled(self, *_signal_args: object) -> None:
         """Grey out every editing action when nothing may be changed."""
         editable = self.can_edit()
         has_rows = self.model.rowCount() > 0

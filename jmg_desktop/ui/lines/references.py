@@ -284,8 +284,12 @@ class ReferenceListDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        window.undo_stack.indexChanged.connect(lambda _index: self.model.reload())
+        window.undo_stack.indexChanged.connect(self._reload)
         self.resize(640, 380)
+
+    def _reload(self, *_signal_args: object) -> None:
+        """After any undo or redo, show the list as it now is."""
+        self.model.reload()
 
     def _add(self) -> None:
         if self.model.add_entry():

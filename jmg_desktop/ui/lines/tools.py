@@ -20,7 +20,11 @@ def open_reference_list(window: MainWindow, table: str) -> None:
     if window.workspace() is None:
         window.show_message("Open a workspace first.")
         return
-    ReferenceListDialog(window, table).exec()
+    dialog = ReferenceListDialog(window, table)
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()  # a closed list must not go on listening to the undo stack
 
 
 def install_tools(window: MainWindow, actions: LineActions) -> None:

@@ -80,8 +80,8 @@ class PoolLinesView(QWidget):
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(200)  # filter once typing pauses, not at every key
-        self._filter_timer.timeout.connect(lambda: self.model.set_filter(self.filter_edit.text()))
-        self.filter_edit.textChanged.connect(lambda _text: self._filter_timer.start())
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.filter_edit.textChanged.connect(self._filter_timer.start)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("lineCount")
 
@@ -181,6 +181,9 @@ class PoolLinesView(QWidget):
     def current_index(self) -> QModelIndex:
         """The current cell."""
         return self.table.currentIndex()
+
+    def _apply_filter(self) -> None:
+        self.model.set_filter(self.filter_edit.text())
 
     def _show_beside_cell(self, text: str) -> None:
         """Show a refusal next to the current cell (the status bar shows it too)."""
