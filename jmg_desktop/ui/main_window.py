@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
                 self.undo_stack,
                 lambda: self.lines_model.store,
                 self._after_change,
-                self.show_message,
+                self._change_refused,
             )
         )
         self.lines_model.message.connect(self.show_message)
@@ -586,6 +586,18 @@ class MainWindow(QMainWindow):
     def is_read_only(self) -> bool:
         """True when nothing may be changed (no workspace, or one open read-only)."""
         return self._workspace is None or self._workspace.read_only
+
+    def _change_refused(self, text: str) -> None:
+        """An edit, undo or redo the store refused: say why, and show the lines as they now are
+        (another program may have changed them)."""
+        self.show_message(text)
+        view, model = self.lines_view, self.lines_model
+        current = view.current_index()
+        current_line = model.line_id(current.row()) if current.isValid() else -1
+        model.reload()
+        if model.row_of(current_line) >= 0:
+            view.select_line_ids([current_line], max(current.column(), 0))
+        self._refresh_totals()
 
     def show_message(self, text: str) -> None:
         """A message in the status bar (edits refused and why, copies saved)."""

@@ -136,6 +136,8 @@ def test_undo_of_a_line_changed_elsewhere_is_refused_and_dropped(window: MainWin
     window.undo_stack.undo()
     assert "changed or deleted elsewhere" in window.statusBar().currentMessage()
     assert _db_lines(demo_path)[model.line_id(0) - 1][8] == "theirs"
+    assert model.data(model.index(0, NOTE)) == "theirs"  # the table shows what is stored now
+    assert not window.undo_stack.canUndo()  # the refused step is gone from the history
 
 
 def test_undo_of_a_delete_selects_the_lines_that_came_back(window: MainWindow) -> None:
@@ -154,3 +156,18 @@ def test_edited_cells_stay_put_while_sorted(window: MainWindow) -> None:
     assert model.setData(model.index(0, AMOUNT), "£1")
     assert model.line_id(0) == top  # not re-sorted under the user's cursor
     assert model.data(model.index(0, AMOUNT)) == "£1.00"
+
+
+def test_edit_of_a_line_changed_elsewhere_is_refused_and_the_table_refreshed(
+    window: MainWindow, demo_path: Path
+) -> None:
+    model = window.lines_model
+    assert model.data(model.index(0, NOTE)) == ""  # read into the table before the other change
+    connection = sqlite3.connect(demo_path)
+    with connection:
+        connection.execute("UPDATE pool_line SET note = 'theirs' WHERE id = ?", (model.line_id(0),))
+    connection.close()
+    assert not model.setData(model.index(0, NOTE), "mine")
+    assert window.statusBar().currentMessage().startswith("Edit Note was not made: The line was changed")
+    assert model.data(model.index(0, NOTE)) == "theirs"
+    assert window.undo_stack.count() == 0
