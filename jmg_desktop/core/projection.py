@@ -121,6 +121,7 @@ class Projection:
             raise ProjectionError(f"{year.label} is not in this projection.") from None
 
     def _selected(self, include_linked: bool) -> Iterable[ProjectedLine]:
+        """The lines counted: all of them, or only the pool's own."""
         return self.lines if include_linked else (line for line in self.lines if not line.linked)
 
     def pool_totals(self, include_linked: bool = False) -> tuple[Money, ...]:
@@ -128,6 +129,7 @@ class Projection:
         return _column_sums([line.pence for line in self._selected(include_linked)], len(self.years))
 
     def _grouped(self, include_linked: bool, attribute: str) -> dict[str, tuple[Money, ...]]:
+        """Per-year totals grouped by a line attribute (partner or category)."""
         rows: dict[str, list[tuple[int, ...]]] = {}
         for line in self._selected(include_linked):
             rows.setdefault(getattr(line, attribute) or "", []).append(line.pence)
@@ -182,6 +184,7 @@ class ProjectionTotals:
                     total[index] += value
 
         def money(table: dict[str, list[int]]) -> dict[str, tuple[Money, ...]]:
+            """Pence rows as Money, keys in name order."""
             return {partner: tuple(Money(value) for value in row) for partner, row in sorted(table.items())}
 
         return cls(scenario, years, money(own), money(both), warnings)
@@ -356,6 +359,7 @@ def project_totals(
     sizes = [0] * width
 
     def add(partner: str, linked: bool, row: Sequence[int]) -> None:
+        """Add one row of pence to the (partner, linked) sums."""
         totals = sums.setdefault((partner, linked), [0] * width)
         for index, value in enumerate(row):
             totals[index] += value

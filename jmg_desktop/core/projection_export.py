@@ -53,10 +53,12 @@ def projection_csv(projection: Projection) -> str:
 
 
 def _by_year(projection: Projection, amounts: tuple[Money, ...]) -> dict[str, str]:
+    """Amounts keyed by year label, as plain pounds."""
     return {year.label: amount.format_plain() for year, amount in zip(projection.years, amounts, strict=True)}
 
 
 def _assumptions(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain JSON values (rates as exact decimal strings)."""
     return {
         "name": scenario.name,
         "inflation": str(scenario.inflation),

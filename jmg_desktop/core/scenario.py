@@ -94,6 +94,7 @@ class RateOverride:
     year: FinancialYear | None = None
 
     def __post_init__(self) -> None:
+        """Refuse what cannot be an assumption, with a reason."""
         if self.rate not in RATE_NAMES:
             raise ScenarioError(f"“{self.rate}” is not a rate; use inflation, growth or savings.")
         if self.category is None and self.year is None:
@@ -131,6 +132,7 @@ class Adjustment:
     pool: str | None = None
 
     def __post_init__(self) -> None:
+        """Refuse what cannot be an assumption, with a reason."""
         if (self.service is None) == (self.category is None):
             raise ScenarioError("An adjustment applies to either one line (its service) or one category.")
 
@@ -162,6 +164,7 @@ class Scenario:
     )
 
     def __post_init__(self) -> None:
+        """Refuse what cannot be an assumption, with a reason."""
         if not self.name.strip():
             raise ScenarioError("A scenario needs a name.")
         for rate in RATE_NAMES:

@@ -72,6 +72,7 @@ def _to_ppm(rate: Decimal, what: str) -> int:
 
 
 def _from_ppm(value: int) -> Decimal:
+    """Millionths back to an exact rate."""
     return Decimal(value) / _PPM
 
 
@@ -165,6 +166,7 @@ def load_scenario(session: Session, name: str, pool_ids: Collection[int] | None 
 def _id_by_name(
     session: Session, model: type[Category] | type[Partner] | type[Pool], name: str, what: str
 ) -> int:
+    """The id of a category, partner or pool named by the user; refuses an unknown name."""
     found = session.execute(select(model.id).where(model.name == name)).scalar_one_or_none()
     if found is None:
         raise ScenarioError(f"There is no {what} called “{name}” in this workspace.")

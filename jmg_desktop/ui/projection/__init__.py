@@ -26,6 +26,7 @@ class ProjectionPage(QWidget):
     """The main window's Projection tab: holds a :class:`ProjectionView`, built on first show."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        """An empty page; the view is built on first show."""
         super().__init__(parent)
         self.setObjectName("projectionPage")
         self._layout = QVBoxLayout(self)
@@ -100,6 +101,7 @@ def install(window: MainWindow) -> None:
     window.action_meeting_mode = action  # type: ignore[attr-defined]
 
     def update_enabled(*_args: object) -> None:
+        """Meeting mode needs a workspace, a pool and a year."""
         ready = (
             window.workspace() is not None and window.current_pool_id() >= 0 and window.current_year() >= 0
         )
@@ -134,6 +136,7 @@ def enter_meeting_mode(window: MainWindow, *, full_screen: bool = True) -> Meeti
     window.setEnabled(False)
 
     def leave() -> None:
+        """Unlock the main window and let the Projection page catch up."""
         window.setEnabled(True)
         window.meeting_mode = None  # type: ignore[attr-defined]
         window.activateWindow()
@@ -143,6 +146,7 @@ def enter_meeting_mode(window: MainWindow, *, full_screen: bool = True) -> Meeti
 
     def show_in_register(agreement_id: int) -> None:
         # The register page (issue 4) lists what meeting mode recorded without a manual refresh.
+        """Refresh the agreements register, if installed, selecting the new agreement."""
         register = getattr(window, "agreements_view", None)
         refresh = getattr(register, "refresh", None)
         if callable(refresh):

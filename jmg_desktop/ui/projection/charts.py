@@ -44,6 +44,7 @@ def nice_axis_max(value: float) -> float:
 
 
 def _millions(amount: Money) -> float:
+    """An amount as a float of £m, for drawing only."""
     return amount.pence / 100_000_000
 
 
@@ -51,6 +52,7 @@ class _Chart(QChartView):
     """Shared set-up: antialiasing, a legend at the bottom, light or dark theme, scalable text."""
 
     def __init__(self, title: str, dark: bool, parent: QWidget | None) -> None:
+        """An empty chart."""
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         chart = QChart()
@@ -112,6 +114,7 @@ class PartnerStackChart(_Chart):
     """Each partner's total per year, stacked, so the bar height is the pool's total."""
 
     def __init__(self, dark: bool = False, parent: QWidget | None = None) -> None:
+        """An empty chart."""
         super().__init__("Projected totals by partner (£m)", dark, parent)
         self.series = QStackedBarSeries()
         self.chart().addSeries(self.series)
@@ -181,6 +184,7 @@ class ComparisonChart(_Chart):
     """Two scenarios' pool totals side by side per year, with the difference in the title."""
 
     def __init__(self, dark: bool = False, parent: QWidget | None = None) -> None:
+        """An empty chart."""
         super().__init__("Scenarios compared (£m)", dark, parent)
         self.series = QBarSeries()
         self.chart().addSeries(self.series)

@@ -93,6 +93,7 @@ class WhatIf:
 
 
 def _signed_m(amount: Money) -> str:
+    """£m with a plus sign for increases (changes read as changes)."""
     return ("+" if amount.pence > 0 else "") + amount.format_m()
 
 
@@ -112,6 +113,7 @@ class MeetingMode(QWidget):
         scenario_name: str | None = None,
         snapshot: PoolSnapshot | None = None,
     ) -> None:
+        """Read the pool and year; ``snapshot`` lets a caller pass data already read."""
         super().__init__(None)  # a window of its own: the main window is disabled meanwhile
         self.setObjectName("meetingMode")
         self.setWindowTitle("Meeting mode")
@@ -161,6 +163,7 @@ class MeetingMode(QWidget):
     def _label(
         self, text: str, px: int, bold: bool = False, colour: str = _FOREGROUND, name: str = ""
     ) -> QLabel:
+        """A plain-text label whose pixel size scales with the window."""
         label = QLabel(text, self)
         label.setStyleSheet(f"color: {colour}; background: transparent;")
         label.setTextFormat(Qt.TextFormat.PlainText)
@@ -170,6 +173,7 @@ class MeetingMode(QWidget):
         return label
 
     def _build(self) -> None:
+        """Black background; header, headline tiles, table, chart, what-if controls and key hints."""
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Window, QColor("#000000"))
         palette.setColor(QPalette.ColorRole.WindowText, QColor(_FOREGROUND))
@@ -234,6 +238,7 @@ class MeetingMode(QWidget):
         self._layout = layout
 
     def _tile(self, key: str, title: str) -> QFrame:
+        """A headline tile: caption, big figure, detail line."""
         frame = QFrame(self)
         frame.setObjectName(f"tile_{key}")
         frame.setStyleSheet(f"QFrame#tile_{key} {{ border: 2px solid #606060; border-radius: 8px; }}")
@@ -455,6 +460,7 @@ class MeetingMode(QWidget):
         return title, decision, assumptions
 
     def _confirm_dialog(self, title: str, text: str) -> bool:
+        """Ask the chair, in large type; Cancel is the default so a stray Enter records nothing."""
         box = QMessageBox(QMessageBox.Icon.Question, "Record in principle", text, parent=self)
         box.setObjectName("recordConfirm")
         box.setInformativeText(f"“{title}” will be added to the agreements register.")
@@ -516,6 +522,7 @@ class MeetingMode(QWidget):
     # -- size and leaving -------------------------------------------------------------------------
 
     def _scale(self) -> float:
+        """The window's size relative to the 1920×1080 reference."""
         width, height = max(self.width(), 1), max(self.height(), 1)
         return min(width / _REFERENCE[0], height / _REFERENCE[1])
 
@@ -552,6 +559,7 @@ class MeetingMode(QWidget):
 
 
 def _as_dict(what_if: WhatIf) -> dict[str, object]:
+    """A what-if's fields, to rebuild it with one changed."""
     return {
         "inflation": what_if.inflation,
         "growth": what_if.growth,

@@ -60,6 +60,7 @@ _ADJUSTMENT_COLUMNS = (
 
 
 def _combo(items: Sequence[str], current: str | None, editable: bool = False) -> QComboBox:
+    """A combo box with ``current`` chosen (or typed, when editable)."""
     box = QComboBox()
     box.setEditable(editable)
     box.addItems(list(items))
@@ -81,6 +82,7 @@ class ScenarioEditor(QDialog):
         references: dict[str, list[str]],
         parent: QWidget | None = None,
     ) -> None:
+        """Fill the fields from ``scenario`` (a new scenario when None)."""
         super().__init__(parent)
         self.setObjectName("scenarioEditor")
         self.setWindowTitle("Edit scenario" if scenario else "New scenario")
@@ -149,6 +151,7 @@ class ScenarioEditor(QDialog):
     # -- building ---------------------------------------------------------------------------------
 
     def _table(self, columns: Sequence[str], name: str) -> QTableWidget:
+        """An empty table with the given column titles."""
         table = QTableWidget(0, len(columns))
         table.setObjectName(name)
         table.setHorizontalHeaderLabels(list(columns))
@@ -159,6 +162,7 @@ class ScenarioEditor(QDialog):
         return table
 
     def _group(self, title: str, table: QTableWidget, add: object) -> QGroupBox:
+        """A titled box holding a table and its Add and Remove buttons."""
         box = QGroupBox(title)
         add_button = QPushButton("Add")
         remove_button = QPushButton("Remove")
@@ -176,6 +180,7 @@ class ScenarioEditor(QDialog):
         return box
 
     def _add_override(self, override: RateOverride | None = None) -> None:
+        """Append an override row (blank, or filled from ``override``)."""
         table = self.overrides
         row = table.rowCount()
         table.insertRow(row)
@@ -189,6 +194,7 @@ class ScenarioEditor(QDialog):
         table.setItem(row, 3, QTableWidgetItem(value))
 
     def _add_adjustment(self, adjustment: Adjustment | None = None) -> None:
+        """Append an adjustment row (blank, or filled from ``adjustment``)."""
         table = self.adjustments
         row = table.rowCount()
         table.insertRow(row)
@@ -210,6 +216,7 @@ class ScenarioEditor(QDialog):
     # -- reading ----------------------------------------------------------------------------------
 
     def _text(self, table: QTableWidget, row: int, column: int) -> str:
+        """A cell's text, whether it holds a combo box or an item."""
         widget = table.cellWidget(row, column)
         if isinstance(widget, QComboBox):
             return widget.currentText().strip()

@@ -28,6 +28,7 @@ class ProjectionTableModel(QAbstractTableModel):
     """Rows of (label, amounts per year) plus a total; figures £m to three decimals, exact in tooltips."""
 
     def __init__(self, parent: object = None) -> None:
+        """An empty model; call set_projection to fill it."""
         super().__init__(parent)  # type: ignore[arg-type]
         self._years: list[str] = []
         self._rows: list[tuple[str, tuple[Money, ...]]] = []
@@ -77,6 +78,7 @@ class ProjectionTableModel(QAbstractTableModel):
         return 0 if parent.isValid() or not self._years else len(self._years) + 1
 
     def _row(self, row: int) -> tuple[str, tuple[Money, ...]]:
+        """A row's label and amounts; the row after the last is the total."""
         return self._rows[row] if row < len(self._rows) else ("Total", self._total)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -81,6 +81,7 @@ class ProjectionView(QWidget):
     scenariosChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        """An empty view; give it a workspace and a selection."""
         super().__init__(parent)
         self.setObjectName("projectionView")
         self.setAccessibleName("Projection")
@@ -98,6 +99,7 @@ class ProjectionView(QWidget):
     # -- building ---------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        """The controls, the table and the two charts, and their connections."""
         self.scenario_picker = QComboBox(self)
         self.scenario_picker.setObjectName("scenarioPicker")
         self.scenario_picker.setAccessibleName("Scenario")
@@ -384,10 +386,12 @@ class ProjectionView(QWidget):
         table.show()
 
     def _show_table(self) -> None:
+        """Fill the table with the rows chosen (partners, categories or lines)."""
         group = GroupBy(self.group_picker.currentText())
         self.model.set_projection(self._projection, group, self.linked_box.isChecked())
 
     def _update_enabled(self) -> None:
+        """Scenario changes need a writable workspace; exports need a projection."""
         writable = (
             self._workspace is not None and not self._workspace.read_only and self._snapshot is not None
         )
@@ -463,6 +467,7 @@ class ProjectionView(QWidget):
         return self._export(lambda projection: export_xlsx(projection, pool, path), path)
 
     def _export(self, write: object, path: Path | str) -> bool:
+        """Run one export, reporting success or the reason it failed."""
         if self._projection is None:
             self.message_label.setText("There is no projection to export.")
             return False
@@ -475,18 +480,21 @@ class ProjectionView(QWidget):
         return True
 
     def _default_name(self, suffix: str) -> str:
+        """A file name from the pool and scenario, safe on every platform."""
         if self._snapshot is None or self._projection is None:
             return f"projection{suffix}"
         name = f"{self._snapshot.inputs.pool_name} {self._projection.scenario.name} projection"
         return "".join(c if c.isalnum() or c in " -_" else "-" for c in name).strip() + suffix
 
     def _export_csv_dialog(self) -> None:
+        """Ask where to save the CSV, then export."""
         path, _ = QFileDialog.getSaveFileName(self, "Export projection as CSV", self._default_name(".csv"),
                                               "CSV files (*.csv)")  # fmt: skip
         if path:
             self.export_csv_to(path)
 
     def _export_xlsx_dialog(self) -> None:
+        """Ask where to save the workbook, then export."""
         path, _ = QFileDialog.getSaveFileName(self, "Export projection as XLSX", self._default_name(".xlsx"),
                                               "Excel workbooks (*.xlsx)")  # fmt: skip
         if path:
