@@ -51,6 +51,7 @@ Choices = Mapping[str, int]
 
 
 def _control_characters(text: str, *, allow_newlines: bool) -> bool:
+    """True when ``text`` holds control characters (tabs and newlines allowed in notes)."""
     allowed = {"\n", "\t"} if allow_newlines else set()
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 

@@ -126,6 +126,7 @@ class References:
         return found
 
     def _items(self, field: str) -> tuple[RefItem, ...]:
+        """The reference list behind a line field."""
         return {"partner_id": self.partners, "category_id": self.categories, "status_id": self.statuses}[
             field
         ]
@@ -201,6 +202,7 @@ def pool_years(workspace: Workspace, pool_id: int) -> list[int]:
 
 
 def _escape_like(text: str) -> str:
+    """Escape LIKE's wildcards so a filter matches them literally."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -271,6 +273,7 @@ def line_count(workspace: Workspace, pool_id: int, financial_year: int) -> int:
 
 
 def _fetch(connection: Connection, ids: Sequence[int]) -> dict[int, LineRecord]:
+    """Records for ``ids`` on an open connection, in chunks below SQLite's parameter limit."""
     found: dict[int, LineRecord] = {}
     # SQLite allows 32,766 bound parameters; stay far below it.
     for start in range(0, len(ids), 500):
@@ -310,6 +313,7 @@ def usage_count(workspace: Workspace, table: str, row_id: int) -> dict[str, int]
     with workspace.engine.connect() as connection:
 
         def count(query: Any) -> int:
+            """Run a COUNT query."""
             return int(connection.execute(query).scalar_one())
 
         if table == "category":
@@ -369,6 +373,7 @@ class LinesStore:
     """The workspace as a :class:`~jmg_desktop.core.commands.LinesDocument`."""
 
     def __init__(self, workspace: Workspace) -> None:
+        """A document over ``workspace``."""
         self.workspace = workspace
 
     def allocate_line_ids(self, count: int) -> list[int]:
@@ -398,6 +403,7 @@ class LinesStore:
             ) from None
 
     def _apply(self, changes: ChangeSet, action: str) -> None:
+        """The body of :meth:`apply_changes`: one transaction, one audit event."""
         with self.workspace.writing() as session:
             connection = session.connection()
             for ref in changes.refs:
@@ -488,6 +494,7 @@ class LinesStore:
 
     @staticmethod
     def _raise_high_water(connection: Connection, line_id: int) -> None:
+        """Remember the highest line id ever used, so undone inserts' ids are not reused."""
         current = connection.execute(
             select(_SETTING.c.value).where(_SETTING.c.key == _HIGH_WATER_KEY)
         ).scalar()
@@ -500,6 +507,7 @@ class LinesStore:
 
     @staticmethod
     def _apply_ref(connection: Connection, ref: RefChange) -> None:
+        """Add, change or remove one reference-list row; refuse if it is not as expected."""
         table = _REF_TABLES[ref.table]
         if ref.old is None and ref.new is not None:
             connection.execute(insert(table).values(dict(ref.new)))

@@ -51,6 +51,7 @@ def log_file() -> Path:
 
 
 def _configure_logging() -> None:
+    """Send log records to the per-user log file (stderr if it cannot be opened)."""
     try:
         handler: logging.Handler = logging.FileHandler(log_file(), encoding="utf-8")
     except OSError:
@@ -76,6 +77,7 @@ def install_excepthook() -> None:
     """Route uncaught exceptions to the log and a one-line dialog."""
 
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        """Log the traceback; show the user one line."""
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, tb)
             return
@@ -135,6 +137,7 @@ def run_gui(file: str | None, demo: bool) -> int:
         print(f"shown {time.perf_counter() - _STARTED:.4f}", file=sys.stderr, flush=True)
 
     def open_requested() -> None:
+        """Install the features, then open the file or the demo (from the event loop)."""
         from jmg_desktop.ui.dialogs import show_error
 
         window.install_features()

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
     # -- building ---------------------------------------------------------------------------------
 
     def _build_central(self) -> None:
+        """The banner, the pool list and year selector, and the pages (pool lines first)."""
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
         self.lines_model.modelReset.connect(self._update_enabled)
 
     def _build_menus(self) -> None:
+        """The five menus, the file actions, undo and redo, About, and the lines editor's actions."""
         bar = self.menuBar()
         self.menu_file = bar.addMenu("&File")
         self.menu_file.setObjectName("menuFile")
@@ -239,6 +241,7 @@ class MainWindow(QMainWindow):
         self.line_actions = LineActions(self)
 
     def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
+        """A menu action calling ``slot`` (without the checked flag), with an optional shortcut."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)  # type: ignore[arg-type]
@@ -247,6 +250,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_status_bar(self) -> None:
+        """The status bar, with the open file's path kept at the right."""
         status = self.statusBar()
         status.setObjectName("statusBar")
         self.status_file = QLabel(self)
@@ -351,6 +355,7 @@ class MainWindow(QMainWindow):
     # -- dialogs ----------------------------------------------------------------------------------
 
     def _start_folder(self) -> str:
+        """Where file dialogs start: the folder of the most recent workspace, else home."""
         files = recent_files(self.settings)
         return str(Path(files[0]).parent) if files else str(Path.home())
 
@@ -392,6 +397,7 @@ class MainWindow(QMainWindow):
         return box
 
     def _refresh_recent_menu(self) -> None:
+        """Rebuild File ▸ Open Recent from the settings."""
         self.menu_recent.clear()
         files = recent_files(self.settings)
         for number, path in enumerate(files, start=1):
@@ -406,6 +412,7 @@ class MainWindow(QMainWindow):
     # -- pools and years --------------------------------------------------------------------------
 
     def _load_pools(self) -> None:
+        """Fill the pool list from the workspace (signals blocked: no selection yet)."""
         from jmg_desktop.store.lines_repo import list_pools
 
         self.pool_list.blockSignals(True)
@@ -426,6 +433,7 @@ class MainWindow(QMainWindow):
             self._select_first_pool()
 
     def _select_first_pool(self) -> None:
+        """Select the first pool, or clear the selection when there is none."""
         if self.pool_list.count():
             self.pool_list.setCurrentRow(0)
         else:
@@ -451,9 +459,11 @@ class MainWindow(QMainWindow):
         self.year_selector.setCurrentIndex(index)
 
     def _listed_years(self) -> list[int]:
+        """The start years in the year selector, in order."""
         return [int(self.year_selector.itemData(i)) for i in range(self.year_selector.count())]
 
     def _pool_row_changed(self, row: int) -> None:
+        """A pool was chosen: list its years, keeping the year shown when the pool has it."""
         if row < 0 or self._workspace is None:
             self._fill_years([], None)
             self._set_selection(-1, -1)
@@ -467,6 +477,7 @@ class MainWindow(QMainWindow):
         self._fill_years(years, keep if keep is not None else (years[-1] if years else None))
 
     def _fill_years(self, years: list[int], selected: int | None) -> None:
+        """Fill the year selector and select ``selected`` (or the last year)."""
         from datetime import date
 
         if not years and self._pool_id >= 0:
@@ -485,10 +496,12 @@ class MainWindow(QMainWindow):
         self._set_selection(self._pool_id, target if target is not None else -1)
 
     def _year_index_changed(self, index: int) -> None:
+        """A year was chosen in the selector."""
         year = int(self.year_selector.itemData(index)) if index >= 0 else -1
         self._set_selection(self._pool_id, year)
 
     def _set_selection(self, pool_id: int, year: int) -> None:
+        """Show a pool and year: lines, totals, actions; tell the features."""
         self._pool_id, self._year = pool_id, year
         self.lines_model.set_pool(pool_id, year)
         self._refresh_totals()
@@ -521,9 +534,11 @@ class MainWindow(QMainWindow):
             self.reload_pools()
 
     def _refresh_totals(self) -> None:
+        """Recompute the totals panel for the pool and year shown."""
         self.totals_panel.show_totals(self._workspace, self._pool_id, self._year)
 
     def _update_title(self) -> None:
+        """The title names the file and the workspace, and says when it is read-only."""
         if self._workspace is None:
             self.setWindowTitle(APP_NAME)
             self.setWindowFilePath("")
@@ -537,6 +552,7 @@ class MainWindow(QMainWindow):
         self.status_file.setToolTip(str(self._workspace.path))
 
     def _update_read_only(self) -> None:
+        """Show the read-only banner, with the reason, when the workspace cannot be changed."""
         workspace = self._workspace
         if workspace is not None and workspace.read_only:
             why = f": {workspace.read_only_reason}" if workspace.read_only_reason else ""
@@ -546,6 +562,7 @@ class MainWindow(QMainWindow):
             self.read_only_banner.hide()
 
     def _update_enabled(self) -> None:
+        """Enable what the state allows: file actions, edits, undo and redo, the hints."""
         has_workspace = self._workspace is not None
         if has_workspace and self.lines_model.read_only != self.is_read_only():
             self.lines_model.set_read_only(self.is_read_only())
@@ -606,6 +623,7 @@ class MainWindow(QMainWindow):
     # -- geometry ---------------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
+        """The size and place the window had when last closed, else a default size."""
         geometry = self.settings.value("mainWindow/geometry")
         if geometry is not None and self.restoreGeometry(geometry):  # type: ignore[arg-type]
             return

@@ -40,6 +40,7 @@ class LineActions(QObject):
     """Creates the lines editor's actions in the window's menus and carries them out."""
 
     def __init__(self, window: MainWindow) -> None:
+        """Create the actions in ``window``'s menus and connect them to the lines view."""
         super().__init__(window)
         self.window = window
         self.view = window.lines_view
@@ -89,6 +90,7 @@ class LineActions(QObject):
     def _add(
         self, menu: object, text: str, slot: object, shortcut: object, *, always: bool = False
     ) -> QAction:
+        """An action in ``menu`` whose shortcut works while the lines page has the focus."""
         action = QAction(text, self.window)
         if shortcut:
             action.setShortcut(shortcut if not isinstance(shortcut, str) else QKeySequence(shortcut))  # type: ignore[arg-type]
@@ -123,6 +125,7 @@ class LineActions(QObject):
             self.roll_forward.setEnabled(editable and has_rows)
 
     def _refuse(self, why: str) -> None:
+        """Say in the status bar why nothing was done."""
         self.window.show_message(why)
 
     # -- operations -----------------------------------------------------------------------------

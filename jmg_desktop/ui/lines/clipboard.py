@@ -13,11 +13,19 @@ _AMOUNT_COLUMN = 4
 
 
 class _Model(Protocol):
-    def record(self, row: int) -> object: ...
+    """What copying needs of the lines model."""
 
-    def data(self, index: object, role: int = ...) -> object: ...
+    def record(self, row: int) -> object:
+        """The record of a row."""
+        ...
 
-    def index(self, row: int, column: int) -> object: ...
+    def data(self, index: object, role: int = ...) -> object:
+        """A cell's data."""
+        ...
+
+    def index(self, row: int, column: int) -> object:
+        """A model index."""
+        ...
 
 
 def _quote(cell: str) -> str:

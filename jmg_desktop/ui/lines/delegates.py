@@ -27,6 +27,7 @@ class LinesDelegate(QStyledItemDelegate):
     """The editor for each column of the pool lines table."""
 
     def __init__(self, model: PoolLinesModel, parent: QWidget | None = None) -> None:
+        """Editors for ``model``'s columns."""
         super().__init__(parent)
         self._model = model
 

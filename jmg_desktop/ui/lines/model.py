@@ -70,6 +70,7 @@ class PoolLinesModel(QAbstractTableModel):
     linesChanged = Signal()
 
     def __init__(self, parent: Any = None) -> None:
+        """An empty model; give it a workspace and a pool and year to show lines."""
         super().__init__(parent)
         self._workspace: Workspace | None = None
         self._store: LinesStore | None = None
@@ -298,6 +299,7 @@ class PoolLinesModel(QAbstractTableModel):
             return None
 
     def _data(self, row: int, column: int, role: int) -> Any:
+        """``data()`` for a valid row (may raise LookupError when the line has gone)."""
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             record = self.record(row)
             return self._text(record, column, edit=role == Qt.ItemDataRole.EditRole)
@@ -320,6 +322,7 @@ class PoolLinesModel(QAbstractTableModel):
         return None
 
     def _text(self, record: LineRecord, column: int, *, edit: bool) -> str:
+        """A cell's text: as shown, or as a user would type it (``edit``)."""
         if column == COLUMN_SERVICE:
             return record.service
         if column == COLUMN_CATEGORY:
@@ -337,6 +340,7 @@ class PoolLinesModel(QAbstractTableModel):
         return ""
 
     def _tooltip(self, row: int, column: int) -> str | None:
+        """Full texts that the cell elides, the partner's full name, an amount in £m and words."""
         record = self.record(row)
         tips = []
         if column == COLUMN_SERVICE and record.id in self._marked and self._marked_tip:
@@ -354,6 +358,7 @@ class PoolLinesModel(QAbstractTableModel):
         return "\n".join(tip for tip in tips if tip) or None
 
     def _marked_icon(self) -> QIcon:
+        """The icon flagged lines show (the style's warning icon), made once."""
         if self._mark_icon is None:
             from PySide6.QtWidgets import QApplication, QStyle
 
@@ -446,6 +451,7 @@ class PoolLinesModel(QAbstractTableModel):
         self.linesChanged.emit()
 
     def _refetch_row(self, row: int) -> None:
+        """Read one row again into its cached block."""
         from jmg_desktop.store.lines_repo import fetch_lines
 
         block = self._blocks.get(row // BLOCK_SIZE)

@@ -69,6 +69,7 @@ class PastePlan:
 
 
 def _is_header(row: Sequence[str], first_column: int) -> bool:
+    """True when a pasted row is the table's own column titles (copied with the data)."""
     titles = [title.casefold() for title in COLUMN_TITLES[first_column:]]
     cells = [cell.strip().casefold() for cell in row]
     return bool(cells) and cells == titles[: len(cells)]
@@ -172,6 +173,7 @@ class PasteDialog(QDialog):
     """Lists the refused cells; Accept pastes the rest, Cancel pastes nothing."""
 
     def __init__(self, plan: PastePlan, parent: QWidget | None = None) -> None:
+        """A dialog listing ``plan``'s refused cells."""
         super().__init__(parent)
         self.setObjectName("pasteReview")
         self.setWindowTitle("Some pasted cells cannot be used")
@@ -202,6 +204,7 @@ class PasteDialog(QDialog):
 
 
 def _ask(window: QWidget, plan: PastePlan) -> bool:
+    """Show the refused cells; True when the user chooses to paste the rest."""
     return PasteDialog(plan, window).exec() == QDialog.DialogCode.Accepted
 
 

@@ -83,6 +83,7 @@ class ReferenceListModel(QAbstractTableModel):
     message = Signal(str)
 
     def __init__(self, window: MainWindow, table: str, parent: Any = None) -> None:
+        """A dialog over one reference list of ``window``'s workspace."""
         super().__init__(parent)
         self.window = window
         self.spec = LIST_SPECS[table]
@@ -97,6 +98,7 @@ class ReferenceListModel(QAbstractTableModel):
         self.endResetModel()
 
     def _partner_names(self) -> dict[int, str]:
+        """Partner id → name, for the pool host column."""
         return self.window.lines_model.references.names("partner_id")
 
     # -- Qt model --------------------------------------------------------------------------------
@@ -149,6 +151,7 @@ class ReferenceListModel(QAbstractTableModel):
         return None
 
     def _parse(self, column: str, text: str, row: dict[str, Any]) -> object | CellError:
+        """Check the text typed for ``column`` of ``row``: the value to store, or why not."""
         title = self.spec.headings[self.spec.columns.index(column)]
         if column == "name":
             taken = {r["name"] for r in self.rows if r["id"] != row["id"]}
@@ -238,6 +241,7 @@ class ReferenceListModel(QAbstractTableModel):
         )
 
     def _run(self, command: Any) -> bool:
+        """Run a command through the window's undo stack and show the list as it now is."""
         done = self.window.lines_model.execute(command)
         self.reload()
         return done
@@ -247,6 +251,7 @@ class ReferenceListDialog(QDialog):
     """A window over one reference list with Add and Remove buttons."""
 
     def __init__(self, window: MainWindow, table: str, parent: QWidget | None = None) -> None:
+        """A dialog over one reference list of ``window``'s workspace."""
         super().__init__(parent or window)
         self.model = ReferenceListModel(window, table, self)
         spec = self.model.spec
@@ -292,12 +297,14 @@ class ReferenceListDialog(QDialog):
         self.model.reload()
 
     def _add(self) -> None:
+        """Add an entry and start editing its name."""
         if self.model.add_entry():
             row = self.model.rowCount() - 1
             self.table.setCurrentIndex(self.model.index(row, 0))
             self.table.edit(self.model.index(row, 0))
 
     def _remove(self) -> None:
+        """Remove the current entry (refused, with the reason, while something uses it)."""
         index = self.table.currentIndex()
         if index.isValid():
             self.model.remove_entry(index.row())

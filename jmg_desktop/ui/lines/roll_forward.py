@@ -86,6 +86,7 @@ class RollForwardDialog(QDialog):
     """Asks for the uplift and whether proposals count as decided."""
 
     def __init__(self, model: PoolLinesModel, parent: QWidget | None = None) -> None:
+        """The dialog for copying ``model``'s pool and year to the next year."""
         super().__init__(parent)
         self.setObjectName("rollForwardDialog")
         from_year = FinancialYear(model.financial_year)
@@ -135,6 +136,7 @@ class RollForwardDialog(QDialog):
         self.value = Decimal(0)
 
     def _check(self) -> None:
+        """Accept only a valid uplift; otherwise say why in the dialog."""
         parsed = parse_uplift(self.uplift.text())
         if isinstance(parsed, str):
             self.error.setText(parsed)

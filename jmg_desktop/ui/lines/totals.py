@@ -39,6 +39,7 @@ class TotalsPanel(QWidget):
     """Totals for the pool and year shown; call :meth:`show_totals` after every change."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        """An empty panel; call :meth:`show_totals`."""
         super().__init__(parent)
         self.setObjectName("totalsPanel")
         self.setAccessibleName("Totals")
@@ -135,6 +136,7 @@ class TotalsPanel(QWidget):
         self.tree.expandAll()
 
     def _section(self, title: str) -> QTreeWidgetItem:
+        """A bold heading row spanning both columns."""
         item = QTreeWidgetItem(self.tree, [title, ""])
         font = item.font(0)
         font.setBold(True)
@@ -154,6 +156,7 @@ class TotalsPanel(QWidget):
         bold: bool = False,
         pair: tuple[Money, Money] | None = None,
     ) -> QTreeWidgetItem:
+        """A label and an amount in £m (or a pair ``now → new``), the exact amount in the tooltip."""
         if pair is not None:
             text = f"{pair[0].format_m()} → {pair[1].format_m()}"
             tip = f"{pair[0].format_full()} → {pair[1].format_full()}"
@@ -172,6 +175,7 @@ class TotalsPanel(QWidget):
         return item
 
     def _stated(self, comparison: StatedComparison, short_names: dict[int, str]) -> None:
+        """A stated figure, the computed one, and either a tick or the difference in red."""
         label = describe_stated(comparison, short_names)
         stated_row = self._row(label, comparison.stated.amount, 1)
         stated_row.setText(1, f"{comparison.stated.amount.format_m()} stated")

@@ -27,6 +27,7 @@ class LineUndoCommand(QUndoCommand):
     """One undoable step: a core :class:`Command` against a document."""
 
     def __init__(self, command: Command, document: LinesDocument, refresh: Refresh, report: Report) -> None:
+        """Wrap ``command``; ``refresh`` runs after each undo and redo, ``report`` on failure."""
         super().__init__(command.text)
         self.command = command
         self._document = document
@@ -46,6 +47,7 @@ class LineUndoCommand(QUndoCommand):
         self._run(self.command.changes.inverse(), self.command.revert, "Undo")
 
     def _run(self, changes: ChangeSet, step: Callable[[LinesDocument], None], verb: str) -> None:
+        """Run one step; on failure tell the user and drop the command from the stack."""
         try:
             step(self._document)
         except Exception as error:  # refused by the store: tell the user, forget the step
@@ -65,6 +67,7 @@ class CommandRunner:
         refresh: Refresh,
         report: Report,
     ) -> None:
+        """Wrap ``command``; ``refresh`` runs after each undo and redo, ``report`` on failure."""
         self._stack = stack
         self._document = document
         self._refresh = refresh

@@ -58,6 +58,7 @@ class LinesTable(QTableView):
             self._move_current(1)
 
     def _move_current(self, step: int) -> None:
+        """Move the current cell ``step`` rows down (up when negative), staying in the table."""
         model = self.model()
         current = self.currentIndex()
         if model is None or not current.isValid():
@@ -70,6 +71,7 @@ class PoolLinesView(QWidget):
     """The filter box and the lines table for the pool and year the model shows."""
 
     def __init__(self, model: PoolLinesModel | None = None, parent: QWidget | None = None) -> None:
+        """The view over ``model`` (a new one when not given)."""
         super().__init__(parent)
         self.setObjectName("poolLinesView")
         self.model = model if model is not None else PoolLinesModel(self)
@@ -183,6 +185,7 @@ class PoolLinesView(QWidget):
         return self.table.currentIndex()
 
     def _apply_filter(self) -> None:
+        """Filter once typing has paused."""
         self.model.set_filter(self.filter_edit.text())
 
     def _show_beside_cell(self, text: str) -> None:
@@ -195,5 +198,6 @@ class PoolLinesView(QWidget):
         QToolTip.showText(self.table.viewport().mapToGlobal(rect.bottomLeft()), text, self.table, rect, 6000)
 
     def _update_count(self) -> None:
+        """Show how many lines are listed."""
         count = self.model.rowCount()
         self.count_label.setText(f"{count:,} line{'s' if count != 1 else ''}")
