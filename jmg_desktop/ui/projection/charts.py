@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import QWidget
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.projection import Comparison
 
-__all__ = ["PALETTE", "ComparisonChart", "PartnerStackChart", "nice_axis_max"]
+__all__ = ["PALETTE", "ComparisonChart", "PartnerStackChart", "nice_axis_max", "tick_step"]
 
 #: Colours that stay distinct for colour-blind readers and on a projector (Okabe–Ito).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -38,6 +39,15 @@ def nice_axis_max(value: float) -> float:
         return 1.0
     power = 10.0 ** math.floor(math.log10(value))
     for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if value <= step * power * (1 + 1e-12):
+            return step * power
+    return 10 * power
+
+
+def tick_step(value: float) -> float:
+    """A tick interval at or above ``value``: 1, 2, 2.5 or 5 × a power of ten."""
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
         if value <= step * power * (1 + 1e-12):
             return step * power
     return 10 * power
@@ -100,9 +110,13 @@ class _Chart(QChartView):
         self.axis_y.setTitleFont(font)
 
     def _fit_axis(self, top: float, bottom: float = 0.0) -> None:
-        """Round limits and four or five evenly spaced round ticks (0, 40, 80, 120 …)."""
+        """Round limits and up to six evenly spaced round ticks (0, 50, 100, 150 …)."""
         span = max(top, -bottom, 0.0)
-        step = nice_axis_max(span / 4) if span > 0 else 1.0
+        step = tick_step(span / 5) if span > 0 else 1.0
+        # Exactly as many decimals as the tick interval has (2.5 → 1): no label is ever rounded.
+        exponent = Decimal(repr(round(step, 10))).normalize().as_tuple().exponent
+        decimals = max(0, -int(exponent))
+        self.axis_y.setLabelFormat(f"%.{decimals}f")
         # A little headroom so the tallest bar never touches the top of the plot.
         upper = math.ceil(top * 1.03 / step) * step if top > 0 else step
         lower = math.floor(bottom / step) * step if bottom < 0 else 0.0

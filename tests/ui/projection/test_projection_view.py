@@ -214,3 +214,22 @@ def test_screenshot_of_the_view(view: ProjectionView, tmp_path: Path) -> None:
     path = tmp_path / "projection-view.png"
     assert view.grab().save(str(path))
     assert path.stat().st_size > 10_000
+
+
+def test_chart_ticks_are_round_and_labelled_exactly(qtbot) -> None:
+    from jmg_desktop.ui.projection.charts import PartnerStackChart, nice_axis_max, tick_step
+
+    assert [tick_step(v) for v in (2.15, 1.6, 0.3, 20.9, 10)] == [2.5, 2, 0.5, 25, 10]
+    assert [nice_axis_max(v) for v in (104.3, 0.9, 7)] == [120, 1, 8]
+    chart = PartnerStackChart()
+    qtbot.addWidget(chart)
+    chart.set_totals(["2009/10", "2010/11"], {"Council": (m("300000"), m("420000"))})
+    assert chart.axis_y.tickInterval() == 0.1  # £0.3m to £0.42m: ticks every £0.1m …
+    assert chart.axis_y.labelFormat() == "%.1f"  # … labelled 0.1, 0.2, never a rounded "0"
+    assert chart.axis_y.max() >= 0.42
+    chart.set_totals(["2009/10"], {"Council": (m("104293000"),)})
+    assert (chart.axis_y.tickInterval(), chart.axis_y.labelFormat(), chart.axis_y.max()) == (25, "%.0f", 125)
+    chart.set_totals(["2009/10"], {"Council": (m("8100000"),)})  # £8.1m: ticks every £2m
+    assert (chart.axis_y.tickInterval(), chart.axis_y.labelFormat()) == (2, "%.0f")
+    chart.set_totals(["2009/10"], {"Council": (m("11000000"),)})  # £11m: every £2.5m, one decimal
+    assert (chart.axis_y.tickInterval(), chart.axis_y.labelFormat()) == (2.5, "%.1f")
