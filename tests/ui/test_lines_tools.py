@@ -162,3 +162,17 @@ def test_year_list_offers_the_year_after_the_last(window: MainWindow) -> None:
     years = [window.year_selector.itemText(i) for i in range(window.year_selector.count())]
     assert years == ["2009/10", "2010/11"]
     assert window.year_selector.currentText() == "2009/10"
+
+
+def test_dragging_a_row_number_moves_the_line(window: MainWindow) -> None:
+    model = window.lines_model
+    order = [model.line_id(r) for r in range(5)]
+    header = window.lines_view.table.verticalHeader()
+    header.moveSection(0, 3)  # what a drag of row 1's number to row 4 does
+    assert [model.line_id(r) for r in range(5)] == [order[1], order[2], order[3], order[0], order[4]]
+    assert header.visualIndex(0) == 0  # the header itself is put straight back
+    header.moveSection(3, 1)
+    assert [model.line_id(r) for r in range(5)] == [order[1], order[0], order[2], order[3], order[4]]
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert [model.line_id(r) for r in range(5)] == order

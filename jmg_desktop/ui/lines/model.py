@@ -510,6 +510,11 @@ class PoolLinesModel(QAbstractTableModel):
         """Who moves dragged lines: ``handler(line_ids, target_row)`` (the window's actions)."""
         self._move_handler = handler
 
+    @property
+    def move_handler(self) -> Callable[[list[int], int], bool] | None:
+        """Who moves lines dragged to a new place (see :meth:`set_move_handler`)."""
+        return self._move_handler
+
     def supportedDropActions(self) -> Qt.DropAction:
         """Lines are moved within the table, never copied by dragging."""
         return Qt.DropAction.MoveAction

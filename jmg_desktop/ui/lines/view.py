@@ -102,13 +102,11 @@ class PoolLinesView(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.table.setTabKeyNavigation(True)
-        # Drag rows (by the row numbers) to reorder lines in the pool's own order.
-        self.table.setDragEnabled(True)
-        self.table.setAcceptDrops(True)
-        self.table.setDropIndicatorShown(True)
-        self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.table.setDragDropOverwriteMode(False)
+        # Lines are reordered by dragging their row numbers (dragging across cells still
+        # selects them, as in a spreadsheet); the header's own move is undone at once and the
+        # model moves the line instead, as one undoable step.
+        self.table.verticalHeader().setSectionsMovable(True)
+        self.table.verticalHeader().sectionMoved.connect(self._row_header_moved)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
@@ -183,6 +181,23 @@ class PoolLinesView(QWidget):
     def current_index(self) -> QModelIndex:
         """The current cell."""
         return self.table.currentIndex()
+
+    def _row_header_moved(self, logical: int, old_visual: int, new_visual: int) -> None:
+        """A row number was dragged from ``old_visual`` to ``new_visual``: move that line there."""
+        header = self.table.verticalHeader()
+        header.blockSignals(True)
+        header.moveSection(new_visual, old_visual)  # the model, not the header, holds the order
+        header.blockSignals(False)
+        if not 0 <= logical < self.model.rowCount():
+            return
+        target = new_visual + 1 if new_visual > old_visual else new_visual
+        self.move_rows_requested(self.model.line_id(logical), target)
+
+    def move_rows_requested(self, line_id: int, target_row: int) -> None:
+        """Hand a dragged line to the model's move handler (the window's line actions)."""
+        handler = self.model.move_handler
+        if handler is not None:
+            handler([line_id], target_row)
 
     def _apply_filter(self) -> None:
         """Filter once typing has paused."""
