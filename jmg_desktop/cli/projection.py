@@ -9,7 +9,7 @@ import sys
 from jmg_desktop.cli.common import EXIT_OK, CommandError, UsageError, open_workspace
 from jmg_desktop.core.financial_year import FinancialYear, FinancialYearError
 from jmg_desktop.core.projection import MAX_PROJECTION_YEARS, ProjectionError, project
-from jmg_desktop.core.projection_export import projection_csv, projection_document
+from jmg_desktop.core.projection_export import comparison_document, projection_csv, projection_document
 from jmg_desktop.core.scenario import Scenario, ScenarioError, parse_percent
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.safe_write import SafeWriteError, write_text_atomically
@@ -55,6 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--format", choices=("csv", "json"), default="csv", help="output format (default csv)"
     )
+    parser.add_argument(
+        "--compare",
+        metavar="NAME",
+        help="JSON only: add a second stored scenario's pool totals and the difference per year and in total",
+    )
     parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
     parser.set_defaults(func=_project)
 
@@ -72,6 +77,8 @@ def _years(text: str) -> int:
 
 def _project(args: argparse.Namespace) -> int:
     """Run the projection and write it; every refusal is a one-line message, exit 2."""
+    if args.compare and args.format != "json":
+        raise UsageError("--compare adds figures to the JSON output: use it with --format json.")
     try:
         base_year = FinancialYear.parse(args.base_year)
         years = _years(args.years)
@@ -91,18 +98,23 @@ def _project(args: argparse.Namespace) -> int:
                 if args.scenario
                 else Scenario("Command line")
             )
+            other = load_scenario(session, args.compare, inputs.pool_ids) if args.compare else None
         if not any(not line.linked for line in inputs.lines):
             raise CommandError(f"The pool “{inputs.pool_name}” has no lines for {base_year.label}.")
         scenario = scenario.with_rates(**rates)
         projection = project(inputs.lines, scenario, base_year, years, inputs.host_partner)
+        second = (
+            None if other is None else project(inputs.lines, other, base_year, years, inputs.host_partner)
+        )
     except (FinancialYearError, ScenarioError, ProjectionError, WorkspaceError) as error:
         raise CommandError(str(error)) from None
     if args.format == "csv":
         text = projection_csv(projection)
     else:
-        text = (
-            json.dumps(projection_document(projection, inputs.pool_name), indent=1, ensure_ascii=False) + "\n"
-        )
+        document = projection_document(projection, inputs.pool_name)
+        if second is not None:
+            document["comparison"] = comparison_document(projection, second)
+        text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
     for warning in projection.warnings:
         print(f"jmg-desktop: note: {warning}", file=sys.stderr)
     if args.output:

@@ -13,10 +13,17 @@ import io
 from typing import Any, Final
 
 from jmg_desktop.core.money import Money
-from jmg_desktop.core.projection import Projection
+from jmg_desktop.core.projection import Projection, compare
 from jmg_desktop.core.scenario import Scenario
 
-__all__ = ["CSV_HEADER", "JSON_FORMAT_VERSION", "projection_csv", "projection_document", "projection_rows"]
+__all__ = [
+    "CSV_HEADER",
+    "JSON_FORMAT_VERSION",
+    "comparison_document",
+    "projection_csv",
+    "projection_document",
+    "projection_rows",
+]
 
 CSV_HEADER: Final = ("financial_year", "service", "category", "partner", "amount")
 JSON_FORMAT_VERSION: Final = 1
@@ -118,4 +125,39 @@ def projection_document(projection: Projection, pool_name: str) -> dict[str, Any
             },
         },
         "warnings": list(projection.warnings),
+    }
+
+
+def comparison_document(first: Projection, second: Projection) -> dict[str, Any]:
+    """Two scenarios' pool totals (alone and with linked pools), per year and in total.
+
+    ``difference`` is the second scenario less the first.
+    """
+
+    def side(include_linked: bool) -> dict[str, Any]:
+        """One scope's figures."""
+        result = compare(first, second, include_linked)
+        return {
+            "by_year": {
+                year.label: {
+                    "first": a.format_plain(),
+                    "second": b.format_plain(),
+                    "difference": d.format_plain(),
+                }
+                for year, a, b, d in zip(
+                    result.years, result.first, result.second, result.difference, strict=True
+                )
+            },
+            "total": {
+                "first": result.total_first.format_plain(),
+                "second": result.total_second.format_plain(),
+                "difference": result.total_difference.format_plain(),
+            },
+        }
+
+    return {
+        "first": first.scenario.name,
+        "second": second.scenario.name,
+        "pool": side(False),
+        "pool_including_linked": side(True),
     }

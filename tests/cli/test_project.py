@@ -176,3 +176,36 @@ def test_an_unusable_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, _, err = run(capsys, "project", str(bogus), "--pool", "X", "--from", "2009/10", "--years", "1")
     assert code == 2
     assert "not a JMG Desktop workspace" in err
+
+
+def test_compare_adds_the_difference_per_year_and_in_total(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "project", str(demo_path), "--pool", "Physical Disabilities", "--from", "2009/10",
+        "--years", "2", "--scenario", "High inflation", "--compare", "Savings plan", "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    comparison = json.loads(out)["comparison"]
+    assert (comparison["first"], comparison["second"]) == ("High inflation", "Savings plan")
+    # Worked here from the source lines: each line rounded to the penny each year, per scenario.
+    high = Decimal("1.045") * Decimal("1.02") * Decimal("0.985")
+    plan = Decimal("1.025") * Decimal("1.02") * Decimal("0.97")
+    amounts = [pounds(line["amount"]) for line in source_lines("Physical Disabilities")]
+    first = [sum(Decimal(expected_path(a, high, 2)[i]) for a in amounts) for i in range(3)]
+    second = [sum(Decimal(expected_path(a, plan, 2)[i]) for a in amounts) for i in range(3)]
+    by_year = comparison["pool"]["by_year"]
+    for index, year in enumerate(["2009/10", "2010/11", "2011/12"]):
+        assert Decimal(by_year[year]["first"]) == first[index]
+        assert Decimal(by_year[year]["difference"]) == second[index] - first[index]
+    assert Decimal(comparison["pool"]["total"]["difference"]) == sum(second) - sum(first)
+    assert by_year["2009/10"]["difference"] == "0.00"
+
+
+def test_compare_needs_json(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "project", str(demo_path), "--pool", "Equipment", "--from", "2009/10", "--years", "1",
+        "--compare", "Central",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert "use it with --format json" in err
