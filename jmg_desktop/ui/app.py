@@ -73,15 +73,29 @@ def make_demo_copy() -> Path:
     return path
 
 
+def _still_open(box: object) -> bool:
+    """True while an error dialog is on screen (False once Qt has deleted it)."""
+    try:
+        return bool(box.isVisible())  # type: ignore[attr-defined]
+    except RuntimeError:  # closed: deleted on close
+        return False
+
+
 def install_excepthook() -> None:
     """Route uncaught exceptions to the log and a one-line dialog."""
 
+    open_boxes: list[object] = []
+
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
-        """Log the traceback; show the user one line."""
+        """Log the traceback; show the user one line (one dialog at a time: an error repeated at
+        every repaint must not bury the window in dialogs)."""
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, tb)
             return
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        if any(_still_open(box) for box in open_boxes):
+            return
+        open_boxes.clear()
         try:
             from PySide6.QtWidgets import QApplication
 
@@ -96,13 +110,14 @@ def install_excepthook() -> None:
                 None,
             )
             first_line = (str(error).splitlines() or [""])[0][:200]
-            show_error(
+            box = show_error(
                 parent,
                 "Something went wrong",
                 f"Something went wrong ({kind.__name__}{': ' + first_line if first_line else ''}). "
                 "Your work up to the last change is saved.",
                 details=f"The details were written to {log_file()}.",
             )
+            open_boxes.append(box)
         except Exception:  # the dialog itself failed: the log still has it
             log.exception("could not show the error dialog")
 

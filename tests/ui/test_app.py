@@ -67,14 +67,17 @@ def test_excepthook_logs_and_shows_one_line(qtbot, tmp_path: Path, monkeypatch: 
     saved = sys.excepthook
     try:
         app.install_excepthook()
-        try:
-            raise RuntimeError("disk on fire\nsecond line")
-        except RuntimeError:
-            sys.excepthook(*sys.exc_info())
+        for _ in range(3):  # the same error again and again: one dialog, three log records
+            try:
+                raise RuntimeError("disk on fire\nsecond line")
+            except RuntimeError:
+                sys.excepthook(*sys.exc_info())
     finally:
         sys.excepthook = saved
         logging.getLogger("jmg_desktop").removeHandler(handler)
     assert "Traceback" in records[0].getMessage()
+    assert len(records) == 3
+    assert len([b for b in window.findChildren(QMessageBox) if b.objectName() == "errorDialog"]) == 1
     box = window.findChild(QMessageBox, "errorDialog")
     assert box.text() == (
         "Something went wrong (RuntimeError: disk on fire). Your work up to the last change is saved."
