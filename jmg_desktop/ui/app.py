@@ -1,11 +1,12 @@
 """Starting the GUI: the Qt application, the main window, the demo copy and the error net.
 
-The window is shown first; the features are installed and the workspace opened straight after,
-from the event loop, so the user sees the application at once even on a large file. An exception that escapes anywhere in
+The window is shown first; the workspace is opened and its lines shown straight after, from the
+event loop, and then the features (papers, projection, agreements…) are installed and told what is
+open. The user sees the application at once and their figures soon after, even on a large file. An exception that escapes anywhere in
 the GUI is logged to a file and shown as a one-line dialog: never a traceback on screen.
 
 ``JMG_DESKTOP_STARTUP_PROBE=1`` (used by the start-up benchmark) prints the times at which the
-window was shown and the workspace's lines were on screen, then quits.
+window was shown, the workspace's lines were on screen and the features were ready, then quits.
 """
 
 from __future__ import annotations
@@ -152,27 +153,32 @@ def run_gui(file: str | None, demo: bool) -> int:
         print(f"shown {time.perf_counter() - _STARTED:.4f}", file=sys.stderr, flush=True)
 
     def open_requested() -> None:
-        """Install the features, then open the file or the demo (from the event loop)."""
+        """Open the file or the demo, show its lines, then install the features (which are told
+        what is open): the user's figures appear before the papers, charts and register load."""
         from jmg_desktop.ui.dialogs import show_error
 
-        window.install_features()
         if demo:
             try:
-                path: str | Path = make_demo_copy()
+                path: str | Path | None = make_demo_copy()
             except Exception as error:
                 log.exception("demo build failed")
                 show_error(
                     window, "Cannot build the demo", f"The demo workspace could not be built: {error}."
                 )
-                return
+                path = None
+        else:
+            path = file
+        if path:
             window.open_path(path)
-        elif file:
-            window.open_path(file)
         if probe:
             window.lines_view.table.viewport().repaint()
             app.processEvents()
             rows = window.lines_model.rowCount()
             print(f"loaded {time.perf_counter() - _STARTED:.4f} rows={rows}", file=sys.stderr, flush=True)
+        window.install_features()
+        if probe:
+            app.processEvents()
+            print(f"ready {time.perf_counter() - _STARTED:.4f}", file=sys.stderr, flush=True)
             app.quit()
 
     QTimer.singleShot(0, open_requested)

@@ -259,7 +259,11 @@ class MainWindow(QMainWindow):
         self.status_file.setText("No workspace open")
 
     def install_features(self) -> None:
-        """Run every installer in FEATURE_INSTALLERS once (a failing one is logged and reported)."""
+        """Run every installer in FEATURE_INSTALLERS once (a failing one is logged and reported).
+
+        When a workspace is already open, ``workspaceChanged`` and ``selectionChanged`` are
+        emitted again afterwards so that the new features catch up.
+        """
         if self._features_installed:
             return
         self._features_installed = True
@@ -274,6 +278,13 @@ class MainWindow(QMainWindow):
                 self.show_message(f"A part of the application could not start ({name}); see the log.")
             else:
                 self.installed_features.append(name)
+        if self._workspace is not None:
+            # Installed after a workspace was opened (the application shows the lines first):
+            # tell the features what is open and selected, as if it had just happened.
+            self.workspaceChanged.emit(self._workspace)
+            self.selectionChanged.emit(self._pool_id, self._year)
+            self._update_title()
+            self._update_enabled()
 
     # -- workspace lifecycle ----------------------------------------------------------------------
 

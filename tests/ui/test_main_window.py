@@ -204,3 +204,18 @@ def test_turning_read_only_while_open_disables_edits_and_undo(window: MainWindow
     assert not window.line_actions.add_line.isEnabled()
     assert "another user took the workspace over" in window.read_only_banner.text()
     assert "[read-only]" in window.windowTitle()
+
+
+def test_features_installed_after_opening_are_told_what_is_open(qtbot, demo_path: Path) -> None:
+    window = MainWindow(install_features=False)
+    qtbot.addWidget(window)
+    window.open_path(demo_path)
+    seen: list[object] = []
+    window.workspaceChanged.connect(seen.append)
+    selections: list[tuple[int, int]] = []
+    window.selectionChanged.connect(lambda pool, year: selections.append((pool, year)))
+    window.install_features()
+    assert seen == [window.workspace()]
+    assert selections == [(window.current_pool_id(), 2009)]
+    window.install_features()  # only once
+    assert len(seen) == 1
