@@ -140,6 +140,9 @@ def run_gui(file: str | None, demo: bool) -> int:
     app.setDesktopFileName("jmg-desktop")
     _configure_logging()
     install_excepthook()
+    from jmg_desktop.ui.gc_guard import MainThreadCollector
+
+    collector = MainThreadCollector(app)  # garbage is collected on this thread only
 
     from jmg_desktop.ui.main_window import MainWindow
 
@@ -182,4 +185,7 @@ def run_gui(file: str | None, demo: bool) -> int:
             app.quit()
 
     QTimer.singleShot(0, open_requested)
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        collector.stop()

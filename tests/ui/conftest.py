@@ -1,11 +1,25 @@
-"""GUI test set-up: every test gets its own settings folder, never the real user's."""
+"""GUI test set-up: every test gets its own settings folder, never the real user's, and garbage is
+collected on the main thread only (as the application does, see ``jmg_desktop.ui.gc_guard``)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def collect_on_main_thread() -> Iterator[None]:
+    """No automatic collection during a test (a worker thread could free GUI objects and crash
+    Qt); collect on the main thread after it."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)
