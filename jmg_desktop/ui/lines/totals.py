@@ -50,6 +50,7 @@ class TotalsPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.heading.setFont(font)
         self.heading.setWordWrap(True)
+        self.setMinimumWidth(260)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("totalsTree")
         self.tree.setColumnCount(2)
@@ -177,14 +178,13 @@ class TotalsPanel(QWidget):
     def _stated(self, comparison: StatedComparison, short_names: dict[int, str]) -> None:
         """A stated figure, the computed one, and either a tick or the difference in red."""
         label = describe_stated(comparison, short_names)
-        stated_row = self._row(label, comparison.stated.amount, 1)
-        stated_row.setText(1, f"{comparison.stated.amount.format_m()} stated")
+        stated_row = self._row(f"{label}: stated", comparison.stated.amount, 1)
         if comparison.stated.source:
             stated_row.setToolTip(0, f"{label}: published in {comparison.stated.source}")
         computed = self._row("computed", comparison.computed, 2)
         difference = comparison.difference
         if comparison.reconciles:
-            computed.setText(0, "    computed ✓ matches")
+            computed.setText(0, "    computed ✓")
             for column in (0, 1):
                 computed.setForeground(column, QBrush(_GREEN))
             computed.setToolTip(0, "The lines add up to the published figure to the penny.")
