@@ -176,3 +176,25 @@ def test_dragging_a_row_number_moves_the_line(window: MainWindow) -> None:
     window.undo_stack.undo()
     window.undo_stack.undo()
     assert [model.line_id(r) for r in range(5)] == order
+
+
+def test_a_new_workspace_from_nothing_to_a_pool_with_lines(qtbot, tmp_path: Path) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.new_workspace_at(tmp_path / "fresh.jmg")
+    partners = ReferenceListModel(window, "partner")
+    assert partners.add_entry("Anyshire County Council")
+    assert partners.setData(partners.index(0, 1), "ACC")
+    assert partners.setData(partners.index(0, 2), "council")
+    pools = ReferenceListModel(window, "pool")
+    assert pools.add_entry("Better Care Fund")
+    assert window.pool_list.count() == 1
+    assert window.current_pool_id() == pools.rows[0]["id"]
+    assert window.line_actions.add_line.isEnabled()
+    assert window.line_actions.add_new_line()
+    model = window.lines_model
+    window.lines_view.table.closePersistentEditor(model.index(0, SERVICE))
+    assert model.setData(model.index(0, SERVICE), "Reablement at home")
+    assert model.setData(model.index(0, AMOUNT), "£1.25m")
+    assert dict(window.totals_panel.rows())["Pool now"] == "£1.250m"
+    assert window.undo_stack.count() == 7
