@@ -195,3 +195,22 @@ def test_check_command_reports_the_deleted_last_event(
     assert main(["check", str(chained)]) == 1
     output = capsys.readouterr()
     assert "audit event 5 is missing (deleted from the end of the trail)" in output.out + output.err
+
+
+def test_upgrading_a_schema_0001_workspace_seeds_the_head_marker(tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "old.jmg"
+    shutil.copy(Path(__file__).resolve().parents[1] / "fixtures" / "schema0001.jmg", path)
+    Workspace.open(path).close()  # migrates, after a backup copy
+    assert _findings(path) == []
+    connection = sqlite3.connect(path)
+    head = connection.execute("SELECT value FROM workspace_setting WHERE key = ?", (HEAD_SETTING,)).fetchone()
+    last = connection.execute("SELECT sequence, hash FROM audit_event ORDER BY sequence DESC").fetchone()
+    connection.close()
+    assert head[0] == f"{last[0]}:{last[1]}"
+    # ...so deleting the last event of the old trail is now caught too.
+    _tamper(path, "DELETE FROM audit_event WHERE sequence = ?", (last[0],))
+    assert _findings(path) == [
+        f"Audit trail broken at event {last[0]}: audit event {last[0]} is missing (deleted from the end of the trail)."
+    ]
