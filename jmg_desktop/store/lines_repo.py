@@ -343,8 +343,52 @@ def usage_count(workspace: Workspace, table: str, row_id: int) -> dict[str, int]
                 .select_from(link)
                 .where(or_(link.c.pool_id == row_id, link.c.linked_pool_id == row_id))
             )
+        for kind, query in _other_uses(table, row_id):
+            counts[kind] = counts.get(kind, 0) + count(query)
         connection.rollback()
     return {kind: n for kind, n in counts.items() if n}
+
+
+#: How rows of other features' tables that refer to a partner or pool are counted in words.
+_USE_KINDS: Final = {
+    ("agreement_body", "partner_id"): "agreements it must approve",
+    ("agreement_step", "partner_id"): "recorded approvals",
+    ("agreement", "pool_id"): "agreements",
+    ("paper", "partner_id"): "papers",
+    ("paper", "pool_id"): "papers",
+    ("scenario_adjustment", "partner_id"): "scenario adjustments",
+}
+#: References :func:`usage_count` already counts by name.
+_COUNTED: Final = {
+    ("pool_line", "partner_id"),
+    ("pool_line", "pool_id"),
+    ("pool_line", "category_id"),
+    ("stated_total", "partner_id"),
+    ("stated_total", "pool_id"),
+    ("pool", "host_partner_id"),
+    ("pool_link", "pool_id"),
+    ("pool_link", "linked_pool_id"),
+}
+
+
+def _other_uses(table: str, row_id: int) -> list[tuple[str, Any]]:
+    """COUNT queries for every other table whose foreign key to ``table`` would refuse the
+    removal (RESTRICT / NO ACTION), so removal is refused with words, never a constraint error."""
+    from jmg_desktop.store.models import Base  # every feature's tables are registered there
+
+    queries: list[tuple[str, Any]] = []
+    for other in Base.metadata.sorted_tables:
+        for fk in other.foreign_keys:
+            column = fk.parent
+            if fk.column.table.name != table or (other.name, column.name) in _COUNTED:
+                continue
+            if (fk.ondelete or "").upper() in ("CASCADE", "SET NULL"):
+                continue
+            kind = _USE_KINDS.get((other.name, column.name), f"{other.name.replace('_', ' ')} entries")
+            queries.append((kind, select(func.count()).select_from(other).where(column == row_id)))
+    order = list(_USE_KINDS.values())
+    # Named kinds in a fixed, readable order; any table not named yet comes last.
+    return sorted(queries, key=lambda q: order.index(q[0]) if q[0] in order else len(order))
 
 
 def _audit_detail(changes: ChangeSet) -> tuple[dict[str, Any] | None, dict[str, Any] | None, int | None]:

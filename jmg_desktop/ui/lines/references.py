@@ -67,6 +67,11 @@ _SINGULAR = {
     "stated totals": "stated total",
     "pools it hosts": "pool it hosts",
     "pool links": "pool link",
+    "agreements it must approve": "agreement it must approve",
+    "recorded approvals": "recorded approval",
+    "agreements": "agreement",
+    "papers": "paper",
+    "scenario adjustments": "scenario adjustment",
 }
 
 
