@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from jmg_desktop.ui.agreements.install import install as install_agreements
+from jmg_desktop.ui.lines.stated_install import install as install_stated_totals
 from jmg_desktop.ui.papers.install import install as install_papers
 from jmg_desktop.ui.projection import install as install_projection
 from jmg_desktop.ui.safety.install import install as install_safety
@@ -21,4 +22,5 @@ FEATURE_INSTALLERS: list[Callable[[MainWindow], None]] = [
     install_projection,
     install_safety,
     install_agreements,
+    install_stated_totals,
 ]
