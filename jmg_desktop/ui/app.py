@@ -125,6 +125,42 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+class _FirstLinesPaint:
+    """Start-up probe: prints the time of the first paint of the lines table with rows in it (what
+    the user sees), however it comes about; or, with nothing to show, when the opening is over."""
+
+    def __init__(self, window: object) -> None:
+        """Watch ``window``'s lines table viewport."""
+        from PySide6.QtCore import QEvent, QObject
+
+        self.reported = False
+        table = window.lines_view.table  # type: ignore[attr-defined]
+        self._model = window.lines_model  # type: ignore[attr-defined]
+        probe = self
+
+        class Filter(QObject):
+            """Notes the first paint with rows, lets every event through."""
+
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                """Qt: report a paint once the model has rows."""
+                if event.type() == QEvent.Type.Paint and probe._model.rowCount() > 0:
+                    probe.report()
+                return False
+
+        self._filter = Filter(table)
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self._filter)
+
+    def report(self) -> None:
+        """Print ``loaded <seconds> rows=<n>`` once."""
+        if self.reported:
+            return
+        self.reported = True
+        self._viewport.removeEventFilter(self._filter)
+        rows = self._model.rowCount()
+        print(f"loaded {time.perf_counter() - _STARTED:.4f} rows={rows}", file=sys.stderr, flush=True)
+
+
 def run_gui(file: str | None, demo: bool) -> int:
     """Open the main window (on ``file``, or on a fresh demo copy); return the exit code."""
     from PySide6.QtCore import QTimer
@@ -155,9 +191,21 @@ def run_gui(file: str | None, demo: bool) -> int:
         app.processEvents()
         print(f"shown {time.perf_counter() - _STARTED:.4f}", file=sys.stderr, flush=True)
 
+    first_paint = _FirstLinesPaint(window) if probe else None
+
+    def install_features() -> None:
+        """Install the features (menus at once; heavy pages are built when first shown)."""
+        if first_paint is not None:
+            first_paint.report()  # nothing painted with rows (no file, or it was refused): now
+        window.install_features()
+        if probe:
+            app.processEvents()
+            print(f"ready {time.perf_counter() - _STARTED:.4f}", file=sys.stderr, flush=True)
+            app.quit()
+
     def open_requested() -> None:
-        """Open the file or the demo, show its lines, then install the features (which are told
-        what is open): the user's figures appear before the papers, charts and register load."""
+        """Open the file or the demo; the features are installed on a later turn of the event
+        loop, so the lines are painted first and the features are then told what is open."""
         from jmg_desktop.ui.dialogs import show_error
 
         if demo:
@@ -173,16 +221,7 @@ def run_gui(file: str | None, demo: bool) -> int:
             path = file
         if path:
             window.open_path(path)
-        if probe:
-            window.lines_view.table.viewport().repaint()
-            app.processEvents()
-            rows = window.lines_model.rowCount()
-            print(f"loaded {time.perf_counter() - _STARTED:.4f} rows={rows}", file=sys.stderr, flush=True)
-        window.install_features()
-        if probe:
-            app.processEvents()
-            print(f"ready {time.perf_counter() - _STARTED:.4f}", file=sys.stderr, flush=True)
-            app.quit()
+        QTimer.singleShot(0, install_features)
 
     QTimer.singleShot(0, open_requested)
     try:

@@ -3,14 +3,15 @@ lines selection, and the "changed since agreed" mark on lines in the editor."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
-from jmg_desktop.store.agreements_repo import lines_changed_since_agreed
-from jmg_desktop.ui.agreements.view import AgreementsView
+from jmg_desktop.ui.lazy_page import LazyPage
 
 if TYPE_CHECKING:
+    from jmg_desktop.ui.agreements.view import AgreementsView
     from jmg_desktop.ui.main_window import MainWindow
 
 __all__ = ["install"]
@@ -32,23 +33,43 @@ def mark_changed_lines(window: MainWindow) -> None:
     workspace = window.workspace()
     marked: set[int] = set()
     if workspace is not None and window.current_pool_id() >= 0:
+        from jmg_desktop.store.agreements_repo import lines_changed_since_agreed
+
         with workspace.reading() as session:
             marked = set(lines_changed_since_agreed(session, window.current_pool_id(), window.current_year()))
     lines_view.set_marked_line_ids(marked, _MARK_TIP)
 
 
-def install(window: MainWindow) -> None:
-    """Add the Agreements page, its menu entries and the line marks to ``window``."""
-    view = AgreementsView(window, undo_stack=window.undo_stack)
+def _build_view(window: MainWindow, parent: QWidget) -> QWidget:
+    """Make the register (importing it only now) and catch it up with the window's workspace."""
+    from jmg_desktop.ui.agreements.view import AgreementsView
+
+    view = AgreementsView(parent, undo_stack=window.undo_stack)
     view.set_context(lambda: _context(window))
-    index = window.add_page(view, "Agreements")
+    view.registerChanged.connect(lambda: mark_changed_lines(window))
+    view.set_workspace(window.workspace())
     window.agreements_view = view  # type: ignore[attr-defined]
+    return view
+
+
+def install(window: MainWindow) -> None:
+    """Add the Agreements page (built when first shown or used), its menu entries and the line marks."""
+    page = LazyPage(lambda parent: _build_view(window, parent), "agreementsPage")
+    index = window.add_page(page, "Agreements")
+    window.agreements_page = page  # type: ignore[attr-defined]
+
+    def view() -> AgreementsView:
+        """The register, built now if needed (the menu actions work before the tab is opened)."""
+        return cast("AgreementsView", page.content())
+
+    def built_view() -> AgreementsView | None:
+        return view() if page.has_content() else None
 
     def show_register() -> None:
         window.pages.setCurrentIndex(index)  # type: ignore[attr-defined]
 
     def record() -> None:
-        if view.open_record_dialog() is not None:
+        if view().open_record_dialog() is not None:
             show_register()
 
     record_action = QAction("Record &Agreement…", window)
@@ -58,7 +79,7 @@ def install(window: MainWindow) -> None:
     record_action.triggered.connect(record)
     meeting_action = QAction("New &Meeting…", window)
     meeting_action.setObjectName("actionNewMeeting")
-    meeting_action.triggered.connect(view.open_meeting_dialog)
+    meeting_action.triggered.connect(lambda _checked=False: view().open_meeting_dialog())
     register_action = QAction("Agreements &Register", window)
     register_action.setObjectName("actionShowAgreements")
     register_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
@@ -72,7 +93,7 @@ def install(window: MainWindow) -> None:
         if not selected:
             window.show_message("Select a line first to see its history.")
             return
-        view.open_line_history(selected[0])
+        view().open_line_history(selected[0])
 
     history_action.triggered.connect(line_history)
     window.menu_edit.addAction(record_action)
@@ -88,16 +109,25 @@ def install(window: MainWindow) -> None:
             table.addAction(history_action)
 
     def workspace_changed(workspace: object) -> None:
-        view.set_workspace(window.workspace())
+        if (register := built_view()) is not None:
+            register.set_workspace(window.workspace())
         mark_changed_lines(window)
+
+    def lines_changed() -> None:
+        mark_changed_lines(window)
+        if (register := built_view()) is not None:
+            register.refresh_when_shown()
+
+    def undone_or_redone(_index: int) -> None:
+        if (register := built_view()) is not None:
+            register.refresh_when_shown()
 
     window.workspaceChanged.connect(workspace_changed)
     window.selectionChanged.connect(lambda _pool, _year: mark_changed_lines(window))
-    view.registerChanged.connect(lambda: mark_changed_lines(window))
     model = getattr(window, "lines_model", None)
     if model is not None:
-        model.linesChanged.connect(lambda: (mark_changed_lines(window), view.refresh_when_shown()))
-    window.undo_stack.indexChanged.connect(lambda _i: view.refresh_when_shown())
+        model.linesChanged.connect(lines_changed)
+    window.undo_stack.indexChanged.connect(undone_or_redone)
 
     def update_enabled() -> None:
         record_action.setEnabled(not window.is_read_only())

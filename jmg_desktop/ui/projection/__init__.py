@@ -8,10 +8,12 @@ so the projection feature costs the application's start-up nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from jmg_desktop.ui.lazy_page import LazyPage
 
 if TYPE_CHECKING:
     from jmg_desktop.store.workspace import Workspace
@@ -22,61 +24,60 @@ if TYPE_CHECKING:
 __all__ = ["ProjectionPage", "enter_meeting_mode", "install"]
 
 
-class ProjectionPage(QWidget):
-    """The main window's Projection tab: holds a :class:`ProjectionView`, built on first show."""
+class ProjectionPage(LazyPage):
+    """The main window's Projection tab: holds a :class:`ProjectionView`, built on first show.
+
+    The workspace and selection given before the view exists are kept and handed to it when built.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         """An empty page; the view is built on first show."""
-        super().__init__(parent)
-        self.setObjectName("projectionPage")
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._view: ProjectionView | None = None
+        super().__init__(self._make_view, "projectionPage", parent)
         self._workspace: Workspace | None = None
         self._selection = (-1, -1)
 
+    def _make_view(self, parent: QWidget) -> ProjectionView:
+        """Build the view (importing QtCharts and the store only now) with the state kept so far."""
+        from jmg_desktop.ui.projection.view import ProjectionView
+
+        view = ProjectionView(parent)
+        view.set_workspace(self._workspace)
+        view.set_selection(*self._selection)
+        return view
+
     def view(self) -> ProjectionView:
         """The projection view, built now if it has not been yet."""
-        if self._view is None:
-            from jmg_desktop.ui.projection.view import ProjectionView
-
-            self._view = ProjectionView(self)
-            self._layout.addWidget(self._view)
-            self._view.set_workspace(self._workspace)
-            self._view.set_selection(*self._selection)
-            if self.isVisible():
-                self._view.show()  # now, not from the layout's queued show: callers use it at once
-        return self._view
+        return cast("ProjectionView", self.content())
 
     def has_view(self) -> bool:
         """Whether the view has been built."""
-        return self._view is not None
+        return self.has_content()
+
+    def _built_view(self) -> ProjectionView | None:
+        """The view if it has been built, else None (nothing is built by asking)."""
+        return self.view() if self.has_content() else None
 
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Pass the window's workspace on (kept until the view exists)."""
         self._workspace = workspace
-        if self._view is not None:
-            self._view.set_workspace(workspace)
+        if (view := self._built_view()) is not None:
+            view.set_workspace(workspace)
 
     def set_selection(self, pool_id: int, year: int) -> None:
         """Pass the window's pool and year on."""
         self._selection = (pool_id, year)
-        if self._view is not None:
-            self._view.set_selection(pool_id, year)
+        if (view := self._built_view()) is not None:
+            view.set_selection(pool_id, year)
 
     def mark_stale(self, *_args: object) -> None:
         """Lines changed: the view re-reads when next shown."""
-        if self._view is not None:
-            self._view.mark_stale()
+        if (view := self._built_view()) is not None:
+            view.mark_stale()
 
     def scenario_name(self) -> str | None:
         """The scenario chosen in the view, if it has been built."""
-        return self._view.scenario_picker.currentText() if self._view is not None else None
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Build the view the first time the tab is opened."""
-        self.view()
-        super().showEvent(event)
+        view = self._built_view()
+        return view.scenario_picker.currentText() if view is not None else None
 
 
 def install(window: MainWindow) -> None:

@@ -24,8 +24,10 @@ def window(qtbot, demo_path: Path) -> MainWindow:
 
 
 def _view(window: MainWindow) -> AgreementsView:
-    view = window.findChild(QWidget, "agreementsView")
+    """The register, built (and caught up with the open workspace) if it was not yet."""
+    view = window.agreements_page.content()  # type: ignore[attr-defined]
     assert isinstance(view, AgreementsView)
+    assert window.findChild(QWidget, "agreementsView") is view
     return view
 
 
@@ -40,6 +42,18 @@ def _select_rows(window: MainWindow, services: list[str]) -> None:
                 model.index(row, 0),
                 QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
             )
+
+
+def test_the_register_is_built_when_first_shown_and_catches_up(qtbot, window: MainWindow) -> None:
+    page = window.agreements_page  # type: ignore[attr-defined]
+    assert not page.has_content()  # installing costs nothing until the page is needed
+    assert window.findChild(QWidget, "agreementsView") is None
+    window.show()
+    window.pages.setCurrentWidget(page)
+    view = window.findChild(QWidget, "agreementsView")
+    assert isinstance(view, AgreementsView) and view.isVisible()
+    assert view.workspace() is window.workspace()
+    assert view.model.rowCount() == 3
 
 
 def test_the_page_and_menu_entries(window: MainWindow) -> None:
@@ -60,7 +74,7 @@ def test_record_agreement_on_the_selected_lines(window: MainWindow) -> None:
     dialog = view.active_dialog
     assert isinstance(dialog, RecordAgreementDialog)
     assert dialog.lines_list.count() == 2
-    assert window.pages.currentWidget() is view
+    assert window.pages.currentWidget() is window.agreements_page  # type: ignore[attr-defined]
     dialog.form.title.setText("Home support")
     dialog.accept()
     assert view.model.rowCount() == 4
@@ -69,17 +83,17 @@ def test_record_agreement_on_the_selected_lines(window: MainWindow) -> None:
 
 def test_lines_changed_since_agreed_are_marked_and_unmarked_on_undo(window: MainWindow) -> None:
     model = window.lines_model
+    view = _view(window)  # built (hidden) before the edit
     # The demo's January agreement took £1.600m for the base changes line, now £1.646m.
     assert len(model.marked_line_ids()) == 1
     row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Day services – internal")
     assert model.setData(model.index(row, 4), "£3,400,000")
     line_id = model.line_id(row)
     assert line_id in model.marked_line_ids()
-    view = _view(window)
     # Hidden, the register waits; shown, it catches up.
     assert not view.model.summary(view.model.row_of(2)).figures_changed
     window.show()
-    window.pages.setCurrentWidget(view)
+    window.pages.setCurrentWidget(window.agreements_page)  # type: ignore[attr-defined]
     assert view.model.summary(view.model.row_of(2)).figures_changed
     window.undo_stack.undo()
     assert line_id not in model.marked_line_ids()
@@ -111,5 +125,5 @@ def test_an_agreement_recorded_elsewhere_appears_when_the_page_is_shown(window: 
             assumptions="3%",
         )
     window.show()
-    window.pages.setCurrentWidget(view)
+    window.pages.setCurrentWidget(window.agreements_page)  # type: ignore[attr-defined]
     assert view.model.rowCount() == 4

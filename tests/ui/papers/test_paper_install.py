@@ -21,8 +21,13 @@ def window(qtbot) -> MainWindow:
 
 
 def test_install_adds_the_page_and_the_export_action(window: MainWindow) -> None:
+    page = window.paper_page  # type: ignore[attr-defined]
+    assert not page.has_content()  # the editor (and ReportLab) wait until the page is needed
+    assert window.findChild(PaperEditor, "paperEditor") is None
+    window.show()
+    window.pages.setCurrentWidget(page)
     editor = window.findChild(PaperEditor, "paperEditor")
-    assert isinstance(editor, PaperEditor)
+    assert isinstance(editor, PaperEditor) and editor.isVisible()
     assert isinstance(window.findChild(QWidget, "paperPreview"), QWidget)
     texts = [action.text().replace("&", "") for action in window.menu_file.actions() if action.text()]
     assert "Export Paper as PDF…" in texts
@@ -34,12 +39,15 @@ def test_opening_the_demo_shows_its_paper_and_export_writes_it(
     qtbot, window: MainWindow, demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert window.open_path(demo_path)
-    editor: PaperEditor = window.paper_editor  # type: ignore[attr-defined]
+    page = window.paper_page  # type: ignore[attr-defined]
+    assert not page.has_content()
+    editor = page.content()  # built after the workspace was opened: it catches up
+    assert isinstance(editor, PaperEditor) and window.paper_editor is editor  # type: ignore[attr-defined]
     assert editor.current_paper_id() == 1
     # Hidden behind another tab, the preview is not rendered (no work for a page nobody sees)...
     assert editor.preview.document.pageCount() == 0
     window.show()
-    window.pages.setCurrentWidget(editor)
+    window.pages.setCurrentWidget(page)
     # ...and catches up as soon as the page is shown.
     qtbot.waitUntil(lambda: editor.preview.document.pageCount() == 3, timeout=10_000)
     target = tmp_path / "annex.pdf"
@@ -47,7 +55,7 @@ def test_opening_the_demo_shows_its_paper_and_export_writes_it(
     action = next(a for a in window.menu_file.actions() if a.objectName() == "exportPaperAction")
     action.trigger()
     assert target.read_bytes().startswith(b"%PDF-")
-    assert window.pages.currentWidget() is editor
+    assert window.pages.currentWidget() is page
     editor.preview.wait()
 
 
@@ -61,3 +69,18 @@ def test_export_without_a_workspace_says_there_is_nothing_to_export(
     next(a for a in window.menu_file.actions() if a.objectName() == "exportPaperAction").trigger()
     assert asked == []
     assert messages and "no paper to export" in messages[0]
+
+
+def test_export_before_the_page_was_ever_opened_builds_it_and_writes_the_pdf(
+    window: MainWindow, demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert window.open_path(demo_path)
+    window.show()
+    assert not window.paper_page.has_content()  # type: ignore[attr-defined]
+    target = tmp_path / "first.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "PDF files (*.pdf)"))
+    next(a for a in window.menu_file.actions() if a.objectName() == "exportPaperAction").trigger()
+    assert target.read_bytes().startswith(b"%PDF-")
+    editor = window.paper_editor  # type: ignore[attr-defined]
+    assert editor.current_paper_id() == 1
+    editor.preview.wait()

@@ -76,9 +76,10 @@ def test_no_pool_means_no_meeting_mode(qtbot) -> None:
 def test_recording_in_meeting_mode_refreshes_the_register(
     qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    register = getattr(window, "agreements_view", None)
-    if register is None:
+    page = getattr(window, "agreements_page", None)
+    if page is None:
         pytest.skip("the agreements register is not installed")
+    register = page.content()  # built (it is built on first show; refreshed only once it exists)
     shown: list[int | None] = []
     monkeypatch.setattr(register, "refresh", lambda select_id=None: shown.append(select_id))
     meeting = enter_meeting_mode(window, full_screen=False)
