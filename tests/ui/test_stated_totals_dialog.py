@@ -173,9 +173,10 @@ def test_bad_amounts_are_refused_with_the_reason(
     form.accept()
     assert form.isVisible()
     message = form.message.text()
-    assert message.startswith("Amount: ") and len(message) > len("Amount: ") + 10
-    if not text.strip():
-        assert message == "Amount: Type the stated amount, e.g. £94.836m or 94,836,000."
+    if text.strip():
+        assert f"“{text}”" in message and "amount" in message
+    else:
+        assert message == "Type the stated amount, e.g. £94.836m or 94,836,000."
     assert _rows(demo_path, "stated_total") == before
     assert _actions(demo_path) == events
     form.reject()
@@ -251,3 +252,28 @@ def test_menu_items_are_installed(window: MainWindow) -> None:
     texts = [action.text() for action in window.menu_tools.actions()]
     assert "Stated &Totals…" in texts and "&Linked Pools…" in texts
     assert window.stated_totals_action.isEnabled()  # type: ignore[attr-defined]
+
+
+def test_removing_a_partner_an_agreement_names_is_refused_in_words(qtbot, demo_path: Path) -> None:
+    from jmg_desktop.ui.lines.references import ReferenceListModel
+
+    connection = sqlite3.connect(demo_path)
+    with connection:
+        connection.execute(
+            "INSERT INTO partner (id, name, short_name, kind, sovereign_body, position) "
+            "VALUES (7, 'District Council', 'DC', 'council', 'Cabinet', 7)"
+        )
+        connection.execute("INSERT INTO agreement_body (agreement_id, partner_id) VALUES (1, 7)")
+    connection.close()
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert win.open_path(demo_path)
+    before = _rows(demo_path, "partner")
+    model = ReferenceListModel(win, "partner")
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == "District Council")
+    with qtbot.waitSignal(model.message) as blocker:
+        assert not model.remove_entry(row)
+    assert blocker.args == [
+        "“District Council” is used by 1 agreement it must approve, so it was not removed."
+    ]
+    assert _rows(demo_path, "partner") == before

@@ -47,7 +47,7 @@ class LinkedPoolsDialog(QDialog):
         self.heading = QLabel(self)
         self.heading.setWordWrap(True)
         self.heading.setText(
-            f"Figures for “{name}” including linked pools add in the lines of the pools ticked here."
+            f"Tick the pools whose lines count in “{name}” figures quoted including linked pools."
             if name
             else "Select a pool first."
         )
@@ -69,7 +69,7 @@ class LinkedPoolsDialog(QDialog):
         self._pools = [(p.id, p.name) for p in pools if p.id != self.pool_id]
         window.undo_stack.indexChanged.connect(self._reload)
         self.reload()
-        self.resize(440, 320)
+        self.resize(440, 240)
 
     def can_edit(self) -> bool:
         """True when a pool is shown and the workspace may be changed."""

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -288,7 +287,7 @@ class StatedFormDialog(QDialog):
         """The entry as typed, or why the amount is refused."""
         amount = parse_stated_amount(self.amount.text())
         if isinstance(amount, str):
-            return f"Amount: {amount}"
+            return amount
         return StatedEntry(
             partner_id=self.partner.currentData(),
             basis=self.basis.currentData(),
@@ -343,9 +342,7 @@ class StatedTotalsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(lambda _index: self.open_form(editing=True))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.message = QLabel(self)
         self.message.setObjectName("statedMessage")
         self.message.setWordWrap(True)
@@ -368,7 +365,7 @@ class StatedTotalsDialog(QDialog):
         self.form: StatedFormDialog | None = None
         window.undo_stack.indexChanged.connect(self._reload)
         self.reload()
-        self.resize(1000, 340)
+        self.resize(1120, 340)
 
     # -- state -------------------------------------------------------------------------------
 
@@ -384,6 +381,7 @@ class StatedTotalsDialog(QDialog):
     def reload(self) -> None:
         """Re-read the figures and enable what the state allows."""
         self.model.reload(self.workspace, self.pool_id, self.year)
+        self._fit_columns()
         editable = self.can_edit()
         self.add_button.setEnabled(editable)
         self.edit_button.setEnabled(editable and self.model.rowCount() > 0)
@@ -394,6 +392,13 @@ class StatedTotalsDialog(QDialog):
     def _reload(self, *_signal_args: object) -> None:
         """After any undo or redo, show the figures as they now are."""
         self.reload()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their text plus a gap, so neighbouring amounts do not run together;
+        the source takes the rest (its full text is in the tooltip)."""
+        self.table.resizeColumnsToContents()
+        for column in range(len(COLUMNS) - 1):
+            self.table.setColumnWidth(column, self.table.columnWidth(column) + 18)
 
     def current_row(self) -> StatedRow | None:
         """The selected figure, if any."""
