@@ -277,3 +277,20 @@ def test_removing_a_partner_an_agreement_names_is_refused_in_words(qtbot, demo_p
         "“District Council” is used by 1 agreement it must approve, so it was not removed."
     ]
     assert _rows(demo_path, "partner") == before
+
+
+def test_undo_after_the_dialog_is_gone_still_updates_the_panel(
+    qtbot, window: MainWindow, demo_path: Path
+) -> None:
+    dlg = StatedTotalsDialog(window)
+    assert (
+        dlg.add_entry(StatedEntry(None, "new", "pool", Money.from_pounds("104293000"), "Budget book")) is None
+    )
+    assert ("All new: stated", "£104.293m") in _panel(window)
+    dlg.close()
+    dlg.deleteLater()
+    qtbot.waitUntil(lambda: window.findChild(StatedTotalsDialog) is None)
+    assert window.action_undo.text() == "&Undo Add Stated Total"
+    window.action_undo.trigger()
+    assert len(_rows(demo_path, "stated_total")) == 4
+    assert ("All new: stated", "£104.293m") not in _panel(window)

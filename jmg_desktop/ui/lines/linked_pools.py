@@ -130,8 +130,7 @@ class LinkedPoolsDialog(QDialog):
             "Change Linked Pools",
             lambda: set_linked_pools(workspace, pool_id, wanted),
             lambda: set_linked_pools(workspace, pool_id, before),
+            lines_changed=True,  # the lines "including linked pools" are different now
         )
-        # The lines "including linked pools" are different now: views that show them refresh.
-        self.window_.lines_model.linesChanged.emit()
         self.message.setText("Links saved.")
         return True

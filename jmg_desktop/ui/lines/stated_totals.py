@@ -96,22 +96,30 @@ class StoreUndoCommand(QUndoCommand):
         """Run one step; on refusal tell the user and drop the step from the stack."""
         try:
             step()
-        except WorkspaceError as error:
+        except Exception as error:  # refused by the store (as LineUndoCommand): tell, forget the step
             self._report(f"{verb} {self.text()} failed: {error}")
             self.setObsolete(True)
         self._after()
 
 
 def push_store_change(
-    window: MainWindow, text: str, do: Callable[[], object], undo: Callable[[], object]
+    window: MainWindow,
+    text: str,
+    do: Callable[[], object],
+    undo: Callable[[], object],
+    *,
+    lines_changed: bool = False,
 ) -> None:
     """Record a store change that was just made as one undoable step of ``window`` and refresh
     the totals panel (after the change, and after each undo and redo). Only the window is held,
-    never a dialog, so undoing after the dialog closed is safe."""
+    never a dialog, so undoing after the dialog closed is safe. ``lines_changed`` also tells
+    the views that follow the lines (projection, agreements) that the figures moved."""
 
     def after() -> None:
         """The totals panel shows the pool and year selected now."""
         window.totals_panel.show_totals(window.workspace(), window.current_pool_id(), window.current_year())
+        if lines_changed:
+            window.lines_model.linesChanged.emit()
 
     window.undo_stack.push(StoreUndoCommand(text, do, undo, after, window.show_message))
     after()
@@ -235,7 +243,7 @@ class StatedFormDialog(QDialog):
         self._submit = submit
         self.partner = QComboBox(self)
         self.partner.setObjectName("statedPartner")
-        self.partner.addItem("All partners together", None)
+        self.partner.addItem("All partners", None)
         for partner_id, name in partners:
             self.partner.addItem(name, partner_id)
         self.basis = QComboBox(self)
@@ -388,6 +396,10 @@ class StatedTotalsDialog(QDialog):
         self.remove_button.setEnabled(editable and self.model.rowCount() > 0)
         if self.workspace is not None and self.workspace.read_only:
             self.message.setText("The workspace is open read-only: the figures can be read, not changed.")
+        elif self.model.rowCount() == 0:
+            self.message.setText(
+                "No published figures are recorded for this pool and year yet: Add… records one."
+            )
 
     def _reload(self, *_signal_args: object) -> None:
         """After any undo or redo, show the figures as they now are."""
