@@ -170,3 +170,17 @@ def test_partner_named_by_an_agreement_is_refused_with_a_count(demo_path: Path) 
     with Workspace.open(demo_path) as workspace:
         assert usage_count(workspace, "partner", 7) == {"agreements it must approve": 2}
         assert usage_count(workspace, "pool", OLDER)["agreements"] == 2
+
+
+def test_the_papers_reconciliation_gate_sees_a_typed_figure(demo_path: Path) -> None:
+    from jmg_desktop.papers.service import list_papers, paper_differences
+
+    with Workspace.open(demo_path) as workspace:
+        paper = next(p for p in list_papers(workspace) if p.status == "draft" and p.partner_id == OCC)
+        assert paper_differences(workspace, paper.id) == []
+        update_stated(
+            workspace, 4, StatedEntry(OCC, "new", "with_linked", Money.from_pounds("94934000"), "typed")
+        )
+        (difference,) = paper_differences(workspace, paper.id)
+        assert difference.comparison.difference == Money.from_pounds("-98000")
+        assert difference.comparison.computed.format_full() == "£94,836,000.00"
