@@ -1,9 +1,11 @@
 """Starting the GUI: the Qt application, the main window, the demo copy and the error net.
 
 The window is shown first; the workspace is opened and its lines shown straight after, from the
-event loop, and then the features (papers, projection, agreements…) are installed and told what is
-open. The user sees the application at once and their figures soon after, even on a large file. An exception that escapes anywhere in
-the GUI is logged to a file and shown as a one-line dialog: never a traceback on screen.
+event loop; on the turn after the lines are painted the features (papers, projection,
+agreements…) are installed and told what is open. Their menus are there at once; their heavy pages
+(:class:`jmg_desktop.ui.lazy_page.LazyPage`) are built when first shown or used. The user sees the
+application at once and their figures soon after, even on a large file. An exception that escapes
+anywhere in the GUI is logged to a file and shown as a one-line dialog: never a traceback on screen.
 
 ``JMG_DESKTOP_STARTUP_PROBE=1`` (used by the start-up benchmark) prints the times at which the
 window was shown, the workspace's lines were on screen and the features were ready, then quits.

@@ -2,8 +2,14 @@
 
 Not part of the default run: ``pytest tests/benchmarks/test_startup.py -s``. Each case launches
 the real application headless (offscreen) with ``JMG_DESKTOP_STARTUP_PROBE=1``, which makes it
-print when the main window has been shown, when the workspace's lines are on screen and when
-every feature is installed, then quit. Times are measured here, from just before the process is launched.
+print three moments, then quit:
+
+* ``shown`` — the main window has been shown;
+* ``loaded`` — the first real paint of the lines table's viewport with the pool's rows in it (an
+  event filter sees the paint, whatever caused it: nothing is forced), i.e. lines on screen;
+* ``ready`` — every feature is installed (menus present; heavy pages wait for their first show).
+
+Times are measured here, from just before the process is launched.
 
 DESIGN.md budgets (2-core machine): shown ≤ 0.8 s on the demo, ≤ 1.5 s on a 100,000-line pool.
 """
