@@ -11,7 +11,7 @@ from jmg_desktop.ui.main_window import MainWindow
 LAPTOP_WIDTH, LAPTOP_HEIGHT = 1366, 768
 
 
-def test_every_page_fits_a_laptop_screen(qtbot, demo_path: Path) -> None:  # noqa: ANN001
+def test_every_page_fits_a_laptop_screen(qtbot, demo_path: Path) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
