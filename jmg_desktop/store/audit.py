@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from jmg_desktop.store.models import AuditEvent, WorkspaceSetting
@@ -38,6 +38,16 @@ __all__ = [
 
 #: The workspace_setting key holding ``"<sequence>:<hash>"`` of the newest audit event.
 HEAD_SETTING = "audit_head"
+
+
+_EVENTS = AuditEvent.__table__
+_SETTINGS = WorkspaceSetting.__table__
+_LAST_EVENT = select(_EVENTS.c.sequence, _EVENTS.c.hash).order_by(_EVENTS.c.sequence.desc()).limit(1)
+_INSERT_EVENT = insert(_EVENTS)
+_MOVE_HEAD = (
+    update(_SETTINGS).where(_SETTINGS.c.key == bindparam("head_key")).values(value=bindparam("head_value"))
+)
+_INSERT_HEAD = insert(_SETTINGS)
 
 
 def current_actor() -> str:
@@ -84,11 +94,14 @@ def record_event(
     old: Mapping[str, Any] | None = None,
     new: Mapping[str, Any] | None = None,
     actor: str | None = None,
-) -> AuditEvent:
-    """Append an audit event in the caller's transaction (so it commits or rolls back with the change)."""
-    last = session.execute(
-        select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
-    ).first()
+) -> int:
+    """Append an audit event in the caller's transaction (so it commits or rolls back with the
+    change); return its sequence number.
+
+    Prepared Core statements on the tables rather than ORM objects: this runs on every edit, and
+    building statements and the unit of work's bookkeeping cost more than the writes themselves.
+    """
+    last = session.execute(_LAST_EVENT).first()
     sequence = 1 if last is None else last.sequence + 1
     prev_hash = "" if last is None else last.hash
     fields = {
@@ -102,12 +115,13 @@ def record_event(
         "new": _canonical(new),
         "prev_hash": prev_hash,
     }
-    event = AuditEvent(**fields, hash=event_hash(**fields))
-    session.add(event)
+    digest = event_hash(**fields)
+    session.execute(_INSERT_EVENT, {**fields, "hash": digest})
     # The head marker moves in the same transaction, so a later deletion of this (last) event shows.
-    session.merge(WorkspaceSetting(key=HEAD_SETTING, value=f"{sequence}:{event.hash}"))
-    session.flush()
-    return event
+    head = f"{sequence}:{digest}"
+    if session.execute(_MOVE_HEAD, {"head_key": HEAD_SETTING, "head_value": head}).rowcount == 0:
+        session.execute(_INSERT_HEAD, {"key": HEAD_SETTING, "value": head})
+    return sequence
 
 
 @dataclass(frozen=True, slots=True)
