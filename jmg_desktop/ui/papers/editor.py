@@ -8,6 +8,7 @@ papers open read-only; "New Version" makes an editable copy.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
@@ -764,18 +765,13 @@ class PaperEditor(QWidget):
             return False
         self.commit()
         if confirm:
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
+            return self._ask_then(
+                "finaliseQuestion",
                 "Make final",
                 f"Make version {self._record.version} of “{self._record.title}” final? Its text and figures "
                 "will be frozen as they print now, and it can no longer be edited.",
-                QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-                self,
+                lambda: self.finalise(confirm=False),
             )
-            box.setObjectName("finaliseQuestion")
-            box.accepted.connect(lambda: self.finalise(confirm=False))
-            box.open()
-            return box
         try:
             service.finalise_paper(
                 self._workspace, self._record.id, acknowledge_differences=self.acknowledge.isChecked()
@@ -787,24 +783,33 @@ class PaperEditor(QWidget):
         self.message.emit("The paper is final.")
         return True
 
+    def _ask_then(self, name: str, title: str, question: str, action: Callable[[], object]) -> QMessageBox:
+        """Ask ``question`` without blocking (tests and the event loop carry on); run ``action`` on OK."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title,
+            question,
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName(name)
+        box.accepted.connect(action)
+        box.open()
+        return box
+
     def delete_draft(self, *, confirm: bool = True) -> QMessageBox | bool:
         """Delete the shown draft version (final papers are kept); with ``confirm`` ask first."""
         if self._workspace is None or self._record is None:
             return False
         self.commit()
         if confirm:
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
+            return self._ask_then(
+                "deleteDraftQuestion",
                 "Delete draft",
                 f"Delete draft version {self._record.version} of “{self._record.title}”? "
                 "The deletion is recorded in the audit trail.",
-                QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-                self,
+                lambda: self.delete_draft(confirm=False),
             )
-            box.setObjectName("deleteDraftQuestion")
-            box.accepted.connect(lambda: self.delete_draft(confirm=False))
-            box.open()
-            return box
         try:
             service.delete_draft(self._workspace, self._record.id)
         except (PaperError, WorkspaceError) as error:
