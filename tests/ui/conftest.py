@@ -68,3 +68,14 @@ def big_demo_path(demo_path: Path) -> Path:
     """The demo workspace with 20,000 more lines in the Older People pool for 2009/10."""
     fill_pool(demo_path, 20_000)
     return demo_path
+
+
+@pytest.fixture
+def window(qtbot, demo_path: Path):
+    """The main window, open on a fresh copy of the demo workspace."""
+    from jmg_desktop.ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert win.open_path(demo_path)
+    return win

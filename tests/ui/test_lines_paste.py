@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QGuiApplication
 
@@ -22,14 +21,6 @@ def _db_lines(path: Path) -> list[tuple]:
         return connection.execute("SELECT * FROM pool_line ORDER BY id").fetchall()
     finally:
         connection.close()
-
-
-@pytest.fixture
-def window(qtbot, demo_path: Path) -> MainWindow:
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_path(demo_path)
-    return win
 
 
 def _current(window: MainWindow, row: int, column: int) -> None:

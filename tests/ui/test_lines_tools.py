@@ -6,7 +6,6 @@ import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
@@ -23,14 +22,6 @@ def _db_lines(path: Path) -> list[tuple]:
         return connection.execute("SELECT * FROM pool_line ORDER BY id").fetchall()
     finally:
         connection.close()
-
-
-@pytest.fixture
-def window(qtbot, demo_path: Path) -> MainWindow:
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_path(demo_path)
-    return win
 
 
 def test_uplift_parsing() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from jmg_desktop.ui.main_window import MainWindow
@@ -27,14 +26,6 @@ def _audit_actions(path: Path) -> list[str]:
         return [row[0] for row in connection.execute("SELECT action FROM audit_event ORDER BY sequence")]
     finally:
         connection.close()
-
-
-@pytest.fixture
-def window(qtbot, demo_path: Path) -> MainWindow:
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_path(demo_path)
-    return win
 
 
 def _select_rows(window: MainWindow, rows: list[int]) -> None:
