@@ -471,24 +471,44 @@ def create_meeting(
 def update_meeting(
     session: Session, meeting_id: int, *, actor: str | None = None, **fields: Any
 ) -> dict[str, Any]:
-    """Change a meeting's body, date (``held_on`` as a date), reference or note; returns the old values."""
+    """Change a meeting's body, date (``held_on`` as a date or ISO text), reference or note.
+
+    Everything is checked before anything is set, so a refusal (``AgreementError`` with a user
+    message) changes nothing; the audit event, written only when a value really changes, goes in
+    the caller's transaction. Returns the old values of ``fields`` (for undo).
+    """
     row = session.get(Meeting, meeting_id)
     if row is None:
         raise AgreementError(f"Meeting {meeting_id} does not exist.")
     unknown = set(fields) - set(_MEETING_FIELDS)
     if unknown:
         raise AgreementError(f"A meeting has no {', '.join(sorted(unknown))}.")
-    old = {key: getattr(row, key) for key in fields}
+    cleaned: dict[str, Any] = {}
     for key, value in fields.items():
         if key == "held_on":
-            value = value.isoformat() if isinstance(value, date) else date.fromisoformat(value).isoformat()
+            try:
+                day = value if isinstance(value, date) else date.fromisoformat(str(value))
+            except ValueError:
+                raise AgreementError(f"“{value}” is not a date.") from None
+            cleaned[key] = day.isoformat()
         elif key == "body":
-            value = _require_text(value, "The meeting's body")
-        setattr(row, key, value)
-    new = {key: getattr(row, key) for key in fields}
-    if new != old:
+            cleaned[key] = _require_text(str(value), "The meeting's body")
+        else:
+            cleaned[key] = str(value or "").strip()
+    old = {key: getattr(row, key) for key in cleaned}
+    changed = sorted(key for key in cleaned if old[key] != cleaned[key])
+    for key in changed:
+        setattr(row, key, cleaned[key])
+    if changed:
+        session.flush()
         record_event(
-            session, action="edit", entity="meeting", entity_id=meeting_id, old=old, new=new, actor=actor
+            session,
+            action="edit",
+            entity="meeting",
+            entity_id=meeting_id,
+            old={k: old[k] for k in changed},
+            new={k: cleaned[k] for k in changed},
+            actor=actor,
         )
     return old
 

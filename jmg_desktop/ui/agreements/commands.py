@@ -24,6 +24,7 @@ __all__ = [
     "RegisterCommand",
     "create_meeting_command",
     "edit_agreement_command",
+    "edit_meeting_command",
     "move_command",
     "push_change",
     "record_agreement_command",
@@ -152,4 +153,15 @@ def edit_agreement_command(workspace: Workspace, agreement_id: int, **fields: An
         lambda s: repo.update_agreement(s, agreement_id, **fields),
         lambda c, s: repo.update_agreement(s, agreement_id, **c.result),
         lambda c, s: repo.update_agreement(s, agreement_id, **fields),
+    )
+
+
+def edit_meeting_command(workspace: Workspace, meeting_id: int, **fields: Any) -> RegisterCommand:
+    """Correct a meeting's body, date, reference or note; undo puts the old values back."""
+    return RegisterCommand(
+        "Edit Meeting",
+        workspace,
+        lambda s: repo.update_meeting(s, meeting_id, **fields),
+        lambda c, s: repo.update_meeting(s, meeting_id, **c.result),
+        lambda c, s: repo.update_meeting(s, meeting_id, **fields),
     )

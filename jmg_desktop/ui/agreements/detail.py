@@ -81,6 +81,8 @@ class AgreementDetailView(QWidget):
 
     moveRequested = Signal(int)
     editRequested = Signal(int)
+    #: The id of the meeting the shown agreement was recorded at (to correct it).
+    meetingEditRequested = Signal(int)
     auditRequested = Signal(int)
     lineHistoryRequested = Signal(int)
 
@@ -112,9 +114,14 @@ class AgreementDetailView(QWidget):
         self.move_button.setObjectName("moveStatusButton")
         self.edit_button = QPushButton("&Edit Words…", self)
         self.edit_button.setObjectName("editAgreementButton")
+        self.edit_meeting_button = QPushButton("Ed&it Meeting…", self)
+        self.edit_meeting_button.setObjectName("editMeetingButton")
+        self.edit_meeting_button.setToolTip(
+            "Correct the body, date or reference of the meeting this agreement was recorded at"
+        )
         self.audit_button = QPushButton("Audit &Trail…", self)
         self.audit_button.setObjectName("agreementAuditButton")
-        for button in (self.move_button, self.edit_button, self.audit_button):
+        for button in (self.move_button, self.edit_button, self.edit_meeting_button, self.audit_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         head.addLayout(buttons)
@@ -158,12 +165,20 @@ class AgreementDetailView(QWidget):
         self.move_button.clicked.connect(lambda: self._emit(self.moveRequested))
         self.edit_button.clicked.connect(lambda: self._emit(self.editRequested))
         self.audit_button.clicked.connect(lambda: self._emit(self.auditRequested))
+        self.edit_meeting_button.clicked.connect(self._emit_meeting)
         self.figures.cellDoubleClicked.connect(self._line_double_clicked)
         self.show_detail(None)
 
     def _emit(self, signal: Signal) -> None:
         if self._detail is not None:
             signal.emit(self._detail.summary.id)  # type: ignore[attr-defined]
+
+    def _emit_meeting(self) -> None:
+        if self._detail is not None and self._detail.summary.meeting is not None:
+            self.meetingEditRequested.emit(self._detail.summary.meeting.id)
+
+    def _has_meeting(self) -> bool:
+        return self._detail is not None and self._detail.summary.meeting is not None
 
     def _line_double_clicked(self, row: int, _column: int) -> None:
         line_id = (
@@ -180,12 +195,14 @@ class AgreementDetailView(QWidget):
         """Disable the buttons that change things."""
         self.move_button.setEnabled(not read_only and self._detail is not None)
         self.edit_button.setEnabled(not read_only and self._detail is not None)
+        self.edit_meeting_button.setEnabled(not read_only and self._has_meeting())
 
     def show_detail(self, detail: AgreementDetail | None) -> None:
         """Show ``detail`` (None clears the view)."""
         self._detail = detail
         for button in (self.move_button, self.edit_button, self.audit_button):
             button.setEnabled(detail is not None)
+        self.edit_meeting_button.setEnabled(self._has_meeting())
         if detail is None:
             self.title_label.setText("<b>No agreement selected</b>")
             self.meta_label.setText(

@@ -102,24 +102,39 @@ def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
 
 
 class MeetingDialog(QDialog):
-    """Record a meeting: the body, the date, an optional reference such as a minute number."""
+    """Record a meeting: the body, the date, an optional reference such as a minute number.
 
-    def __init__(self, parent: QWidget | None, bodies: Sequence[str], *, on: date | None = None) -> None:
+    Given ``meeting``, it corrects that meeting instead ("Edit Meeting", pre-filled, "Save").
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        bodies: Sequence[str],
+        *,
+        on: date | None = None,
+        meeting: MeetingRecord | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("meetingDialog")
-        self.setWindowTitle("New Meeting")
+        self.meeting = meeting
+        self.setWindowTitle("Edit Meeting" if meeting else "New Meeting")
         form = QFormLayout()
         self.body = QComboBox(self)
         self.body.setObjectName("meetingBody")
         self.body.setEditable(True)
         self.body.addItems(list(bodies) or ["Older People Joint Management Group"])
         self.body.setMinimumWidth(360)
-        self.held_on = _date_edit(self, on or date.today(), "meetingDate")
+        self.held_on = _date_edit(self, meeting.held_on if meeting else on or date.today(), "meetingDate")
         self.reference = QLineEdit(self)
         self.reference.setObjectName("meetingReference")
         self.reference.setPlaceholderText("e.g. a minute number (optional)")
         self.note = QLineEdit(self)
         self.note.setObjectName("meetingNote")
+        if meeting is not None:
+            self.body.setCurrentText(meeting.body)
+            self.reference.setText(meeting.reference)
+            self.note.setText(meeting.note)
         form.addRow("&Body:", self.body)
         form.addRow("&Date:", self.held_on)
         form.addRow("&Reference:", self.reference)
@@ -128,7 +143,7 @@ class MeetingDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self, "Add Meeting"))
+        layout.addWidget(_buttons(self, "Save" if meeting else "Add Meeting"))
 
     def accept(self) -> None:
         """Refuse an empty body name, with a message; otherwise close."""
@@ -145,6 +160,13 @@ class MeetingDialog(QDialog):
             "reference": self.reference.text().strip(),
             "note": self.note.text().strip(),
         }
+
+    def changes(self) -> dict[str, Any]:
+        """When editing, only the fields that differ from the meeting (empty when nothing does)."""
+        values = self.values()
+        if self.meeting is None:
+            return values
+        return {key: value for key, value in values.items() if getattr(self.meeting, key) != value}
 
 
 class _WordsForm(QWidget):

@@ -80,6 +80,17 @@ def install(window: MainWindow) -> None:
     meeting_action = QAction("New &Meeting…", window)
     meeting_action.setObjectName("actionNewMeeting")
     meeting_action.triggered.connect(lambda _checked=False: view().open_meeting_dialog())
+    edit_meeting_action = QAction("Ed&it Meeting…", window)
+    edit_meeting_action.setObjectName("actionEditMeeting")
+    edit_meeting_action.setStatusTip(
+        "Correct the body, date or reference of the selected agreement's meeting"
+    )
+
+    def edit_meeting() -> None:
+        show_register()
+        view().open_edit_meeting_dialog()
+
+    edit_meeting_action.triggered.connect(edit_meeting)
     register_action = QAction("Agreements &Register", window)
     register_action.setObjectName("actionShowAgreements")
     register_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
@@ -98,6 +109,7 @@ def install(window: MainWindow) -> None:
     history_action.triggered.connect(line_history)
     window.menu_edit.addAction(record_action)
     window.menu_edit.addAction(meeting_action)
+    window.menu_edit.addAction(edit_meeting_action)
     window.menu_view.addAction(register_action)
     window.menu_view.addAction(history_action)
     lines_view = getattr(window, "lines_view", None)
@@ -132,8 +144,16 @@ def install(window: MainWindow) -> None:
     def update_enabled() -> None:
         record_action.setEnabled(not window.is_read_only())
         meeting_action.setEnabled(not window.is_read_only())
+        # Until the register is built nothing is selected there; it selects the newest on first show.
+        register = built_view()
+        edit_meeting_action.setEnabled(
+            window.workspace() is not None
+            and not window.is_read_only()
+            and (register is None or register.can_edit_meeting())
+        )
 
     window.workspaceChanged.connect(lambda _w: update_enabled())
+    window.menu_edit.aboutToShow.connect(update_enabled)
     update_enabled()
     if window.workspace() is not None:
         workspace_changed(window.workspace())

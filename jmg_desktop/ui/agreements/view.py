@@ -157,6 +157,7 @@ class AgreementsView(QWidget):
         self.record_button.clicked.connect(lambda: self.open_record_dialog())
         self.detail.moveRequested.connect(self.open_move_dialog)
         self.detail.editRequested.connect(self.open_edit_dialog)
+        self.detail.meetingEditRequested.connect(self.open_edit_meeting_dialog)
         self.detail.auditRequested.connect(self.open_audit_dialog)
         self.detail.lineHistoryRequested.connect(self.open_line_history)
         self._fill_status_filter()
@@ -479,6 +480,41 @@ class AgreementsView(QWidget):
         return self._push(
             commands.edit_agreement_command(self._workspace, agreement_id, **values),
             select=lambda _r: agreement_id,
+        )
+
+    def can_edit_meeting(self) -> bool:
+        """Whether "Edit Meeting…" has something to act on: a writable workspace and a selected
+        agreement recorded at a meeting."""
+        detail = self.detail.detail()
+        return not self._read_only() and detail is not None and detail.summary.meeting is not None
+
+    def open_edit_meeting_dialog(self, meeting_id: int | None = None) -> MeetingDialog | None:
+        """Open "Edit Meeting" for ``meeting_id`` (default: the selected agreement's meeting); on
+        Save the corrections are made (undoably) and the register re-sorted by the new date."""
+        if self._workspace is None or self._read_only():
+            return None
+        if meeting_id is None:
+            if not self.can_edit_meeting():
+                self._report("Select an agreement recorded at a meeting first.")
+                return None
+            meeting_id = self.detail.detail().summary.meeting.id  # type: ignore[union-attr]
+        with self._workspace.reading() as session:
+            meeting = next((m for m in repo.list_meetings(session) if m.id == meeting_id), None)
+            bodies = repo.list_bodies(session)
+        if meeting is None:
+            self._report(f"Meeting {meeting_id} does not exist.")
+            return None
+        dialog = MeetingDialog(self, bodies, meeting=meeting)
+        dialog.accepted.connect(lambda: self._edit_meeting(meeting_id, dialog.changes()))
+        return self._open(dialog)  # type: ignore[return-value]
+
+    def _edit_meeting(self, meeting_id: int, changes: dict) -> object:
+        if not changes or self._workspace is None:
+            return None
+        keep = self.current_agreement_id()
+        return self._push(
+            commands.edit_meeting_command(self._workspace, meeting_id, **changes),
+            select=lambda _r: keep,
         )
 
     def open_audit_dialog(self, agreement_id: int) -> AuditTrailDialog | None:
