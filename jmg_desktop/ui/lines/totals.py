@@ -10,8 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.money import Money
@@ -24,6 +32,10 @@ __all__ = ["TotalsPanel", "describe_stated"]
 
 _RED = QColor("#b00020")
 _GREEN = QColor("#1b6e2a")
+# The panel never asks for less than this, nor (however long a name) for more than the cap: the
+# main window must still fit a 1366 px wide laptop screen beside the lines table.
+_MIN_WIDTH = 260
+_MAX_MIN_WIDTH = 420
 
 
 def describe_stated(comparison: StatedComparison, partner_names: dict[int, str]) -> str:
@@ -50,7 +62,7 @@ class TotalsPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.heading.setFont(font)
         self.heading.setWordWrap(True)
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(_MIN_WIDTH)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("totalsTree")
         self.tree.setColumnCount(2)
@@ -78,6 +90,7 @@ class TotalsPanel(QWidget):
         self.totals, self.comparisons = None, []
         if workspace is None or pool_id < 0 or financial_year < 0:
             self.heading.setText("Totals")
+            self._fit_width()
             return
         from jmg_desktop.store.lines_repo import list_pools, load_references
         from jmg_desktop.store.totals import compare_stated, linked_pool_ids, pool_totals, stated_figures
@@ -135,6 +148,25 @@ class TotalsPanel(QWidget):
             for comparison in comparisons:
                 self._stated(comparison, short_names)
         self.tree.expandAll()
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Set the minimum width so that no label is elided (a finance officer must read every
+        one without hovering), within :data:`_MAX_MIN_WIDTH`."""
+        style = self.tree.style()
+        # Item views inset text by the focus frame margin plus one pixel on each side.
+        text_margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.tree) + 1)
+        figures = self.tree.sizeHintForColumn(1) if self.tree.topLevelItemCount() else 0
+        needed = 0
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            label = QFontMetrics(item.font(0)).horizontalAdvance(item.text(0)) + text_margin
+            needed = max(needed, label if item.isFirstColumnSpanned() else label + figures)
+        # Room for the frame and a vertical scroll bar, which appears when many stated totals exist.
+        needed += 2 * self.tree.frameWidth() + style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        # The heading wraps rather than elides; a few pixels of slack keep it on one line.
+        heading = QFontMetrics(self.heading.font()).horizontalAdvance(self.heading.text()) + 4
+        self.setMinimumWidth(min(max(_MIN_WIDTH, needed, heading), _MAX_MIN_WIDTH))
 
     def _section(self, title: str) -> QTreeWidgetItem:
         """A bold heading row spanning both columns."""
@@ -177,10 +209,12 @@ class TotalsPanel(QWidget):
 
     def _stated(self, comparison: StatedComparison, short_names: dict[int, str]) -> None:
         """A stated figure, the computed one, and either a tick or the difference in red."""
+        # The section heading already says "Stated vs computed", so the row is just the figure's
+        # name: a ": stated" suffix made the longest names elide at laptop width.
         label = describe_stated(comparison, short_names)
-        stated_row = self._row(f"{label}: stated", comparison.stated.amount, 1)
-        if comparison.stated.source:
-            stated_row.setToolTip(0, f"{label}: published in {comparison.stated.source}")
+        stated_row = self._row(label, comparison.stated.amount, 1)
+        source = comparison.stated.source
+        stated_row.setToolTip(0, f"{label}: stated" + (f", published in {source}" if source else ""))
         computed = self._row("computed", comparison.computed, 2)
         difference = comparison.difference
         if comparison.reconciles:
