@@ -3,7 +3,9 @@
 A chair drives it like a slide show: ←/→ choose inflation, growth, savings or years ahead; ↑/↓ (or
 a presenter's Page Up/Page Down) change it; R resets to the scenario; N moves to the next scenario;
 L shows the projection including the linked pools; A records an agreement in principle (after a
-confirmation); Esc leaves. Nothing here edits lines: every other key is ignored.
+confirmation which, when the newest meeting in the register was not held today, also offers a new
+meeting held today; ←/→ or Page Up/Down choose, Enter answers); Esc leaves. Nothing here edits
+lines: every other key is ignored.
 
 Type sizes are pixel sizes at 1920×1080 and scale with the window, so 1280×720 shows the same
 layout two-thirds the size: headline figures 60 px (at least 48 px) and table text 26 px (at least
@@ -15,12 +17,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from typing import Final
+from typing import Final, Literal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -41,7 +45,11 @@ from jmg_desktop.store.workspace import Workspace
 from jmg_desktop.ui.projection.charts import PartnerStackChart
 from jmg_desktop.ui.projection.data import PoolSnapshot, load_snapshot
 
-__all__ = ["HEADLINE_PX", "TABLE_PX", "MeetingMode", "WhatIf"]
+__all__ = ["HEADLINE_PX", "NEW_MEETING_TODAY", "TABLE_PX", "MeetingMode", "WhatIf"]
+
+#: What :attr:`MeetingMode.confirm` returns to record against a new meeting held today.
+NEW_MEETING_TODAY: Final = "new meeting today"
+RecordAnswer = bool | Literal["new meeting today"]
 
 #: Pixel sizes at the 1920×1080 reference screen.
 HEADLINE_PX: Final = 60
@@ -132,8 +140,13 @@ class MeetingMode(QWidget):
         self.totals: ProjectionTotals | None = None
         #: How long the last what-if redraw took, in milliseconds (benchmarks read it).
         self.last_update_ms = 0.0
-        #: Replaced in tests; asks the chair to confirm recording, returns True to go ahead.
-        self.confirm: Callable[[str, str], bool] = self._confirm_dialog
+        #: Replaced in tests; asks the chair to confirm recording: True records against the meeting
+        #: named, NEW_MEETING_TODAY against a new meeting today (only when offered), False nothing.
+        self.confirm: Callable[[str, str], RecordAnswer] = self._confirm_dialog
+        #: The day a new meeting is dated (replaced in tests).
+        self.today: Callable[[], date] = date.today
+        #: The body of the new meeting offered by the open confirmation, or None when none is offered.
+        self.new_meeting_body: str | None = None
         self._build()
         self._fill_current_values()
         self.update_what_if()
@@ -459,55 +472,103 @@ class MeetingMode(QWidget):
         )
         return title, decision, assumptions
 
-    def _confirm_dialog(self, title: str, text: str) -> bool:
-        """Ask the chair, in large type; Cancel is the default so a stray Enter records nothing."""
+    def _confirm_dialog(self, title: str, text: str) -> RecordAnswer:
+        """Ask the chair, in large type; Cancel is the default so a stray Enter records nothing.
+
+        When :attr:`new_meeting_body` is set a second button records against a new meeting today.
+        """
         box = QMessageBox(QMessageBox.Icon.Question, "Record in principle", text, parent=self)
         box.setObjectName("recordConfirm")
         box.setInformativeText(f"“{title}” will be added to the agreements register.")
         record = box.addButton("Record", QMessageBox.ButtonRole.AcceptRole)
+        new_meeting = None
+        if self.new_meeting_body is not None:
+            new_meeting = box.addButton("Record for a new meeting today", QMessageBox.ButtonRole.AcceptRole)
+            new_meeting.setObjectName("recordNewMeeting")
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        px = max(18, round(_LABEL_PX * self._scale()))
+        # The chosen answer must show from the back of the room, not only as a thin focus frame;
+        # a style sheet drops the buttons' font, so their size is given here too.
+        box.setStyleSheet(
+            f"QPushButton {{ font-size: {px}px; padding: 6px 16px; border: 2px solid #606060;"
+            " border-radius: 6px; }"
+            f"QPushButton:focus {{ background: #000000; color: {_ACCENT}; border: 4px solid {_ACCENT}; }}"
+        )
+        keys = _ClickerKeys(box)  # a presenter's clicker sends Page Up/Down, not Tab
+        for button in box.buttons():
+            button.installEventFilter(keys)
         font = box.font()
-        font.setPixelSize(max(18, round(_LABEL_PX * self._scale())))
+        font.setPixelSize(px)
         box.setFont(font)
         box.exec()
-        chosen = box.clickedButton() is record
+        clicked = box.clickedButton()
         box.deleteLater()  # one dialog per question, not a pile of hidden ones
-        return chosen
+        if new_meeting is not None and clicked is new_meeting:
+            return NEW_MEETING_TODAY
+        return clicked is record
 
     def record_in_principle(self) -> int | None:
-        """Ask, then record the agreement for the most recent meeting; returns its id (or None)."""
+        """Ask, then record the agreement for the most recent meeting; returns its id (or None).
+
+        When that meeting was not held today (or there is none) the chair may instead record it
+        against a new meeting of the same body held today, created in the same transaction.
+        """
         reason = self.record_unavailable_reason()
         if reason:
             self.status_label.setText(reason)
             return None
         from jmg_desktop.core.agreements import Status, format_date
-        from jmg_desktop.store.agreements_repo import AgreementError, list_meetings, record_agreement
+        from jmg_desktop.store.agreements_repo import (
+            AgreementError,
+            create_meeting,
+            list_meetings,
+            record_agreement,
+        )
 
         title, decision, assumptions = self.agreement_text()
         with self._workspace.reading() as session:
             meetings = list_meetings(session)
         meeting = meetings[0] if meetings else None
+        today = self.today()
         where = (
             f"for the meeting of {meeting.body} on {format_date(meeting.held_on)}"
             if meeting
             else "without a meeting (none is recorded in this workspace)"
         )
-        if not self.confirm(
-            title, f"Record this as agreed in principle {where}?\n\n{decision}\n\n{assumptions}"
-        ):
+        question = f"Record this as agreed in principle {where}?"
+        self.new_meeting_body = None
+        if meeting is None or meeting.held_on != today:
+            # The register's newest meeting may be last month's: today's may not be entered yet.
+            body = meeting.body if meeting else f"{self._snapshot.inputs.pool_name} Joint Management Group"
+            self.new_meeting_body = body
+            question += (
+                f"\nOr record it for a new meeting of {body} held today, {format_date(today)}"
+                " (←/→ choose, Enter answers, Esc cancels)."
+            )
+        try:
+            answer = self.confirm(title, f"{question}\n\n{decision}\n\n{assumptions}")
+            new_body = self.new_meeting_body if answer == NEW_MEETING_TODAY else None
+        finally:
+            self.new_meeting_body = None
+        if not answer:
             self.status_label.setText("Nothing was recorded.")
             return None
         inputs = self._snapshot.inputs
         try:
             with self._workspace.writing() as session:
+                meeting_id = meeting.id if meeting else None
+                if new_body is not None:
+                    meeting_id = create_meeting(
+                        session, body=new_body, held_on=today, note="Created from meeting mode."
+                    )
                 agreement_id = record_agreement(
                     session,
                     title=title,
                     pool_id=inputs.pool_id,
                     financial_year=inputs.base_year.start_year,
                     whole_pool=True,
-                    meeting_id=meeting.id if meeting else None,
+                    meeting_id=meeting_id,
                     decision=decision,
                     assumptions=assumptions,
                     status=Status.AGREED,
@@ -515,7 +576,8 @@ class MeetingMode(QWidget):
         except (AgreementError, WorkspaceError) as error:
             self.status_label.setText(f"Not recorded: {error}")
             return None
-        self.status_label.setText(f"Recorded in the agreements register as agreement {agreement_id}.")
+        on = f" for a new meeting of {new_body} today" if new_body is not None else ""
+        self.status_label.setText(f"Recorded in the agreements register as agreement {agreement_id}{on}.")
         self.recorded.emit(agreement_id)
         return agreement_id
 
@@ -556,6 +618,35 @@ class MeetingMode(QWidget):
         self.showFullScreen()
         self.activateWindow()
         self.setFocus()
+
+
+class _ClickerKeys(QObject):
+    """On the confirmation's buttons, Page Up/Down and ↑/↓ move between them like ←/→."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Turn a clicker's keys into focus moves; everything else goes on as usual."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and isinstance(watched, QAbstractButton)
+        ):
+            key = event.key()
+            if key in (Qt.Key.Key_PageUp, Qt.Key.Key_Up, Qt.Key.Key_Left):
+                return _move_focus(watched, -1)
+            if key in (Qt.Key.Key_PageDown, Qt.Key.Key_Down, Qt.Key.Key_Right):
+                return _move_focus(watched, 1)
+        return False
+
+
+def _move_focus(button: QAbstractButton, step: int) -> bool:
+    """Focus the next (or previous) button of the dialog, in screen order, wrapping round."""
+    box = button.window()
+    buttons = [b for b in box.findChildren(QAbstractButton) if b.isVisible()]
+    buttons.sort(key=lambda b: (b.mapTo(box, b.rect().topLeft()).y(), b.mapTo(box, b.rect().topLeft()).x()))
+    if button not in buttons:
+        return False
+    buttons[(buttons.index(button) + step) % len(buttons)].setFocus(Qt.FocusReason.TabFocusReason)
+    return True
 
 
 def _as_dict(what_if: WhatIf) -> dict[str, object]:
