@@ -64,6 +64,7 @@ from jmg_desktop.store.models import (
     AgreementLine,
     AgreementStep,
     AuditEvent,
+    Base,
     Category,
     LineStatus,
     Meeting,
@@ -197,14 +198,9 @@ def _meeting_record(row: Meeting) -> MeetingRecord:
     return MeetingRecord(row.id, row.body, date.fromisoformat(row.held_on), row.reference, row.note)
 
 
-def _meeting_dict(row: Meeting) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "body": row.body,
-        "held_on": row.held_on,
-        "reference": row.reference,
-        "note": row.note,
-    }
+def _row_dict(row: Base) -> dict[str, Any]:
+    """Every column of a row by name: the record kept in audit events and used to restore it."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 
 
 def _require_text(value: str, what: str) -> str:
@@ -367,57 +363,6 @@ def _agreement(session: Session, agreement_id: int) -> Agreement:
     return row
 
 
-def _agreement_dict(row: Agreement) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "meeting_id": row.meeting_id,
-        "title": row.title,
-        "decision": row.decision,
-        "reasons": row.reasons,
-        "alternatives": row.alternatives,
-        "conflicts": row.conflicts,
-        "assumptions": row.assumptions,
-        "pool_id": row.pool_id,
-        "financial_year": row.financial_year,
-        "covers_whole_pool": row.covers_whole_pool,
-        "status": row.status,
-        "superseded_by_id": row.superseded_by_id,
-        "recorded_at": row.recorded_at,
-        "recorded_by": row.recorded_by,
-    }
-
-
-def _step_dict(row: AgreementStep) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "agreement_id": row.agreement_id,
-        "ordinal": row.ordinal,
-        "status": row.status,
-        "on_date": row.on_date,
-        "partner_id": row.partner_id,
-        "superseded_by_id": row.superseded_by_id,
-        "note": row.note,
-        "recorded_at": row.recorded_at,
-        "recorded_by": row.recorded_by,
-    }
-
-
-def _line_dict(row: AgreementLine) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "agreement_id": row.agreement_id,
-        "line_id": row.line_id,
-        "position": row.position,
-        "pool_id": row.pool_id,
-        "financial_year": row.financial_year,
-        "service": row.service,
-        "partner_name": row.partner_name,
-        "category_name": row.category_name,
-        "status_label": row.status_label,
-        "amount_pence": row.amount_pence,
-    }
-
-
 def _read_state(steps: Sequence[Step], bodies: Sequence[Body], agreement_id: int) -> PathState:
     """The state for display: as far as the steps make sense. A history edited outside the
     application must not stop the register from opening; ``agreement_findings`` reports it."""
@@ -463,7 +408,7 @@ def create_meeting(
     session.add(row)
     session.flush()
     record_event(
-        session, action="create", entity="meeting", entity_id=row.id, new=_meeting_dict(row), actor=actor
+        session, action="create", entity="meeting", entity_id=row.id, new=_row_dict(row), actor=actor
     )
     return row.id
 
@@ -523,7 +468,7 @@ def delete_meeting(session: Session, meeting_id: int, *, actor: str | None = Non
     )
     if used:
         raise AgreementError("The meeting cannot be removed: agreements were recorded at it.")
-    record = _meeting_dict(row)
+    record = _row_dict(row)
     session.delete(row)
     session.flush()
     record_event(session, action="delete", entity="meeting", entity_id=meeting_id, old=record, actor=actor)
@@ -694,7 +639,7 @@ def agreement_record(session: Session, agreement_id: int) -> dict[str, Any]:
     row = _agreement(session, agreement_id)
     session.flush()
     return {
-        "agreement": _agreement_dict(row),
+        "agreement": _row_dict(row),
         "bodies": list(
             session.execute(
                 select(AgreementBody.partner_id)
@@ -702,9 +647,9 @@ def agreement_record(session: Session, agreement_id: int) -> dict[str, Any]:
                 .order_by(AgreementBody.partner_id)
             ).scalars()
         ),
-        "steps": [_step_dict(s) for s in _steps_of(session, [agreement_id])[agreement_id]],
+        "steps": [_row_dict(s) for s in _steps_of(session, [agreement_id])[agreement_id]],
         "lines": [
-            _line_dict(line)
+            _row_dict(line)
             for line in session.execute(
                 select(AgreementLine)
                 .where(AgreementLine.agreement_id == agreement_id)
@@ -830,7 +775,7 @@ def move_agreement(
         entity="agreement",
         entity_id=agreement_id,
         old={"status": _status_before(existing)},
-        new={**_step_dict(new_step), "text": describe_step(step, bodies)},
+        new={**_row_dict(new_step), "text": describe_step(step, bodies)},
         actor=who,
     )
     return new_step.id
@@ -850,7 +795,7 @@ def undo_step(
     if len(existing) == 1:
         raise AgreementError("An agreement's first step cannot be taken back; remove the agreement instead.")
     row = existing[-1]
-    record = _step_dict(row)
+    record = _row_dict(row)
     session.delete(row)
     state = _refresh_status(session, _agreement(session, agreement_id))
     record_event(
