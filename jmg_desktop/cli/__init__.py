@@ -1,8 +1,27 @@
 """The ``jmg-desktop`` command: the GUI by default, and headless sub-commands.
 
 Sub-commands exit 0 on success, 1 when a check finds problems, 2 on bad input or an unusable file,
-always with a one-line message and never a traceback. Each feature registers its sub-commands from
-its own module, listed in :data:`COMMAND_MODULES`.
+always with a one-line message and never a traceback.
+
+Sub-commands are registered lazily, so that ``--version``, ``--help`` and each sub-command pay
+only for what they use (importing every sub-command's module pulled in SQLAlchemy, the ORM and
+the paper renderer for every run). :data:`SUBCOMMANDS` names each one with its one-line help;
+its module is imported only when that sub-command is run or its own ``--help`` is asked for.
+
+To add a sub-command:
+
+1. In its module (e.g. ``jmg_desktop/cli/excel.py``) write a function that adds the options to the
+   sub-command's parser and sets the function that runs it::
+
+       def add_import_excel(parser: argparse.ArgumentParser) -> None:  # plus a docstring
+           parser.add_argument("file", metavar="FILE", help="the workspace file")
+           parser.set_defaults(func=_import_excel)  # func(args) -> exit code
+
+   Keep the module's top-level imports cheap (``argparse``, ``jmg_desktop.cli.common``, core
+   modules): import SQLAlchemy-backed store modules, Qt or renderers inside the function that
+   runs the command. ``tests/cli/test_lazy_registry.py`` fails if a module drags them in.
+2. Add one line to :data:`SUBCOMMANDS`:
+   ``SubCommand("import-excel", "one-line help", "jmg_desktop.cli.excel:add_import_excel")``.
 """
 
 from __future__ import annotations
@@ -10,20 +29,70 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from jmg_desktop import APP_NAME, __version__
 from jmg_desktop.cli.common import EXIT_BAD_INPUT, CommandError, UsageError
 
-__all__ = ["COMMAND_MODULES", "main"]
+__all__ = ["SUBCOMMANDS", "SubCommand", "build_parser", "main"]
 
-#: Modules that define ``register(subparsers)``; each sub-command sets ``func(args) -> int``.
-COMMAND_MODULES: list[str] = [
-    "jmg_desktop.cli.workspace",
-    "jmg_desktop.cli.projection",
-    "jmg_desktop.cli.backups",
-    "jmg_desktop.cli.papers",
-]
+
+@dataclass(frozen=True)
+class SubCommand:
+    """A sub-command declared cheaply: its name, its one-line help and where its options are added."""
+
+    name: str
+    help: str
+    #: ``"package.module:function"``; the function takes the sub-command's parser and adds its
+    #: options and ``func``. The module is imported only when the sub-command is used.
+    target: str
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        """Import the sub-command's module and let it add its options to ``parser``."""
+        module_name, _, function_name = self.target.partition(":")
+        add_options: Callable[[argparse.ArgumentParser], None] = getattr(
+            importlib.import_module(module_name), function_name
+        )
+        add_options(parser)
+
+
+#: Every sub-command, in the order ``--help`` lists them.
+SUBCOMMANDS: tuple[SubCommand, ...] = (
+    SubCommand(
+        "demo", "write a fresh copy of the demo workspace to OUT.jmg", "jmg_desktop.cli.workspace:add_demo"
+    ),
+    SubCommand(
+        "check",
+        "check a workspace's integrity, audit trail and stated totals; exit 1 if anything is wrong",
+        "jmg_desktop.cli.workspace:add_check",
+    ),
+    SubCommand(
+        "dump", "write a workspace as JSON (every table, losslessly)", "jmg_desktop.cli.workspace:add_dump"
+    ),
+    SubCommand("load", "make a new workspace from a JSON dump", "jmg_desktop.cli.workspace:add_load"),
+    SubCommand(
+        "project",
+        "project a pool's lines forward year by year (CSV or JSON)",
+        "jmg_desktop.cli.projection:add_project",
+    ),
+    SubCommand(
+        "backups",
+        "list the automatic backups of a workspace, newest first",
+        "jmg_desktop.cli.backups:add_backups",
+    ),
+    SubCommand(
+        "restore",
+        "write the workspace held in a backup to a new file",
+        "jmg_desktop.cli.backups:add_restore",
+    ),
+    SubCommand("papers", "list the cabinet papers in a workspace", "jmg_desktop.cli.papers:add_papers"),
+    SubCommand(
+        "export-paper",
+        "write a cabinet paper as a PDF (exit 1 if stated totals differ from the lines, unless accepted)",
+        "jmg_desktop.cli.papers:add_export_paper",
+    ),
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,8 +104,13 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{where}{message} (see 'jmg-desktop {command + ' ' if command else ''}--help')")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full command line: GUI options and every registered sub-command."""
+def build_parser(only: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The command line: GUI options and every sub-command by name and help.
+
+    Only the sub-commands named in ``only`` get their options (importing their modules); with
+    ``None``, every sub-command does (for tests and documentation tools).
+    """
+    wanted = {entry.name for entry in SUBCOMMANDS} if only is None else set(only)
     parser = _Parser(
         prog="jmg-desktop",
         description=f"{APP_NAME}: pooled budgets, in-principle agreements and cabinet annex papers.",
@@ -45,8 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers)
+    for entry in SUBCOMMANDS:
+        sub = subparsers.add_parser(entry.name, help=entry.help)
+        if entry.name in wanted:
+            entry.configure(sub)
     return parser
 
 
@@ -78,18 +154,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         if _is_plain_gui_launch(args_list):
-            # Straight to the window, without importing every sub-command (and SQLAlchemy) first.
+            # Straight to the window, without importing any sub-command (and SQLAlchemy) first.
             from jmg_desktop.ui.app import run_gui
 
             demo = args_list == ["--demo"]
             return run_gui(None if demo or not args_list else args_list[0], demo=demo)
-        parser = build_parser()
-        commands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
+        commands = {entry.name for entry in SUBCOMMANDS}
         if args_list and (args_list[0] in commands or args_list[0] in {"-h", "--help", "--version"}):
             if args_list[0] in {"-h", "--help"}:
-                parser.print_help()
+                build_parser(only=()).print_help()
                 print("\nApplication:\n" + _gui_usage())
                 return 0
+            parser = build_parser(only=[args_list[0]])
             args = parser.parse_args(args_list)
             return int(args.func(args))
         gui_args = _build_gui_parser().parse_args(args_list)

@@ -9,37 +9,36 @@ from jmg_desktop.cli.common import EXIT_OK, CommandError
 from jmg_desktop.store.backups import backups_dir, data_dir, known_workspaces, list_backups, restore
 from jmg_desktop.store.errors import WorkspaceError
 
-__all__ = ["register"]
+__all__ = ["add_backups", "add_restore"]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``backups`` and ``restore`` sub-commands."""
-    listing = subparsers.add_parser(
-        "backups",
-        help="list the automatic backups of a workspace, newest first",
-        description="List the automatic backups of FILE, newest first. FILE need not exist any more: "
-        "its backups are found by its full path. Without FILE, list every workspace that has backups.",
+def add_backups(parser: argparse.ArgumentParser) -> None:
+    """Options of ``backups``."""
+    parser.description = (
+        "List the automatic backups of FILE, newest first. FILE need not exist any more: "
+        "its backups are found by its full path. Without FILE, list every workspace that has backups."
     )
-    listing.add_argument(
+    parser.add_argument(
         "file",
         metavar="FILE",
         nargs="?",
         help="the workspace file (.jmg); without it, every workspace with backups",
     )
-    listing.set_defaults(func=_list)
+    parser.set_defaults(func=_list)
 
-    restoring = subparsers.add_parser(
-        "restore",
-        help="write the workspace held in a backup to a new file",
-        description="Write the workspace held in BACKUP to OUT.jmg. An existing OUT.jmg is never "
-        "replaced unless --replace is given; it is then backed up first, and refused if in use.",
+
+def add_restore(parser: argparse.ArgumentParser) -> None:
+    """Options of ``restore``."""
+    parser.description = (
+        "Write the workspace held in BACKUP to OUT.jmg. An existing OUT.jmg is never "
+        "replaced unless --replace is given; it is then backed up first, and refused if in use."
     )
-    restoring.add_argument("backup", metavar="BACKUP", help="a backup file listed by 'jmg-desktop backups'")
-    restoring.add_argument("-o", "--output", metavar="OUT.jmg", required=True, help="the workspace to write")
-    restoring.add_argument(
+    parser.add_argument("backup", metavar="BACKUP", help="a backup file listed by 'jmg-desktop backups'")
+    parser.add_argument("-o", "--output", metavar="OUT.jmg", required=True, help="the workspace to write")
+    parser.add_argument(
         "--replace", action="store_true", help="replace OUT.jmg if it exists (after backing it up)"
     )
-    restoring.set_defaults(func=_restore)
+    parser.set_defaults(func=_restore)
 
 
 def _list(args: argparse.Namespace) -> int:

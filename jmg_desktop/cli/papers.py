@@ -9,7 +9,7 @@ from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.store.errors import WorkspaceError
 
-__all__ = ["register"]
+__all__ = ["add_export_paper", "add_papers"]
 
 
 class _GateError(CommandError):
@@ -18,16 +18,14 @@ class _GateError(CommandError):
     exit_code = EXIT_PROBLEMS
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the papers sub-commands."""
-    listing = subparsers.add_parser("papers", help="list the cabinet papers in a workspace")
-    listing.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
-    listing.set_defaults(func=_list)
+def add_papers(parser: argparse.ArgumentParser) -> None:
+    """Options of ``papers``."""
+    parser.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
+    parser.set_defaults(func=_list)
 
-    export = subparsers.add_parser(
-        "export-paper",
-        help="write a cabinet paper as a PDF (exit 1 if stated totals differ from the lines, unless accepted)",
-    )
+
+def add_export_paper(export: argparse.ArgumentParser) -> None:
+    """Options of ``export-paper``."""
     export.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
     export.add_argument(
         "--paper", required=True, metavar="ID_OR_TITLE", help="the paper's id, or its title (newest version)"

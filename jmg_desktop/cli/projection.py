@@ -13,21 +13,16 @@ from jmg_desktop.core.projection_export import comparison_document, projection_c
 from jmg_desktop.core.scenario import Scenario, ScenarioError, parse_percent
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.safe_write import SafeWriteError, write_text_atomically
-from jmg_desktop.store.scenarios_repo import find_pool, load_scenario, projection_inputs
 
-__all__ = ["register"]
+__all__ = ["add_project"]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``project`` sub-command."""
-    parser = subparsers.add_parser(
-        "project",
-        help="project a pool's lines forward year by year (CSV or JSON)",
-        description=(
-            "Project each line of a pool from a base year: next = previous × (1 + inflation) × "
-            "(1 + growth) × (1 − savings), rounded half-up to the penny, plus the scenario's adjustments. "
-            "The output starts with the base year."
-        ),
+def add_project(parser: argparse.ArgumentParser) -> None:
+    """Options of ``project``."""
+    parser.description = (
+        "Project each line of a pool from a base year: next = previous × (1 + inflation) × "
+        "(1 + growth) × (1 − savings), rounded half-up to the penny, plus the scenario's adjustments. "
+        "The output starts with the base year."
     )
     parser.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
     parser.add_argument("--pool", required=True, metavar="NAME", help="the pool to project")
@@ -77,6 +72,8 @@ def _years(text: str) -> int:
 
 def _project(args: argparse.Namespace) -> int:
     """Run the projection and write it; every refusal is a one-line message, exit 2."""
+    from jmg_desktop.store.scenarios_repo import find_pool, load_scenario, projection_inputs
+
     if args.compare and args.format != "json":
         raise UsageError("--compare adds figures to the JSON output: use it with --format json.")
     try:

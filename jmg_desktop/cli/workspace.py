@@ -8,37 +8,38 @@ import sys
 from pathlib import Path
 
 from jmg_desktop.cli.common import EXIT_OK, EXIT_PROBLEMS, CommandError, open_workspace
-from jmg_desktop.store.dump import dump_text, load_workspace
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.safe_write import SafeWriteError, write_text_atomically
 
-__all__ = ["register"]
+__all__ = ["add_check", "add_demo", "add_dump", "add_load"]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the workspace sub-commands."""
-    demo = subparsers.add_parser("demo", help="write a fresh copy of the demo workspace to OUT.jmg")
-    demo.add_argument("out", metavar="OUT.jmg", help="the workspace file to create (must not exist)")
-    demo.set_defaults(func=_demo)
+def add_demo(parser: argparse.ArgumentParser) -> None:
+    """Options of ``demo``."""
+    parser.add_argument("out", metavar="OUT.jmg", help="the workspace file to create (must not exist)")
+    parser.set_defaults(func=_demo)
 
-    check = subparsers.add_parser(
-        "check",
-        help="check a workspace's integrity, audit trail and stated totals; exit 1 if anything is wrong",
-    )
-    check.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
-    check.set_defaults(func=_check)
 
-    dump = subparsers.add_parser("dump", help="write a workspace as JSON (every table, losslessly)")
-    dump.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
-    dump.add_argument("-o", "--output", metavar="OUT.json", help="write here instead of standard output")
-    dump.set_defaults(func=_dump)
+def add_check(parser: argparse.ArgumentParser) -> None:
+    """Options of ``check``."""
+    parser.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
+    parser.set_defaults(func=_check)
 
-    load = subparsers.add_parser("load", help="make a new workspace from a JSON dump")
-    load.add_argument("input", metavar="IN.json", help="a dump made by 'jmg-desktop dump'")
-    load.add_argument(
+
+def add_dump(parser: argparse.ArgumentParser) -> None:
+    """Options of ``dump``."""
+    parser.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
+    parser.add_argument("-o", "--output", metavar="OUT.json", help="write here instead of standard output")
+    parser.set_defaults(func=_dump)
+
+
+def add_load(parser: argparse.ArgumentParser) -> None:
+    """Options of ``load``."""
+    parser.add_argument("input", metavar="IN.json", help="a dump made by 'jmg-desktop dump'")
+    parser.add_argument(
         "-o", "--output", metavar="OUT.jmg", required=True, help="the workspace to create (must not exist)"
     )
-    load.set_defaults(func=_load)
+    parser.set_defaults(func=_load)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -68,6 +69,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _dump(args: argparse.Namespace) -> int:
+    from jmg_desktop.store.dump import dump_text
+
     with open_workspace(args.file) as workspace:
         text = dump_text(workspace)
     if args.output:
@@ -81,6 +84,8 @@ def _dump(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
+    from jmg_desktop.store.dump import load_workspace
+
     source = Path(args.input)
     try:
         raw = source.read_text(encoding="utf-8")
