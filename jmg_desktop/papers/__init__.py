@@ -1,1 +1,1 @@
-"""Cabinet papers: their content built from workspace data, and the ReportLab renderer."""
+"""Cabinet papers: their content built from workspace data, and the Typst renderer."""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from jmg_desktop import APP_NAME, __version__
-from jmg_desktop.papers.document import PaperDocument
+from jmg_desktop.papers.document import PaperDocument, SectionText
 from jmg_desktop.papers.figures import FigureFacts, resolve_figure
 from jmg_desktop.papers.markup import FigureRef, normalise_text, parse_body, parse_inline
 from jmg_desktop.papers.model import Block, PaperMetadata, PaperStatus, PaperView, Section
@@ -27,16 +27,16 @@ def _line(text: str) -> str:
     return normalise_text(text, multiline=False).strip()
 
 
-def _section(heading: str, body: str, facts: FigureFacts, extra: ExtraResolver | None) -> Section:
+def _section(section: SectionText, facts: FigureFacts, extra: ExtraResolver | None) -> Section:
     """A section with its figures references resolved."""
     blocks: list[Block] = []
-    for raw in parse_body(body):
+    for raw in parse_body(section.body):
         if isinstance(raw, FigureRef):
             resolved = extra(raw) if extra is not None else None
             blocks.extend(resolved if resolved is not None else resolve_figure(raw.kind, facts))
         else:
             blocks.append(raw)
-    return Section(_line(heading), tuple(blocks))
+    return Section(_line(section.heading), tuple(blocks), section.language.strip())
 
 
 def build_view(
@@ -64,7 +64,7 @@ def build_view(
         exempt_paragraph=_line(document.exempt_paragraph),
         version=version,
         status=status,
-        sections=tuple(_section(item.heading, item.body, facts, extra) for item in document.sections),
+        sections=tuple(_section(item, facts, extra) for item in document.sections),
         recommendations_intro=_line(document.recommendations_intro),
         recommendations=tuple(
             parse_inline(item.strip()) for item in document.recommendations if item.strip()

@@ -21,10 +21,12 @@ CONTENT_VERSION: Final = 1
 
 @dataclass(frozen=True, slots=True)
 class SectionText:
-    """A section as typed: a heading and a body in the paper markup."""
+    """A section as typed: a heading, a body in the paper markup, and its language when it is not
+    the paper's (``cy`` for a Welsh passage)."""
 
     heading: str
     body: str = ""
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,9 @@ class PaperDocument:
 def document_to_json(document: PaperDocument) -> str:
     """The JSON stored in ``paper.content``: stable key order, so equal documents give equal text."""
     data = asdict(document)
+    for section in data["sections"]:  # a section in the paper's own language stores as it always did
+        if not section["language"]:
+            del section["language"]
     data["content_version"] = CONTENT_VERSION
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -100,7 +105,11 @@ def document_from_json(text: str) -> PaperDocument:
         raise PaperError("The paper was saved by a newer version of JMG Desktop; please update to open it.")
     try:
         sections = tuple(
-            SectionText(heading=str(item["heading"]), body=str(item.get("body", "")))
+            SectionText(
+                heading=str(item["heading"]),
+                body=str(item.get("body", "")),
+                language=str(item.get("language", "")),
+            )
             for item in data.get("sections", [])
         )
         officer = data.get("contact_officer")

@@ -1,53 +1,110 @@
-"""The paper's font family: Liberation Sans (metrically Arial) from ``resources/fonts/``, embedded.
+"""The paper's font family: Liberation Sans (metrically Arial) from ``resources/fonts/``.
 
-Registered once per process. No standard-14 font is ever used, so every glyph in the PDF comes from
-the bundled TTFs and prints the same everywhere.
+Typst is given only this folder (system fonts ignored), so every machine draws the same glyphs and
+writes the same bytes. Which characters the family can print is read from the TrueType ``cmap``
+tables here, so a paper is refused with the characters named before Typst would draw a blank box.
 """
 
 from __future__ import annotations
 
+import struct
 import unicodedata
 from functools import cache
+from pathlib import Path
 from typing import Final
-
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.resources import resource_path
 
-__all__ = ["BOLD", "BOLD_ITALIC", "ITALIC", "REGULAR", "missing_characters", "register_fonts"]
+__all__ = ["FAMILY", "describe_characters", "font_dir", "missing_characters"]
 
-REGULAR: Final = "JMGSans"
-BOLD: Final = "JMGSans-Bold"
-ITALIC: Final = "JMGSans-Italic"
-BOLD_ITALIC: Final = "JMGSans-BoldItalic"
-
-_FILES: Final = {
-    REGULAR: "LiberationSans-Regular.ttf",
-    BOLD: "LiberationSans-Bold.ttf",
-    ITALIC: "LiberationSans-Italic.ttf",
-    BOLD_ITALIC: "LiberationSans-BoldItalic.ttf",
-}
+FAMILY: Final = "Liberation Sans"
+_FILES: Final = (
+    "LiberationSans-Regular.ttf",
+    "LiberationSans-Bold.ttf",
+    "LiberationSans-Italic.ttf",
+    "LiberationSans-BoldItalic.ttf",
+)
 
 
-@cache
-def register_fonts() -> None:
-    """Register the four faces and the family (so ``<b>``/``<i>`` map to them); idempotent."""
-    for name, filename in _FILES.items():
-        path = resource_path("fonts", filename)
-        try:
-            pdfmetrics.registerFont(TTFont(name, str(path)))
-        except Exception as error:  # a missing or damaged bundled font: say which file
-            raise PaperError(f"The paper font {filename} could not be loaded ({error}).") from None
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
+def font_dir() -> Path:
+    """The folder holding the four faces, the only fonts a paper may use."""
+    return resource_path("fonts")
+
+
+def _format_4(data: bytes, offset: int) -> set[int]:
+    """Code points mapped by a format 4 (BMP, segmented) subtable."""
+    segments = struct.unpack_from(">H", data, offset + 6)[0] // 2
+    ends_at = offset + 14
+    starts_at = ends_at + 2 * segments + 2
+    deltas_at = starts_at + 2 * segments
+    ranges_at = deltas_at + 2 * segments
+    ends = struct.unpack_from(f">{segments}H", data, ends_at)
+    starts = struct.unpack_from(f">{segments}H", data, starts_at)
+    deltas = struct.unpack_from(f">{segments}h", data, deltas_at)
+    range_offsets = struct.unpack_from(f">{segments}H", data, ranges_at)
+    codes: set[int] = set()
+    for index, (start, end, delta, range_offset) in enumerate(
+        zip(starts, ends, deltas, range_offsets, strict=True)
+    ):
+        for code in range(start, end + 1):
+            if code == 0xFFFF:
+                continue
+            if range_offset == 0:
+                glyph = (code + delta) & 0xFFFF
+            else:
+                at = ranges_at + 2 * index + range_offset + 2 * (code - start)
+                glyph = struct.unpack_from(">H", data, at)[0]
+                glyph = (glyph + delta) & 0xFFFF if glyph else 0
+            if glyph:
+                codes.add(code)
+    return codes
+
+
+def _format_12(data: bytes, offset: int) -> set[int]:
+    """Code points mapped by a format 12 (full Unicode, grouped) subtable."""
+    groups = struct.unpack_from(">I", data, offset + 12)[0]
+    codes: set[int] = set()
+    for group in range(groups):
+        start, end, _glyph = struct.unpack_from(">III", data, offset + 16 + 12 * group)
+        codes.update(range(start, end + 1))
+    return codes
+
+
+def _cmap_codes(path: Path) -> set[int]:
+    """Every code point one TrueType file maps to a glyph (its Unicode ``cmap`` subtables)."""
+    data = path.read_bytes()
+    tables = struct.unpack_from(">H", data, 4)[0]
+    cmap = None
+    for index in range(tables):
+        tag, _checksum, offset, _length = struct.unpack_from(">4sIII", data, 12 + 16 * index)
+        if tag == b"cmap":
+            cmap = offset
+    if cmap is None:
+        raise ValueError("no cmap table")
+    codes: set[int] = set()
+    for index in range(struct.unpack_from(">H", data, cmap + 2)[0]):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, cmap + 4 + 8 * index)
+        if (platform, encoding) not in {(3, 1), (3, 10), (0, 3), (0, 4)}:
+            continue
+        subtable = cmap + offset
+        kind = struct.unpack_from(">H", data, subtable)[0]
+        if kind == 4:
+            codes |= _format_4(data, subtable)
+        elif kind == 12:
+            codes |= _format_12(data, subtable)
+    return codes
 
 
 @cache
 def _covered() -> frozenset[int]:
     """Code points that every face of the family can print (a character may appear in any style)."""
-    register_fonts()
-    sets = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in _FILES]
+    sets = []
+    for filename in _FILES:
+        try:
+            sets.append(_cmap_codes(font_dir() / filename))
+        except (OSError, ValueError, struct.error) as error:  # a missing or damaged bundled font
+            raise PaperError(f"The paper font {filename} could not be read ({error}).") from None
     return frozenset(set.intersection(*sets))
 
 

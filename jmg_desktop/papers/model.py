@@ -1,6 +1,6 @@
 """The paper as the renderer sees it: a plain, frozen view-model with every figure already resolved.
 
-Nothing here touches the workspace or ReportLab. A :class:`PaperView` is built either from a draft
+Nothing here touches the workspace or Typst. A :class:`PaperView` is built either from a draft
 (figures computed from the lines now) or from the frozen snapshot of a final paper, and the renderer
 turns it into the same bytes every time.
 """
@@ -104,10 +104,12 @@ Block = Paragraph | BulletList | NumberedList | Notice | FigureTable
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A headed section: one outline bookmark each."""
+    """A headed section: one outline bookmark each; ``language`` (BCP 47, e.g. ``cy``) marks a passage
+    in another language than the paper's, so a screen reader speaks it right."""
 
     heading: str
     blocks: tuple[Block, ...]
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ column per partner and the total); the renderer gives each money column a fixed 
 than three or four partners would not fit across.
 
 
-Pure (no workspace, no ReportLab): the papers feature can offer it as a figures block once a paper
+Pure (no workspace, no Typst): the papers feature can offer it as a figures block once a paper
 names the scenario and years to use. Totals come from unrounded pence; the usual note is added
 when rounded partner figures do not add to the rounded total in some year.
 """

@@ -114,7 +114,11 @@ def view_to_json(view: PaperView) -> str:
         "version": view.version,
         "status": view.status,
         "sections": [
-            {"heading": section.heading, "blocks": [_block(block) for block in section.blocks]}
+            {
+                "heading": section.heading,
+                "blocks": [_block(block) for block in section.blocks],
+                **({"language": section.language} if section.language else {}),
+            }
             for section in view.sections
         ],
         "recommendations_intro": view.recommendations_intro,
@@ -155,7 +159,11 @@ def view_from_json(text: str) -> PaperView:
             version=int(data["version"]),
             status=data["status"],
             sections=tuple(
-                Section(item["heading"], tuple(_read_block(block) for block in item["blocks"]))
+                Section(
+                    item["heading"],
+                    tuple(_read_block(block) for block in item["blocks"]),
+                    str(item.get("language", "")),
+                )
                 for item in data["sections"]
             ),
             recommendations_intro=data["recommendations_intro"],

@@ -185,7 +185,7 @@ def run_gui(file: str | None, demo: bool) -> int:
     from jmg_desktop.ui.main_window import MainWindow
 
     # Features (papers, agreements, projection) are installed straight after the window shows:
-    # their imports (ReportLab, charts) and SQLAlchemy's would otherwise delay the first paint.
+    # their imports (Typst, charts) and SQLAlchemy's would otherwise delay the first paint.
     window = MainWindow(install_features=False)
     window.show()
     probe = os.environ.get("JMG_DESKTOP_STARTUP_PROBE") == "1"

@@ -1,7 +1,7 @@
 """A main-window page whose content is built the first time it is shown or used.
 
 Heavy pages (the agreements register, the paper editor, the projection) import large modules
-(ReportLab, QtCharts, the ORM models) and read the workspace when built. Built eagerly at start-up
+(Typst, QtCharts, the ORM models) and read the workspace when built. Built eagerly at start-up
 they delay the moment the window is ready; a :class:`LazyPage` stands in the tab (and takes the
 menu actions' calls through :meth:`LazyPage.view`) until the page is first needed.
 """

@@ -105,4 +105,4 @@ def test_libreoffice_ratio(tmp_path: Path, large: bool) -> None:
         render_pdf(view)
     ours = (time.perf_counter() - start) / 3
     print(f"\n{'1,000-line' if large else '3-page'} paper: LibreOffice {office:.2f} s per conversion "
-          f"(fresh process), ReportLab in-process {ours * 1000:.0f} ms: ratio {office / ours:.0f}×")  # fmt: skip
+          f"(fresh process), Typst in-process {ours * 1000:.0f} ms: ratio {office / ours:.0f}×")  # fmt: skip

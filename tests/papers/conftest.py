@@ -9,7 +9,9 @@ import dataclasses
 import io
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -161,3 +163,154 @@ def paper_id(paper_workspace: Workspace) -> int:
     from jmg_desktop.papers.service import list_papers
 
     return list_papers(paper_workspace)[0].id
+
+
+@dataclasses.dataclass(frozen=True)
+class TagNode:
+    """One element of a PDF's structure tree, in reading order."""
+
+    depth: int
+    tag: str
+    lang: str = ""
+    numbering: str = ""
+    scope: str = ""
+    title: str = ""
+
+
+def _attributes(node: pikepdf.Dictionary) -> dict[str, str]:
+    """The attribute values of a structure element that the tests look at."""
+    found: dict[str, str] = {}
+    owners = node.get("/A")
+    owners = list(owners) if isinstance(owners, pikepdf.Array) else [owners] if owners is not None else []
+    for owner in owners:
+        if isinstance(owner, pikepdf.Dictionary):
+            for key in ("/ListNumbering", "/Scope"):
+                if key in owner:
+                    found[key] = str(owner[key]).lstrip("/")
+    return found
+
+
+def structure(data: bytes) -> list[TagNode]:
+    """The structure tree's elements, depth first, in reading order."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    nodes: list[TagNode] = []
+
+    def walk(node: object, depth: int) -> None:
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid, depth)
+            return
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            return
+        attributes = _attributes(node)
+        nodes.append(
+            TagNode(
+                depth,
+                str(node.S).lstrip("/"),
+                lang=str(node.get("/Lang", "")),
+                numbering=attributes.get("/ListNumbering", ""),
+                scope=attributes.get("/Scope", ""),
+                title=str(node.get("/T", "")),
+            )
+        )
+        kids = node.get("/K")
+        if kids is not None:
+            walk(kids, depth + 1)
+
+    walk(pdf.Root.StructTreeRoot.K, 0)
+    return nodes
+
+
+def _strip_marked(data: bytes, keep_artifacts: bool) -> bytes:
+    """The PDF with its artifacts removed from every page (or only its artifacts kept)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    for page in pdf.pages:
+        kept = []
+        depth = 0  # nesting inside an /Artifact marked-content sequence
+        for operands, operator in pikepdf.parse_content_stream(page):
+            name = str(operator)
+            if name in ("BMC", "BDC"):
+                if depth or str(operands[0]) == "/Artifact":
+                    depth += 1
+                    if not keep_artifacts:
+                        continue
+            elif name == "EMC" and depth:
+                depth -= 1
+                if not keep_artifacts:
+                    continue
+            text_op = name in ("Tj", "TJ", "'", '"')
+            if text_op and (depth > 0) != keep_artifacts:
+                continue
+            kept.append((operands, operator))
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def reading_text(data: bytes) -> str:
+    """The text a screen reader meets: every page's text with the artifacts taken out."""
+    return pdf_text(_strip_marked(data, keep_artifacts=False))
+
+
+def artifact_text(data: bytes) -> str:
+    """Only the text drawn as artifacts (page furniture, the watermark)."""
+    return pdf_text(_strip_marked(data, keep_artifacts=True))
+
+
+def outline(data: bytes) -> list[tuple[int, str, int]]:
+    """The bookmarks as (depth, title, page number), depth first."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+    entries: list[tuple[int, str, int]] = []
+
+    def walk(items: list[pikepdf.OutlineItem], depth: int) -> None:
+        for item in items:
+            destination = item.destination
+            page = pages.get(destination[0].objgen, 0) if destination is not None else 0
+            entries.append((depth, item.title, page))
+            walk(item.children, depth + 1)
+
+    with pdf.open_outline() as tree:
+        walk(tree.root, 0)
+    return entries
+
+
+@pytest.fixture(name="pdf_structure")
+def pdf_structure_fixture() -> Callable[[bytes], list[TagNode]]:
+    """:func:`structure`."""
+    return structure
+
+
+@pytest.fixture(name="reading_text")
+def reading_text_fixture() -> Callable[[bytes], str]:
+    """:func:`reading_text`."""
+    return reading_text
+
+
+@pytest.fixture(name="artifact_text")
+def artifact_text_fixture() -> Callable[[bytes], str]:
+    """:func:`artifact_text`."""
+    return artifact_text
+
+
+@pytest.fixture(name="pdf_outline")
+def pdf_outline_fixture() -> Callable[[bytes], list[tuple[int, str, int]]]:
+    """:func:`outline`."""
+    return outline
+
+
+def pdfua_findings(data: bytes, tmp_path: Path) -> list[str]:
+    """What ``pdfua check`` finds in a PDF, one line per finding (empty when it passes)."""
+    from pdfua import validate
+
+    path = tmp_path / "checked.pdf"
+    path.write_bytes(data)
+    report = validate(str(path))
+    return [f"{finding.rule_id} {finding.severity.name}: {finding.message}" for finding in report.findings]
+
+
+@pytest.fixture(name="pdfua_findings")
+def pdfua_findings_fixture(tmp_path: Path) -> Callable[[bytes], list[str]]:
+    """:func:`pdfua_findings` with a temporary folder."""
+    return lambda data: pdfua_findings(data, tmp_path)

@@ -185,7 +185,7 @@ def test_window_module_does_not_import_the_store() -> None:
 
     code = (
         "import sys; import jmg_desktop.ui.main_window, jmg_desktop.ui.app;"
-        "print('sqlalchemy' in sys.modules, 'reportlab' in sys.modules)"
+        "print('sqlalchemy' in sys.modules, 'typst' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["False", "False"], result.stderr

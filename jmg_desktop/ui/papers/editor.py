@@ -297,8 +297,15 @@ class PaperEditor(QWidget):
             action.triggered.connect(lambda _checked=False, k=kind: self.insert_figure(k))
             menu.addAction(action)
         self.insert_figures.setMenu(menu)
+        # A Welsh passage is tagged as Welsh in the PDF, so a screen reader speaks it in Welsh.
+        self.section_welsh = QCheckBox("Welsh", self)
+        self.section_welsh.setObjectName("sectionWelsh")
+        self.section_welsh.setAccessibleName("Section is in Welsh")
+        self.section_welsh.setToolTip("The section is written in Welsh (Cymraeg)")
+        self.section_welsh.toggled.connect(self._edited)
         heading_row.addWidget(QLabel("Heading", self))
         heading_row.addWidget(self.section_heading, 1)
+        heading_row.addWidget(self.section_welsh)
         heading_row.addWidget(self.insert_figures)
         layout.addLayout(heading_row)
         self.section_body = QPlainTextEdit(self)
@@ -529,6 +536,7 @@ class PaperEditor(QWidget):
             section = self._sections[row] if 0 <= row < len(self._sections) else SectionText("")
             self.section_heading.setText(section.heading)
             self.section_body.setPlainText(section.body)
+            self.section_welsh.setChecked(section.language == "cy")
         finally:
             self._loading = loading
 
@@ -537,6 +545,7 @@ class PaperEditor(QWidget):
         has_section = 0 <= self._current_section < len(self._sections)
         for edit in (self.section_heading, self.section_body):
             edit.setReadOnly(self.is_read_only() or not has_section)
+        self.section_welsh.setEnabled(not self.is_read_only() and has_section)
 
     def _on_section_chosen(self, row: int) -> None:
         """Follow the section list's selection."""
@@ -601,7 +610,10 @@ class PaperEditor(QWidget):
         row = self._current_section
         if 0 <= row < len(self._sections):
             heading = self.section_heading.text()
-            self._sections[row] = SectionText(heading, self.section_body.toPlainText())
+            before = self._sections[row].language
+            # Another language set outside the editor is kept unless the box says Welsh.
+            language = "cy" if self.section_welsh.isChecked() else ("" if before == "cy" else before)
+            self._sections[row] = SectionText(heading, self.section_body.toPlainText(), language)
             item = self.section_list.item(row)
             if item is not None and item.text() != heading:
                 item.setText(heading)

@@ -18,7 +18,7 @@ __all__ = ["install"]
 
 
 def _build_editor(window: MainWindow, parent: QWidget) -> QWidget:
-    """Make the editor (importing ReportLab and the paper service only now), caught up with the
+    """Make the editor (importing the paper service only now), caught up with the
     window's workspace, pool and year."""
     from jmg_desktop.ui.papers.editor import PaperEditor
 

@@ -3,7 +3,7 @@
 Callers hand over a function that builds the :class:`PaperView` (it reads the workspace: on a
 100,000-line pool that takes a noticeable fraction of a second) and, optionally, something else to
 hand back on the GUI thread (the editor's reconciliation differences). Both that function and the
-ReportLab render run on the thread pool. Only the newest request's result is shown: an older render
+Typst render run on the thread pool. Only the newest request's result is shown: an older render
 finishing late is dropped.
 """
 

@@ -297,3 +297,32 @@ def test_the_preview_worker_never_uses_the_gui_threads_workspace(
     assert seen and all(engine is not demo_workspace.engine for engine in seen)
     assert editor.preview.message.text() == ""
     assert editor.preview.document.pageCount() == 3
+
+
+def test_a_section_ticked_welsh_is_saved_and_tagged_welsh_in_the_preview(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace
+) -> None:
+    import pikepdf
+
+    paper_id = editor.current_paper_id()
+    editor.section_list.setCurrentRow(1)
+    editor.section_welsh.setFocus()
+    qtbot.keyClick(editor.section_welsh, Qt.Key.Key_Space)
+    assert editor.section_welsh.isChecked()
+    editor.commit()
+    document = service.load_document(demo_workspace, paper_id)[1]
+    assert [section.language for section in document.sections] == ["", "cy", "", "", ""]
+
+    def welsh_tagged() -> bool:
+        with pikepdf.open(io.BytesIO(editor.preview.last_pdf)) as pdf:
+            return "/Lang (cy)" in "".join(
+                str(obj.get("/Lang", "")) and f"/Lang ({obj.Lang})"
+                for obj in pdf.objects
+                if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem"
+            )
+
+    qtbot.waitUntil(welsh_tagged, timeout=10_000)
+    editor.section_list.setCurrentRow(0)
+    assert not editor.section_welsh.isChecked()  # each section keeps its own language
+    editor.section_list.setCurrentRow(1)
+    assert editor.section_welsh.isChecked()

@@ -22,7 +22,7 @@ def window(qtbot) -> MainWindow:
 
 def test_install_adds_the_page_and_the_export_action(window: MainWindow) -> None:
     page = window.paper_page  # type: ignore[attr-defined]
-    assert not page.has_content()  # the editor (and ReportLab) wait until the page is needed
+    assert not page.has_content()  # the editor (and Typst) wait until the page is needed
     assert window.findChild(PaperEditor, "paperEditor") is None
     window.show()
     window.pages.setCurrentWidget(page)
