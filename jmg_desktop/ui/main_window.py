@@ -634,11 +634,13 @@ class MainWindow(QMainWindow):
     # -- geometry ---------------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        """The size and place the window had when last closed, else a default size."""
+        """The size and place the window had when last closed, clamped to the screen it is on
+        now; on first run, a size that fits the available screen."""
+        from jmg_desktop.ui.window_geometry import fit_window_to_screen
+
         geometry = self.settings.value("mainWindow/geometry")
-        if geometry is not None and self.restoreGeometry(geometry):  # type: ignore[arg-type]
-            return
-        self.resize(1360, 780)
+        restored = geometry is not None and self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        fit_window_to_screen(self, restored=bool(restored))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the window's geometry; close the workspace (all edits are already saved)."""

@@ -79,3 +79,15 @@ def window(qtbot, demo_path: Path):
     qtbot.addWidget(win)
     assert win.open_path(demo_path)
     return win
+
+
+@pytest.fixture(scope="session")
+def fit_check():
+    """The text-fit checks of ``tests/ui/fit_check.py`` (tests import nothing by path here)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("jmg_fit_check", Path(__file__).with_name("fit_check.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

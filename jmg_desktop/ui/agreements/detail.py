@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -26,6 +25,7 @@ from jmg_desktop.core.agreements import Change, format_date
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.store.agreements_repo import AgreementDetail
 from jmg_desktop.ui.agreements.register_model import signed
+from jmg_desktop.ui.columns import ColumnFit, install_full_text_tooltips
 
 __all__ = ["AgreementDetailView"]
 
@@ -59,8 +59,6 @@ def _item(
         item.setFont(font)
     if colour is not None:
         item.setForeground(QBrush(colour))
-    if len(text) > 24:
-        item.setToolTip(text)
     return item
 
 
@@ -153,13 +151,21 @@ class AgreementDetailView(QWidget):
             ["Date", "Step", "Note", "Recorded by", "Recorded at"], "agreementHistory", history_box
         )
         history_layout.addWidget(self.history)
+        # A few steps show without scrolling; the rest of the height goes to the figures.
+        rows = self.history.verticalHeader().defaultSectionSize()
+        self.history.setMaximumHeight(self.history.horizontalHeader().sizeHint().height() + 4 * rows + 6)
+        # Text columns give way to the figures, which are never cut; a cut cell's tooltip has it all.
+        self._figures_fit = ColumnFit(self.figures, {0: 2.0, 1: 1.5, 2: 0.8, 6: 1.0})
+        self._history_fit = ColumnFit(self.history, {1: 2.0, 2: 1.0, 3: 1.0})
+        install_full_text_tooltips(self.figures, self)
+        install_full_text_tooltips(self.history, self)
         right_layout.addWidget(figures_box, 3)
-        right_layout.addWidget(history_box, 2)
+        right_layout.addWidget(history_box, 1)
         splitter.addWidget(self.words)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([360, 720])
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([280, 840])
         layout.addWidget(splitter, 1)
 
         self.move_button.clicked.connect(lambda: self._emit(self.moveRequested))
@@ -305,13 +311,7 @@ class AgreementDetailView(QWidget):
             self.figures.setItem(total, column, cell)
         # The pool column only earns its width when the lines come from more than one pool.
         self.figures.setColumnHidden(1, len({(line.now or line.agreed).pool for line in rows}) <= 1)  # type: ignore[union-attr]
-        header = self.figures.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 7):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        # Partner names are long ("Oxfordshire Primary Care Trust"); the service matters more.
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, min(150, max(90, self.figures.sizeHintForColumn(2))))
+        self._figures_fit.schedule()
 
     def _fill_history(self, detail: AgreementDetail) -> None:
         self.history.setRowCount(len(detail.steps))
@@ -325,6 +325,4 @@ class AgreementDetailView(QWidget):
             ]
             for column, cell in enumerate(cells):
                 self.history.setItem(row, column, cell)
-        header = self.history.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self._history_fit.schedule()

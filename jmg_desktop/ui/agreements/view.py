@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -44,6 +43,7 @@ from jmg_desktop.ui.agreements.dialogs import (
     StatusMoveDialog,
 )
 from jmg_desktop.ui.agreements.register_model import COL_DATE, COLUMNS, SORT_ROLE, RegisterModel
+from jmg_desktop.ui.columns import ColumnFit, install_full_text_tooltips
 from jmg_desktop.ui.dialogs import show_error
 
 __all__ = ["AgreementsView"]
@@ -127,12 +127,23 @@ class AgreementsView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("Agreement"), QHeaderView.ResizeMode.Stretch)
-        # The body's long name is in the tooltip and the detail; give the width to the title.
-        header.setSectionResizeMode(COLUMNS.index("Meeting"), QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COLUMNS.index("Meeting"), 170)
+        # Dates, years and figures keep their width; the words share the rest, the title first.
+        self.column_fit = ColumnFit(
+            self.table,
+            {
+                COLUMNS.index(name): weight
+                for name, weight in (
+                    ("Agreement", 3.0),
+                    ("Meeting", 1.0),
+                    ("Pool", 1.0),
+                    ("Status", 1.5),
+                    ("Waiting for", 1.0),
+                )
+            },
+        )
+        install_full_text_tooltips(self.table, self)
+        rows = self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 4 * rows + 4)
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("registerSummary")
         self.summary_label.setWordWrap(True)

@@ -8,8 +8,17 @@ messages apply whether a value is typed, picked or pasted.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
+from jmg_desktop.ui.columns import full_text_tooltip
 from jmg_desktop.ui.lines.model import (
     COLUMN_AMOUNT,
     COLUMN_CATEGORY,
@@ -25,6 +34,9 @@ _Index = QModelIndex | QPersistentModelIndex
 
 class LinesDelegate(QStyledItemDelegate):
     """The editor for each column of the pool lines table."""
+
+    #: A cut cell's tooltip leads with its full text (see :mod:`jmg_desktop.ui.columns`).
+    shows_full_text = True
 
     def __init__(self, model: PoolLinesModel, parent: QWidget | None = None) -> None:
         """Editors for ``model``'s columns."""
@@ -86,5 +98,23 @@ class LinesDelegate(QStyledItemDelegate):
         model.setData(index, text, Qt.ItemDataRole.EditRole)
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: _Index) -> None:
-        """Fill the cell."""
-        editor.setGeometry(option.rect)  # type: ignore[attr-defined]
+        """Fill the cell, and grow past it when the editor needs more room (a list showing
+        "Proposed addition" in full), staying inside the table."""
+        rect = option.rect  # type: ignore[attr-defined]
+        hint = editor.sizeHint()
+        width = max(rect.width(), hint.width()) if isinstance(editor, QComboBox) else rect.width()
+        height = max(rect.height(), editor.minimumSizeHint().height())
+        left, top = rect.left(), rect.top()
+        parent = editor.parentWidget()
+        if parent is not None:
+            left = max(0, min(left, parent.width() - width))
+            top = max(0, min(top, parent.height() - height))
+        editor.setGeometry(left, top, width, height)
+
+    def helpEvent(
+        self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: _Index
+    ) -> bool:
+        """A cut cell's tooltip leads with its full text."""
+        if full_text_tooltip(view, event, index):
+            return True
+        return super().helpEvent(event, view, option, index)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -266,7 +265,13 @@ class ReferenceListDialog(QDialog):
         self.table.setObjectName(f"{table}List")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Every column shares the width by what it holds (the name most); a cut cell's tooltip has it all.
+        from jmg_desktop.ui.columns import ColumnFit, install_full_text_tooltips
+
+        self.column_fit = ColumnFit(
+            self.table, {column: 2.0 if column == 0 else 1.0 for column in range(self.model.columnCount())}
+        )
+        install_full_text_tooltips(self.table, self)
         self.message = QLabel(self)
         self.message.setObjectName("referenceMessage")
         self.message.setWordWrap(True)
@@ -295,7 +300,7 @@ class ReferenceListDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         window.undo_stack.indexChanged.connect(self._reload)
-        self.resize(640, 380)
+        self.resize(720, 400)
 
     def _reload(self, *_signal_args: object) -> None:
         """After any undo or redo, show the list as it now is."""

@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jmg_desktop.ui.lines.model import PoolLinesModel
+from jmg_desktop.ui.columns import ColumnFit
+from jmg_desktop.ui.lines.model import (
+    COLUMN_CATEGORY,
+    COLUMN_NOTE,
+    COLUMN_SERVICE,
+    COLUMN_STATUS,
+    PoolLinesModel,
+)
 
 __all__ = ["LinesTable", "PoolLinesView"]
 
@@ -115,11 +122,10 @@ class PoolLinesView(QWidget):
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
         header.setMinimumSectionSize(50)
-        # The service name takes the spare width; the other columns keep a width that fits them.
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 130), (2, 56), (3, 122), (4, 118), (5, 150)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
+        # Columns share the width by what they hold; the amount and partner code are never cut.
+        self.column_fit = ColumnFit(
+            self.table, {COLUMN_SERVICE: 1.5, COLUMN_CATEGORY: 1.0, COLUMN_STATUS: 1.0, COLUMN_NOTE: 1.0}
+        )
         self.table.setAccessibleName("Pool lines")
         from jmg_desktop.ui.lines.delegates import LinesDelegate
 

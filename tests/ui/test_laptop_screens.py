@@ -1,0 +1,100 @@
+"""Every page and main dialog is legible on a council laptop: at 1366×768, and at 1920×1080 with
+150 % scaling (1280×720 pixels as the application lays out). Nothing a user must read is cut: no
+label, button, tab or column heading, and a table cell that is cut gives its full text in its
+tooltip. Set JMG_SHOTS_DIR to keep a PNG of each (run with QT_SCALE_FACTOR=1.5 to see 150 %)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from jmg_desktop.ui.main_window import MainWindow
+
+_SCALE = float(os.environ.get("QT_SCALE_FACTOR", "1") or 1)
+# (name, logical width, logical height): the screen as the application's layout sees it.
+SCREENS = [
+    ("1366x768", round(1366 / _SCALE), round(768 / _SCALE)),
+    ("1920x1080-150pc", round(1920 / 1.5), round(1080 / 1.5)),
+]
+
+
+def _settle(qtbot, widget: QWidget) -> None:
+    """Let layouts, lazy pages and column fits run."""
+    qtbot.waitExposed(widget)
+    for _ in range(3):
+        QApplication.processEvents()
+        qtbot.wait(20)
+
+
+@pytest.fixture(params=SCREENS, ids=[s[0] for s in SCREENS])
+def laptop(request, qtbot, window: MainWindow):
+    """The demo window at a laptop's size, with its lines selected as a user would."""
+    name, width, height = request.param
+    window.resize(width, height)
+    window.show()
+    _settle(qtbot, window)
+    assert window.width() <= width and window.height() <= height, "the window is larger than the screen"
+    return name, window
+
+
+def test_every_page_is_legible(qtbot, laptop, fit_check) -> None:
+    name, window = laptop
+    pages = window.pages
+    for index in range(pages.count()):
+        pages.setCurrentIndex(index)
+        _settle(qtbot, window)
+        title = pages.tabText(index)
+        fit_check.save_shot(window, f"{name}-page-{index}-{title.replace(' ', '_')}")
+        cut = fit_check.cut_texts(window)
+        # ui/papers is being rebuilt on Typst by another change; its paper list gets the full
+        # title in its tooltip there (see the issue's note). Everything else must fit.
+        assert [text for text in cut if not text.startswith("paperSelector:")] == [], title
+
+
+def _dialogs(window: MainWindow) -> list[tuple[str, Callable[[], QWidget | None]]]:
+    """The main dialogs, each opened as the menus open it (modal ones built directly)."""
+    from jmg_desktop.ui.lines.linked_pools import LinkedPoolsDialog
+    from jmg_desktop.ui.lines.references import ReferenceListDialog
+    from jmg_desktop.ui.lines.roll_forward import RollForwardDialog
+    from jmg_desktop.ui.lines.stated_totals import StatedTotalsDialog
+
+    def register():
+        window.pages.setCurrentIndex(3)
+        view = window.findChild(QWidget, "agreementsView")
+        view.table.selectRow(0)
+        return view
+
+    return [
+        ("record-agreement", lambda: register().open_record_dialog(window.lines_model.all_line_ids()[:3])),
+        ("move-status", lambda: register().open_move_dialog(register().model.summary(0).id)),
+        ("edit-words", lambda: register().open_edit_dialog(register().model.summary(0).id)),
+        ("new-meeting", lambda: register().open_meeting_dialog()),
+        ("audit-trail", lambda: register().open_audit_dialog(register().model.summary(0).id)),
+        ("line-history", lambda: register().open_line_history(window.lines_model.all_line_ids()[0])),
+        ("linked-pools", lambda: LinkedPoolsDialog(window)),
+        ("stated-totals", lambda: StatedTotalsDialog(window)),
+        ("partners", lambda: ReferenceListDialog(window, "partner")),
+        ("pools", lambda: ReferenceListDialog(window, "pool")),
+        ("copy-to-next-year", lambda: RollForwardDialog(window.lines_model, window)),
+        ("about", window.show_about),
+    ]
+
+
+def test_every_main_dialog_is_legible(qtbot, laptop, fit_check) -> None:
+    name, window = laptop
+    for title, opener in _dialogs(window):
+        dialog = opener()
+        assert dialog is not None, title
+        dialog.show()
+        _settle(qtbot, dialog)
+        fit_check.save_shot(dialog, f"{name}-dialog-{title}")
+        assert dialog.width() <= window.width() and dialog.height() <= window.height(), title
+        assert fit_check.cut_texts(dialog) == [], title
+        if isinstance(dialog, QDialog):
+            dialog.reject()
+        dialog.close()
+        dialog.deleteLater()
+        QApplication.processEvents()
