@@ -92,6 +92,11 @@ SUBCOMMANDS: tuple[SubCommand, ...] = (
         "write a cabinet paper as a PDF (exit 1 if stated totals differ from the lines, unless accepted)",
         "jmg_desktop.cli.papers:add_export_paper",
     ),
+    SubCommand(
+        "monitor",
+        "a pool's budget monitoring for one period: lines, totals and the risk share (CSV or JSON)",
+        "jmg_desktop.cli.monitoring:add_monitor",
+    ),
 )
 
 

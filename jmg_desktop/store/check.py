@@ -23,6 +23,7 @@ from jmg_desktop.store import audit, migrate
 from jmg_desktop.store.agreements_repo import agreement_findings
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.models import Base, Partner, Pool, StatedTotal
+from jmg_desktop.store.monitoring_check import monitoring_findings
 from jmg_desktop.store.totals import stated_comparisons
 from jmg_desktop.store.trust import harden_connection, untrusted_objects
 from jmg_desktop.store.workspace import inspect_file, make_engine
@@ -77,6 +78,9 @@ def run_checks(path: Path) -> list[Finding]:
                 "agreements", lambda s: [Finding("agreements", m) for m in agreement_findings(s)], session
             )
             findings += _guarded("totals", _totals, session)
+            findings += _guarded(
+                "monitoring", lambda s: [Finding("monitoring", m) for m in monitoring_findings(s)], session
+            )
             session.rollback()
     finally:
         engine.dispose()

@@ -30,6 +30,7 @@ from jmg_desktop.store.models import (
     StatedTotal,
     WorkspaceSetting,
 )
+from jmg_desktop.store.monitoring_demo import add_demo_monitoring
 from jmg_desktop.store.papers_demo import add_demo_paper
 from jmg_desktop.store.scenarios_demo import add_demo_scenarios
 from jmg_desktop.store.workspace import Workspace
@@ -44,6 +45,7 @@ DEMO_EXTENSIONS: list[Callable[[Session], None]] = [
     add_demo_agreements,
     add_demo_scenarios,
     add_demo_paper,
+    add_demo_monitoring,
 ]
 
 

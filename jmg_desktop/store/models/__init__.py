@@ -21,6 +21,15 @@ from jmg_desktop.store.models.foundation import (
     WorkspaceSetting,
 )
 from jmg_desktop.store.models.lines import POOL_LINE_TOTALS_INDEX  # noqa: F401 (registers the index)
+from jmg_desktop.store.models.monitoring import (
+    MonitoringForecast,
+    MonitoringMovement,
+    MonitoringMovementLeg,
+    MonitoringPeriod,
+    MonitoringSetup,
+    RiskSharePartner,
+    RiskShareRuleRow,
+)
 from jmg_desktop.store.models.papers import Paper
 from jmg_desktop.store.models.scenarios import ProjectionScenario, ScenarioAdjustment, ScenarioRateOverride
 
@@ -34,12 +43,19 @@ __all__ = [
     "Category",
     "LineStatus",
     "Meeting",
+    "MonitoringForecast",
+    "MonitoringMovement",
+    "MonitoringMovementLeg",
+    "MonitoringPeriod",
+    "MonitoringSetup",
     "Paper",
     "Partner",
     "Pool",
     "PoolLine",
     "PoolLink",
     "ProjectionScenario",
+    "RiskSharePartner",
+    "RiskShareRuleRow",
     "ScenarioAdjustment",
     "ScenarioRateOverride",
     "StatedTotal",

@@ -1,0 +1,351 @@
+"""Budget monitoring in the workspace, read: a period's report, the set-up, the rules, the
+movements and the chart's series. Changes are built and applied in :mod:`monitoring_changes`;
+``check``'s findings are in :mod:`monitoring_check`.
+
+A closed period's report is always rebuilt from the snapshot stored when it was closed, never from
+the live rows, so later edits cannot change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
+
+from jmg_desktop.core.financial_year import FinancialYear
+from jmg_desktop.core.monitoring import RagThresholds, cumulative_movements, monitored_lines
+from jmg_desktop.core.monitoring_commands import needs_higher_approval
+from jmg_desktop.core.monitoring_report import MonitoringSettings, PeriodReport, report_from_snapshot
+from jmg_desktop.core.monitoring_risk import PartnerTerms, RiskShareRule, RiskShareRules
+from jmg_desktop.store.errors import WorkspaceError
+from jmg_desktop.store.models import (
+    Category,
+    LineStatus,
+    MonitoringForecast,
+    MonitoringMovement,
+    MonitoringMovementLeg,
+    MonitoringPeriod,
+    MonitoringSetup,
+    Partner,
+    Pool,
+    PoolLine,
+    RiskSharePartner,
+    RiskShareRuleRow,
+)
+
+__all__ = [
+    "CLOSE_ACTION",
+    "TABLES",
+    "MonitoringRefused",
+    "Movement",
+    "closed_periods",
+    "current_period",
+    "forecast_rows",
+    "live_report",
+    "load_rules",
+    "load_settings",
+    "movement_legs",
+    "movements",
+    "period_report",
+    "period_series",
+    "pool_names",
+]
+
+TABLES: Final[dict[str, Table]] = {
+    "monitoring_setup": MonitoringSetup.__table__,
+    "monitoring_period": MonitoringPeriod.__table__,
+    "monitoring_forecast": MonitoringForecast.__table__,
+    "monitoring_movement": MonitoringMovement.__table__,
+    "monitoring_movement_leg": MonitoringMovementLeg.__table__,
+    "risk_share_rule": RiskShareRuleRow.__table__,
+    "risk_share_partner": RiskSharePartner.__table__,
+}
+CLOSE_ACTION: Final = "close_monitoring_period"
+
+
+class MonitoringRefused(WorkspaceError):
+    """A monitoring change that was refused; nothing was changed. The message says why."""
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def pool_names(session: Session, pool_id: int) -> tuple[str, str | None]:
+    """The pool's name and its host partner's name."""
+    row = session.execute(
+        select(Pool.name, Partner.name)
+        .outerjoin(Partner, Partner.id == Pool.host_partner_id)
+        .where(Pool.id == pool_id)
+    ).first()
+    if row is None:
+        raise MonitoringRefused("The pool asked for is not in this workspace.")
+    return row[0], row[1]
+
+
+def load_settings(session: Session, pool_id: int, financial_year: int) -> MonitoringSettings:
+    """The pool's monitoring set-up for the year (the defaults when none was recorded)."""
+    row = session.get(MonitoringSetup, (pool_id, financial_year))
+    if row is None:
+        return MonitoringSettings()
+    return MonitoringSettings(
+        row.period_kind,
+        RagThresholds(row.green_ppm, row.amber_ppm, row.red_amount_pence),
+        row.virement_limit_pence,
+        row.higher_approval,
+    )
+
+
+def closed_periods(session: Session, pool_id: int, financial_year: int) -> dict[int, tuple[str, str]]:
+    """The closed periods' numbers, with when and by whom each was closed."""
+    rows = session.execute(
+        select(MonitoringPeriod.number, MonitoringPeriod.closed_at, MonitoringPeriod.closed_by).where(
+            MonitoringPeriod.pool_id == pool_id, MonitoringPeriod.financial_year == financial_year
+        )
+    )
+    return {number: (at, by) for number, at, by in rows}
+
+
+def current_period(session: Session, pool_id: int, financial_year: int) -> int:
+    """The period a report shows by default: the first open one (the last when all are closed)."""
+    settings = load_settings(session, pool_id, financial_year)
+    closed = closed_periods(session, pool_id, financial_year)
+    return next((n for n in range(1, settings.periods + 1) if n not in closed), settings.periods)
+
+
+def load_rules(session: Session, pool_id: int, financial_year: int) -> RiskShareRules | None:
+    """The pool's risk-share rules for the year, or None when none were recorded."""
+    _name, host = pool_names(session, pool_id)
+    rules = {
+        row.applies_to: row
+        for row in session.execute(
+            select(RiskShareRuleRow).where(
+                RiskShareRuleRow.pool_id == pool_id, RiskShareRuleRow.financial_year == financial_year
+            )
+        ).scalars()
+    }
+    if "overspend" not in rules:
+        return None
+    terms: dict[str, list[PartnerTerms]] = {"overspend": [], "underspend": []}
+    for applies_to, name, share, cap in session.execute(
+        select(
+            RiskSharePartner.applies_to, Partner.name, RiskSharePartner.share_ppm, RiskSharePartner.cap_pence
+        )
+        .join(Partner, Partner.id == RiskSharePartner.partner_id)
+        .where(RiskSharePartner.pool_id == pool_id, RiskSharePartner.financial_year == financial_year)
+        .order_by(Partner.position, Partner.id)
+    ):
+        terms[applies_to].append(PartnerTerms(name, share, cap))
+
+    def rule(kind: str) -> RiskShareRule | None:
+        row = rules.get(kind)
+        if row is None:
+            return None
+        return RiskShareRule(row.method, row.host_first_pence, tuple(terms[kind]))
+
+    overspend = rule("overspend")
+    assert overspend is not None
+    return RiskShareRules(host, overspend, rule("underspend"))
+
+
+def _monitored_line_rows(session: Session, pool_id: int, financial_year: int) -> list[tuple[Any, ...]]:
+    """The pool's lines that monitoring covers (every line except proposed removals), in order:
+    ``(id, service, category, partner, amount)``."""
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(
+                PoolLine.id,
+                PoolLine.service,
+                func.coalesce(Category.name, ""),
+                Partner.name,
+                PoolLine.amount_pence,
+            )
+            .join(Partner, Partner.id == PoolLine.partner_id)
+            .join(LineStatus, LineStatus.id == PoolLine.status_id)
+            .outerjoin(Category, Category.id == PoolLine.category_id)
+            .where(
+                PoolLine.pool_id == pool_id,
+                PoolLine.financial_year == financial_year,
+                LineStatus.effect != "removal",
+            )
+            .order_by(PoolLine.position, PoolLine.id)
+        )
+    ]
+
+
+def movement_legs(session: Session, pool_id: int, financial_year: int) -> list[tuple[int, int, int]]:
+    """Every movement leg on the pool's lines this year: ``(line_id, period, pence)``."""
+    return [
+        (line_id, period, pence)
+        for line_id, period, pence in session.execute(
+            select(
+                MonitoringMovementLeg.line_id, MonitoringMovement.period, MonitoringMovementLeg.amount_pence
+            )
+            .join(MonitoringMovement, MonitoringMovement.id == MonitoringMovementLeg.movement_id)
+            .where(
+                MonitoringMovementLeg.pool_id == pool_id,
+                MonitoringMovement.financial_year == financial_year,
+            )
+        )
+    ]
+
+
+def forecast_rows(
+    session: Session, pool_id: int, financial_year: int, period: int
+) -> dict[int, dict[str, Any]]:
+    """The stored forecast rows of a period by line id, every column (for building changes)."""
+    table = TABLES["monitoring_forecast"]
+    rows = session.execute(
+        select(table).where(
+            table.c.pool_id == pool_id, table.c.financial_year == financial_year, table.c.period == period
+        )
+    ).mappings()
+    return {row["line_id"]: dict(row) for row in rows}
+
+
+def _orders(session: Session) -> tuple[list[str], list[str]]:
+    """Category and partner names in the workspace's order (the totals' order)."""
+    categories = list(
+        session.execute(select(Category.name).order_by(Category.position, Category.id)).scalars()
+    )
+    partners = list(session.execute(select(Partner.name).order_by(Partner.position, Partner.id)).scalars())
+    return ["", *categories], partners
+
+
+def live_report(session: Session, pool_id: int, financial_year: int, period: int) -> PeriodReport:
+    """The period's report from the rows as they are now (what an open period shows)."""
+    name, host = pool_names(session, pool_id)
+    settings = load_settings(session, pool_id, financial_year)
+    lines = _monitored_line_rows(session, pool_id, financial_year)
+    moved = cumulative_movements(movement_legs(session, pool_id, financial_year), period)
+    table = TABLES["monitoring_forecast"]
+    forecasts = {
+        line_id: (forecast, actual, commentary)
+        for line_id, forecast, actual, commentary in session.execute(
+            select(table.c.line_id, table.c.forecast_pence, table.c.actual_pence, table.c.commentary).where(
+                table.c.pool_id == pool_id, table.c.financial_year == financial_year, table.c.period == period
+            )
+        )
+    }
+    categories, partners = _orders(session)
+    return PeriodReport.build(
+        pool=name,
+        host=host,
+        year=FinancialYear(financial_year),
+        settings=settings,
+        period=period,
+        lines=monitored_lines(lines, moved, forecasts),
+        categories=categories,
+        partners=partners,
+        rules=load_rules(session, pool_id, financial_year),
+    )
+
+
+def period_report(session: Session, pool_id: int, financial_year: int, period: int) -> PeriodReport:
+    """The period's report: rebuilt from its snapshot when closed, else live."""
+    settings = load_settings(session, pool_id, financial_year)
+    if not 1 <= period <= settings.periods:
+        label = "months" if settings.period_kind == "month" else "quarters"
+        raise MonitoringRefused(
+            f"There is no period {period}: this pool is monitored in {label} (1 to {settings.periods})."
+        )
+    row = session.get(MonitoringPeriod, (pool_id, financial_year, period))
+    if row is not None:
+        return report_from_snapshot(row.snapshot)
+    return live_report(session, pool_id, financial_year, period)
+
+
+def period_series(session: Session, pool_id: int, financial_year: int) -> list[tuple[int, int, int, bool]]:
+    """For the chart: each period's ``(number, latest budget, forecast outturn, closed)`` for the
+    pool, from snapshots for closed periods and two aggregate queries for the open ones."""
+    settings = load_settings(session, pool_id, financial_year)
+    closed = {
+        row.number: row
+        for row in session.execute(
+            select(MonitoringPeriod).where(
+                MonitoringPeriod.pool_id == pool_id, MonitoringPeriod.financial_year == financial_year
+            )
+        ).scalars()
+    }
+    lines = _monitored_line_rows(session, pool_id, financial_year)
+    amounts = {row[0]: row[4] for row in lines}
+    original = sum(amounts.values())
+    legs = [leg for leg in movement_legs(session, pool_id, financial_year) if leg[0] in amounts]
+    table = TABLES["monitoring_forecast"]
+    by_period: dict[int, list[tuple[int, int]]] = {}
+    for line_id, period, forecast in session.execute(
+        select(table.c.line_id, table.c.period, table.c.forecast_pence).where(
+            table.c.pool_id == pool_id, table.c.financial_year == financial_year
+        )
+    ):
+        if line_id in amounts:
+            by_period.setdefault(period, []).append((line_id, forecast))
+    series = []
+    for number in range(1, settings.periods + 1):
+        if number in closed:
+            report = report_from_snapshot(closed[number].snapshot)
+            series.append((number, report.table.pool.latest, report.table.pool.forecast, True))
+            continue
+        moved = cumulative_movements(legs, number)
+        latest = original + sum(moved.values())
+        forecast = latest + sum(
+            value - amounts[line_id] - moved.get(line_id, 0) for line_id, value in by_period.get(number, [])
+        )
+        series.append((number, latest, forecast, False))
+    return series
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """A recorded budget movement, as the page lists it."""
+
+    id: int
+    period: int
+    kind: str
+    reason: str
+    approval_level: str
+    agreement_id: int | None
+    legs: tuple[tuple[int, int, int], ...]  # (line_id, pool_id, pence)
+    needs_higher_approval: bool
+    row: dict[str, Any]
+
+
+def movements(session: Session, pool_id: int, financial_year: int) -> list[Movement]:
+    """Movements touching the pool's lines this year, oldest first, each marked when it is above
+    a pool's virement limit (and so needs the higher approval)."""
+    movement_table = TABLES["monitoring_movement"]
+    leg_table = TABLES["monitoring_movement_leg"]
+    ids = select(leg_table.c.movement_id).where(leg_table.c.pool_id == pool_id)
+    rows = session.execute(
+        select(movement_table)
+        .where(
+            movement_table.c.financial_year == financial_year,
+            (movement_table.c.pool_id == pool_id) | movement_table.c.id.in_(ids),
+        )
+        .order_by(movement_table.c.period, movement_table.c.id)
+    ).mappings()
+    result = []
+    for row in rows:
+        legs = tuple(
+            (leg.line_id, leg.pool_id, leg.amount_pence)
+            for leg in session.execute(
+                select(leg_table).where(leg_table.c.movement_id == row["id"]).order_by(leg_table.c.line_id)
+            )
+        )
+        limits = {leg[1]: load_settings(session, leg[1], financial_year).virement_limit_pence for leg in legs}
+        result.append(
+            Movement(
+                row["id"],
+                row["period"],
+                row["kind"],
+                row["reason"],
+                row["approval_level"],
+                row["agreement_id"],
+                legs,
+                needs_higher_approval(legs, limits),
+                dict(row),
+            )
+        )
+    return result
