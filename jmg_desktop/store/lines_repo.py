@@ -357,6 +357,14 @@ _USE_KINDS: Final = {
     ("paper", "partner_id"): "papers",
     ("paper", "pool_id"): "papers",
     ("scenario_adjustment", "partner_id"): "scenario adjustments",
+    ("risk_share_partner", "partner_id"): "risk-share terms",
+    ("monitoring_setup", "pool_id"): "monitoring set-ups",
+    ("monitoring_forecast", "pool_id"): "forecasts",
+    ("monitoring_movement", "pool_id"): "budget movements",
+    ("monitoring_movement_leg", "pool_id"): "budget movement lines",
+    ("monitoring_period", "pool_id"): "closed monitoring periods",
+    ("risk_share_rule", "pool_id"): "risk-share rules",
+    ("risk_share_partner", "pool_id"): "risk-share terms",
 }
 #: References :func:`usage_count` already counts by name.
 _COUNTED: Final = {

@@ -21,6 +21,7 @@ from jmg_desktop.core.monitoring_report import MonitoringSettings, PeriodReport,
 from jmg_desktop.core.monitoring_risk import PartnerTerms, RiskShareRule, RiskShareRules
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.models import (
+    Agreement,
     Category,
     LineStatus,
     MonitoringForecast,
@@ -46,8 +47,10 @@ __all__ = [
     "live_report",
     "load_rules",
     "load_settings",
+    "movement_choices",
     "movement_legs",
     "movements",
+    "partner_names",
     "period_report",
     "period_series",
     "pool_names",
@@ -349,3 +352,33 @@ def movements(session: Session, pool_id: int, financial_year: int) -> list[Movem
             )
         )
     return result
+
+
+def partner_names(session: Session) -> list[str]:
+    """Every partner's name, in the workspace's order."""
+    return list(session.execute(select(Partner.name).order_by(Partner.position, Partner.id)).scalars())
+
+
+def movement_choices(
+    session: Session, pool_id: int, financial_year: int
+) -> tuple[list[tuple[int, str, int]], list[tuple[int, str]]]:
+    """What a movement may name: every line of the year as ``(id, label, pool id)`` (this pool's
+    first, other pools' labelled with their pool) and this pool's agreements as ``(id, title)``."""
+    lines = [
+        (line_id, service if pool_key == pool_id else f"{pool} — {service}", pool_key)
+        for line_id, service, pool, pool_key in session.execute(
+            select(PoolLine.id, PoolLine.service, Pool.name, Pool.id)
+            .join(Pool, Pool.id == PoolLine.pool_id)
+            .where(PoolLine.financial_year == financial_year)
+            .order_by(Pool.id != pool_id, Pool.position, PoolLine.position, PoolLine.id)
+        )
+    ]
+    agreements = [
+        (agreement_id, title)
+        for agreement_id, title in session.execute(
+            select(Agreement.id, Agreement.title)
+            .where(Agreement.pool_id == pool_id, Agreement.financial_year == financial_year)
+            .order_by(Agreement.id)
+        )
+    ]
+    return lines, agreements

@@ -71,6 +71,13 @@ _SINGULAR = {
     "agreements": "agreement",
     "papers": "paper",
     "scenario adjustments": "scenario adjustment",
+    "risk-share terms": "risk-share term",
+    "monitoring set-ups": "monitoring set-up",
+    "forecasts": "forecast",
+    "budget movements": "budget movement",
+    "budget movement lines": "budget movement line",
+    "closed monitoring periods": "closed monitoring period",
+    "risk-share rules": "risk-share rule",
 }
 
 
