@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jmg_desktop.cli.common import EXIT_OK, EXIT_PROBLEMS, CommandError, open_workspace
 from jmg_desktop.store.errors import WorkspaceError
-from jmg_desktop.store.safe_write import SafeWriteError, write_text_atomically
+from jmg_desktop.store.safe_write import SafeWriteError, atomic_writer
 
 __all__ = ["add_check", "add_demo", "add_dump", "add_load"]
 
@@ -69,17 +69,25 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _dump(args: argparse.Namespace) -> int:
-    from jmg_desktop.store.dump import dump_text
+    """Stream the dump to ``-o`` (written whole or not at all) or to standard output."""
+    from jmg_desktop.store.dump import iter_dump_text
 
     with open_workspace(args.file) as workspace:
-        text = dump_text(workspace)
-    if args.output:
-        try:
-            write_text_atomically(args.output, text)
-        except SafeWriteError as error:
-            raise CommandError(str(error)) from None
-    else:
-        sys.stdout.write(text)
+        if args.output:
+            try:
+                with atomic_writer(args.output) as stream:
+                    for piece in iter_dump_text(workspace):
+                        stream.write(piece.encode("utf-8"))
+            except (SafeWriteError, WorkspaceError) as error:
+                raise CommandError(str(error)) from None
+        else:
+            # The dump's refusals (a float in a table) come before its first piece.
+            out = sys.stdout
+            try:
+                for piece in iter_dump_text(workspace):
+                    out.write(piece)
+            except WorkspaceError as error:
+                raise CommandError(str(error)) from None
     return EXIT_OK
 
 

@@ -7,18 +7,26 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["SafeWriteError", "write_bytes_atomically", "write_text_atomically"]
+__all__ = ["SafeWriteError", "atomic_writer", "write_bytes_atomically", "write_text_atomically"]
 
 
 class SafeWriteError(OSError):
     """The file could not be written; ``str(error)`` is a one-sentence explanation."""
 
 
-def write_bytes_atomically(path: Path | str, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` holds either the old content or all the new."""
+@contextmanager
+def atomic_writer(path: Path | str) -> Iterator[BinaryIO]:
+    """A binary stream whose content replaces ``path`` only when the ``with`` block ends normally.
+
+    Written to a temporary file beside ``path``, flushed to disk, then renamed over it; if the block
+    raises (or writing fails) the temporary file is removed and ``path`` is left as it was. For
+    output too large to hold in memory; :func:`write_bytes_atomically` is the one-shot form.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -30,7 +38,7 @@ def write_bytes_atomically(path: Path | str, data: bytes) -> None:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
         temp = Path(temp_name)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
@@ -54,6 +62,12 @@ def write_bytes_atomically(path: Path | str, data: bytes) -> None:
         if temp is not None:
             with suppress(OSError):
                 temp.unlink()
+
+
+def write_bytes_atomically(path: Path | str, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` holds either the old content or all the new."""
+    with atomic_writer(path) as stream:
+        stream.write(data)
 
 
 def write_text_atomically(path: Path | str, text: str) -> None:

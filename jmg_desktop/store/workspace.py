@@ -16,7 +16,6 @@ leaves the workspace open read-only with a plain message.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import struct
 import tempfile
@@ -25,7 +24,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -102,25 +100,10 @@ def inspect_file(path: Path) -> FileFacts:
     return FileFacts(size=size, application_id=application_id, user_version=user_version)
 
 
-_REVISION_LINE = re.compile(r"""^revision\s*=\s*['"](\d+)['"]""", re.MULTILINE)
-
-
-@cache
 def expected_version() -> int:
-    """The schema version this application writes (the newest migration's number), found by
-    reading the migration files' ``revision = "NNNN"`` lines.
-
-    Same answer as :func:`jmg_desktop.store.migrate.schema_version` without importing Alembic and
-    parsing its script directory, which would cost about half a second on every opening; Alembic
-    is loaded only when a file must actually be created or upgraded.
-    """
-    versions = migrate.MIGRATIONS_DIR / "versions"
-    numbers = [
-        int(match.group(1))
-        for script in versions.glob("*.py")
-        if (match := _REVISION_LINE.search(script.read_text(encoding="utf-8")))
-    ]
-    return max(numbers) if numbers else migrate.schema_version()
+    """The schema version this application writes (see :func:`jmg_desktop.store.migrate.schema_version`:
+    read from the migration files, without importing Alembic)."""
+    return migrate.schema_version()
 
 
 def _quick_check(path: Path, *, recover: bool = False) -> None:

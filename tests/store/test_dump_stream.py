@@ -1,0 +1,57 @@
+"""``dump`` streams row by row: the same text as the whole-document layout, refusals before output."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from jmg_desktop.cli import main
+from jmg_desktop.store.dump import dump_workspace, iter_dump_text
+from jmg_desktop.store.workspace import Workspace
+
+
+def _with_a_binary_value(path: Path) -> None:
+    """Give the demo's paper an issued PDF (binary, dumped as base64) and empty its scenario overrides."""
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("UPDATE paper SET issued_pdf = ? WHERE id = 1", (b"%PDF-1.7\x00\xff binary",))
+        connection.execute("DELETE FROM scenario_rate_override")
+    connection.close()
+
+
+def test_streamed_dump_is_exactly_the_indented_json_of_the_whole_document(demo_path: Path) -> None:
+    _with_a_binary_value(demo_path)
+    with Workspace.open(demo_path, read_only=True) as workspace:
+        pieces = list(iter_dump_text(workspace))
+        document = dump_workspace(workspace)
+    text = "".join(pieces)
+    # The layout json.dumps(indent=1) gives (the pure-Python encoder), which dumps have always had.
+    assert text == json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    tables = document["tables"]
+    assert tables["paper"][0]["issued_pdf"] == {"base64": "JVBERi0xLjcA/yBiaW5hcnk="}
+    assert tables["scenario_rate_override"] == []
+    assert "Older People’s" in text  # not escaped to \u2019
+    assert len(pieces) > len(tables)  # written table by table, not as one string
+
+
+def test_a_float_is_refused_before_anything_is_written(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    connection = sqlite3.connect(demo_path)
+    with connection:
+        connection.execute("UPDATE pool_line SET amount_pence = 12.5 WHERE id = 16")
+    connection.close()
+    assert main(["dump", str(demo_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "jmg-desktop: A floating-point value was found in the workspace; it cannot be dumped exactly.\n"
+    )
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text("an earlier dump", encoding="utf-8")
+    assert main(["dump", str(demo_path), "-o", str(earlier)]) == 2
+    assert earlier.read_text(encoding="utf-8") == "an earlier dump"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["demo.jmg", "earlier.json"]
