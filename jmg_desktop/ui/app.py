@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-__all__ = ["install_excepthook", "log_file", "make_demo_copy", "run_gui"]
+__all__ = ["application_icon", "install_excepthook", "log_file", "make_demo_copy", "run_gui"]
 
 log = logging.getLogger("jmg_desktop")
 _STARTED = time.perf_counter()
@@ -163,6 +163,18 @@ class _FirstLinesPaint:
         print(f"loaded {time.perf_counter() - _STARTED:.4f} rows={rows}", file=sys.stderr, flush=True)
 
 
+def application_icon() -> object:
+    """The application's icon (a QIcon) from the PNGs rendered from its SVG, every size."""
+    from PySide6.QtGui import QIcon
+
+    from jmg_desktop.resources import resource_path
+
+    icon = QIcon()
+    for size in (16, 22, 24, 32, 48, 64, 128, 256):
+        icon.addFile(str(resource_path("icons", "hicolor", f"{size}x{size}", "apps", "jmg-desktop.png")))
+    return icon
+
+
 def run_gui(file: str | None, demo: bool) -> int:
     """Open the main window (on ``file``, or on a fresh demo copy); return the exit code."""
     from PySide6.QtCore import QTimer
@@ -176,6 +188,7 @@ def run_gui(file: str | None, demo: bool) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("jmg-desktop")
+    app.setWindowIcon(application_icon())  # type: ignore[arg-type]
     _configure_logging()
     install_excepthook()
     from jmg_desktop.ui.gc_guard import MainThreadCollector
