@@ -97,6 +97,16 @@ SUBCOMMANDS: tuple[SubCommand, ...] = (
         "a pool's budget monitoring for one period: lines, totals and the risk share (CSV or JSON)",
         "jmg_desktop.cli.monitoring:add_monitor",
     ),
+    SubCommand(
+        "import-lines",
+        "add pool lines from an Excel workbook (.xlsx) or CSV file",
+        "jmg_desktop.cli.interchange:add_import_lines",
+    ),
+    SubCommand(
+        "export-xlsx",
+        "write the lines, totals, stated totals, agreements and audit trail to an Excel workbook",
+        "jmg_desktop.cli.interchange:add_export_xlsx",
+    ),
 )
 
 

@@ -1,0 +1,150 @@
+"""The ``import-lines`` and ``export-xlsx`` sub-commands: pool lines in from a workbook or CSV file,
+and the workspace out to an Excel workbook."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from jmg_desktop.cli.common import EXIT_OK, CommandError, UsageError, open_workspace
+
+__all__ = ["add_export_xlsx", "add_import_lines"]
+
+
+def add_import_lines(parser: argparse.ArgumentParser) -> None:
+    """The options of ``import-lines``."""
+    parser.description = (
+        "Add the rows of a sheet as lines of a pool and year. The header row is found by its "
+        "headings in the first 30 rows, and columns are mapped from them (units such as £000 and "
+        "£m in a heading are applied). Nothing is imported if any cell is refused, unless "
+        "--skip-refused is given; the import is one audited change."
+    )
+    parser.add_argument("file", metavar="FILE", help="the workspace file")
+    parser.add_argument("input", metavar="IN.xlsx", help="the workbook or CSV file to import")
+    parser.add_argument("--pool", required=True, metavar="NAME", help="the pool to add the lines to")
+    parser.add_argument("--year", required=True, metavar="YEAR", help="the financial year, like 2019/20")
+    parser.add_argument(
+        "--sheet", metavar="NAME", help="the sheet to import (default: the first with a header)"
+    )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"Heading=field"',
+        help="map a column (by heading or letter) to service, category, partner, status, amount, note, "
+        "year, pool, or ignore; may be repeated",
+    )
+    parser.add_argument("--header-row", type=int, metavar="N", help="the sheet row that holds the headings")
+    parser.add_argument(
+        "--partner", metavar="NAME", help="the partner for rows that give none (default: the pool's host)"
+    )
+    parser.add_argument("--status", metavar="NAME", help="the status for rows that give none")
+    parser.add_argument(
+        "--skip-refused", action="store_true", help="import the good rows even if some cells are refused"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would be imported and change nothing"
+    )
+    parser.set_defaults(func=_import_lines)
+
+
+def add_export_xlsx(parser: argparse.ArgumentParser) -> None:
+    """The options of ``export-xlsx``."""
+    parser.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="the workbook to write")
+    parser.add_argument("--pool", metavar="NAME", help="only this pool (with --year)")
+    parser.add_argument("--year", metavar="YEAR", help="only this financial year (with --pool)")
+    parser.set_defaults(func=_export_xlsx)
+
+
+def _year(text: str) -> int:
+    """A financial year from the command line, or a usage error."""
+    from jmg_desktop.core.financial_year import FinancialYear, FinancialYearError
+
+    try:
+        return FinancialYear.parse(text).start_year
+    except FinancialYearError as error:
+        raise UsageError(f"--year: {error}") from None
+
+
+def _import_lines(args: argparse.Namespace) -> int:
+    from jmg_desktop.core.financial_year import FinancialYear
+    from jmg_desktop.interchange.errors import InterchangeError
+    from jmg_desktop.interchange.import_lines import import_command
+    from jmg_desktop.interchange.planning import make_defaults, plan_source, resolve_pool
+    from jmg_desktop.interchange.sources import open_source
+    from jmg_desktop.store.errors import WorkspaceError
+    from jmg_desktop.store.lines_repo import LinesStore, load_references
+
+    year = FinancialYear(_year(args.year))
+    source_path = Path(args.input)
+    with open_workspace(args.file, read_only=args.dry_run) as workspace:
+        if not args.dry_run and workspace.read_only:
+            raise CommandError(
+                f"“{Path(args.file).name}” cannot be changed ({workspace.read_only_reason}); nothing was imported."
+            )
+        try:
+            refs = load_references(workspace)
+            pool = resolve_pool(workspace, args.pool)
+            defaults = make_defaults(workspace, refs, pool, year, args.partner, args.status)
+            source = open_source(source_path)
+            plan = plan_source(
+                source,
+                refs,
+                defaults,
+                sheet_name=args.sheet,
+                header_row=args.header_row,
+                map_options=args.map,
+            )
+        except InterchangeError as error:
+            raise CommandError(str(error)) from None
+        for note in plan.notes:
+            print(note)
+        described = ", ".join(
+            f"{plan.headings.get(column, '?')} → {field}" for column, field in sorted(plan.mapping.items())
+        )
+        print(f"Sheet “{plan.sheet}”, headings on row {plan.header_row}: {described}.")
+        for line in plan.skipped:
+            print(line)
+        for refusal in plan.refusals:
+            print(refusal.sentence())
+        if plan.refusals and not args.skip_refused:
+            raise CommandError(
+                f"Nothing was imported: {len(plan.refusals)} cell{'s' if len(plan.refusals) != 1 else ''} "
+                f"in {plan.refused_rows} row{'s' if plan.refused_rows != 1 else ''} "
+                "were refused (fix them, or give --skip-refused to import the other rows)."
+            )
+        count = len(plan.lines)
+        summary = f"{count} line{'s' if count != 1 else ''} totalling {plan.total.format_full()}"
+        if args.dry_run:
+            print(f"Would import {summary} into “{pool.name}” {year.label}; nothing was changed.")
+            return EXIT_OK
+        if not plan.lines:
+            raise CommandError(f"Sheet “{plan.sheet}” has no lines to import; nothing was changed.")
+        store = LinesStore(workspace)
+        try:
+            import_command(store, plan, pool.id, year.start_year, source_path.name).apply(store)
+        except WorkspaceError as error:
+            raise CommandError(str(error)) from None
+    print(f"Imported {summary} into “{pool.name}” {year.label} from {source_path.name}.")
+    return EXIT_OK
+
+
+def _export_xlsx(args: argparse.Namespace) -> int:
+    from jmg_desktop.interchange.errors import InterchangeError
+    from jmg_desktop.interchange.export import Scope, export_workbook
+    from jmg_desktop.interchange.planning import resolve_pool
+    from jmg_desktop.store.safe_write import SafeWriteError
+
+    if (args.pool is None) != (args.year is None):
+        raise UsageError("export-xlsx: give --pool and --year together, or neither for the whole workspace.")
+    with open_workspace(args.file) as workspace:
+        try:
+            scope = Scope()
+            if args.pool is not None:
+                scope = Scope(resolve_pool(workspace, args.pool).id, _year(args.year))
+            count = export_workbook(workspace, args.output, scope)
+        except (InterchangeError, SafeWriteError) as error:
+            raise CommandError(str(error)) from None
+    print(f"Wrote {count} line{'s' if count != 1 else ''} to {args.output}")
+    return EXIT_OK

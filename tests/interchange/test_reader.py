@@ -1,0 +1,97 @@
+"""The workbook reader against workbooks zipped by hand as Excel writes them (not by our writer)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jmg_desktop.interchange.errors import InterchangeError
+from jmg_desktop.interchange.mapping import find_header, headings_of
+from jmg_desktop.interchange.xlsx_reader import open_workbook
+from tests.interchange.handmade import cell_xml, row_xml, sheet_xml, write_xlsx
+
+
+def _officer_workbook(tmp_path: Path) -> Path:
+    """A title merged across the top, a blank row, the header on row 4, amounts in £000 with a
+    formula total (saved value), and one formula saved without a value."""
+    rows = [
+        row_xml(1, [cell_xml("A1", "Older People's pool: draft budget 2019/20")]),
+        row_xml(2, [cell_xml("A2", "Prepared by finance; figures in thousands")]),
+        row_xml(
+            4, [cell_xml("A4", "Service budget"), cell_xml("B4", "Partner"), cell_xml("C4", "Budget £000")]
+        ),
+        row_xml(
+            5,
+            [
+                cell_xml("A5", "Day Services – internal"),
+                cell_xml("B5", "OCC"),
+                cell_xml("C5", Decimal("3342")),
+            ],
+        ),
+        row_xml(
+            6,
+            [
+                cell_xml("A6", "Home support"),
+                cell_xml("B6", "OCC"),
+                cell_xml("C6", Decimal("1234.5600000000001")),
+            ],
+        ),
+        row_xml(
+            7,
+            [
+                cell_xml("A7", "Equipment uplift"),
+                cell_xml("B7", "PCT"),
+                cell_xml("C7", None, formula="C5*0.02"),
+            ],
+        ),
+        row_xml(8, [cell_xml("A8", "Total"), cell_xml("C8", Decimal("4576.56"), formula="SUM(C5:C7)")]),
+    ]
+    return write_xlsx(
+        tmp_path / "officer.xlsx",
+        {
+            "Cover": sheet_xml([row_xml(1, [cell_xml("A1", "Cover sheet")])]),
+            "Budget": sheet_xml(rows, merges=["A1:C1", "A2:C2"]),
+        },
+    )
+
+
+def test_sheets_are_listed_and_cells_keep_their_decimal_text(tmp_path: Path) -> None:
+    with open_workbook(_officer_workbook(tmp_path)) as book:
+        assert book.sheet_names == ["Cover", "Budget"]
+        sheet = book.read_sheet("Budget")
+    rows = dict(sheet.rows)
+    assert rows[5][2] == ("n", "3342")
+    # The text as the file holds it, binary noise and all: no float was made on the way.
+    assert rows[6][2] == ("n", "1234.5600000000001")
+    assert rows[7][2] == ("f", "")  # a formula saved without its value
+    assert rows[8][2] == ("n", "4576.56")  # a formula with its saved value reads as that value
+    assert 3 not in rows  # the empty row is not there
+
+
+def test_the_header_is_found_below_the_title_and_merged_banner(tmp_path: Path) -> None:
+    with open_workbook(_officer_workbook(tmp_path)) as book:
+        sheet = book.read_sheet("Budget")
+    index = find_header(sheet)
+    assert index is not None
+    assert sheet.rows[index][0] == 4
+    assert headings_of(sheet, index) == {0: "Service budget", 1: "Partner", 2: "Budget £000"}
+
+
+def test_shared_strings_rich_text_percentages_and_prefixed_namespaces(tmp_path: Path) -> None:
+    rich = (
+        '<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" s="1"><x:v>0.6</x:v></x:c>'
+        '<x:c r="C1" t="b"><x:v>1</x:v></x:c><x:c r="D1" t="e"><x:v>#REF!</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
+    path = write_xlsx(tmp_path / "rich.xlsx", {"S": rich}, shared=["Day services"], percent_style=True)
+    with open_workbook(path) as book:
+        sheet = book.read_sheet("S")
+    assert sheet.rows == [(1, {0: ("s", "Day services"), 1: ("p", "0.6"), 2: ("b", "1"), 3: ("e", "#REF!")})]
+
+
+def test_a_sheet_that_is_not_there_is_named_in_the_refusal(tmp_path: Path) -> None:
+    with open_workbook(_officer_workbook(tmp_path)) as book, pytest.raises(InterchangeError) as refused:
+        book.read_sheet("Income")
+    assert str(refused.value) == "“officer.xlsx” has no sheet called “Income”; it has: Cover, Budget."
