@@ -57,6 +57,7 @@ def test_every_page_is_legible(qtbot, laptop, fit_check) -> None:
 def _dialogs(window: MainWindow) -> list[tuple[str, Callable[[], QWidget | None]]]:
     """The main dialogs, each opened as the menus open it (modal ones built directly)."""
     from jmg_desktop.ui.lines.linked_pools import LinkedPoolsDialog
+    from jmg_desktop.ui.lines.paste import PasteDialog, plan_paste
     from jmg_desktop.ui.lines.references import ReferenceListDialog
     from jmg_desktop.ui.lines.roll_forward import RollForwardDialog
     from jmg_desktop.ui.lines.stated_totals import StatedTotalsDialog
@@ -80,7 +81,18 @@ def _dialogs(window: MainWindow) -> list[tuple[str, Callable[[], QWidget | None]
         ("pools", lambda: ReferenceListDialog(window, "pool")),
         ("copy-to-next-year", lambda: RollForwardDialog(window.lines_model, window)),
         ("about", window.show_about),
+        ("paste-review", lambda: _paste_review(window, PasteDialog, plan_paste)),
     ]
+
+
+def _paste_review(window: MainWindow, dialog_class, plan_paste) -> QWidget:
+    """The review of a paste with refused cells, as pasting "abc / 1,2,3" on the sixth line shows it."""
+    rows = [["abc", "=HYPERLINK()"], ["1,2,3", "fine"]]
+
+    def replan(block):
+        return plan_paste(window.lines_model, block, anchor_row=5, anchor_column=4)
+
+    return dialog_class(replan(rows), window, rows=rows, replan=replan, parse=window.lines_model.parse)
 
 
 def test_every_main_dialog_is_legible(qtbot, laptop, fit_check) -> None:

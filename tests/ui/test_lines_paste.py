@@ -113,9 +113,63 @@ def test_review_dialog_lists_problems(window: MainWindow, qtbot) -> None:
         return False
 
     paste_text(window, "oops\r\n", confirm=look)
-    items = [captured[0].problems.item(i).text() for i in range(captured[0].problems.count())]
-    assert items == ["Row 1, Amount: “oops” is not an amount: it should start with digits, like 3,342,000."]
+    table = captured[0].problems
+    cells = [table.item(0, column).text() for column in range(table.columnCount())]
+    assert cells == [
+        "Row 1",
+        "Amount",
+        "oops",
+        "“oops” is not an amount: it should start with digits, like 3,342,000.",
+    ]
     assert not captured[0].paste_button.isEnabled()
+
+
+def test_problems_name_the_table_row_they_would_change(window: MainWindow) -> None:
+    _current(window, 5, AMOUNT)  # the block lands on the sixth line
+    seen: list[PastePlan] = []
+    rows = window.lines_model.rowCount()
+    text = "£1m\r\nabc\r\n" + "£2m\r\n" * (rows - 7) + "xyz\r\n"
+    paste_text(window, text, confirm=lambda plan: seen.append(plan) or False)
+    assert [p.describe().split(":")[0] for p in seen[0].problems] == ["Row 7, Amount", "New line 1, Amount"]
+
+
+def test_a_refused_pasted_cell_is_corrected_in_the_preview(window: MainWindow, qtbot, monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
+
+    from jmg_desktop.core.money import Money
+
+    _current(window, 5, AMOUNT)
+    window.resize(1366, 768)
+    window.show()
+    opened: list[PasteDialog] = []
+
+    def run(dialog: PasteDialog) -> int:
+        opened.append(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        table = dialog.problems
+        table.setCurrentCell(0, 2)
+        qtbot.keyClick(table, Qt.Key.Key_F2)
+        editor = next(e for e in table.viewport().findChildren(QLineEdit) if e.isVisible())
+        editor.selectAll()
+        qtbot.keyClicks(editor, "12q")  # still not an amount: refused beside the cell
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.wait(5)
+        note = table.viewport().findChild(QWidget, "cellRefusal")
+        assert note.isVisible() and "12q" in note.text()
+        assert not dialog.paste_button.isEnabled()
+        editor.selectAll()
+        qtbot.keyClicks(editor, "£250k")
+        assert not note.isVisible()
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.problems.rowCount() == 0)
+        assert dialog.problems.rowCount() == 0 and dialog.paste_button.text() == "Paste"
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PasteDialog, "exec", run)
+    assert paste_text(window, "abc\r\n")
+    assert opened and window.lines_model.record(5).amount_pence == Money.parse("£250k").pence
 
 
 def test_single_value_fills_the_selection(window: MainWindow) -> None:

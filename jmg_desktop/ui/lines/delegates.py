@@ -26,6 +26,7 @@ from jmg_desktop.ui.lines.model import (
     COLUMN_STATUS,
     PoolLinesModel,
 )
+from jmg_desktop.ui.refusal import editor_text
 
 __all__ = ["LinesDelegate"]
 
@@ -79,6 +80,21 @@ class LinesDelegate(QStyledItemDelegate):
                 editor.setEditText(text)
         elif isinstance(editor, QLineEdit):
             editor.setText(text)
+
+    def refusal(self, editor: QWidget, index: _Index) -> str | None:
+        """Why the text in ``editor`` cannot go into ``index``'s cell, or None when it can."""
+        from jmg_desktop.core.validation import CellError, check_name
+
+        text = editor_text(editor)
+        if index.column() == COLUMN_CATEGORY and text.strip():
+            taken = self._model.references.choices("category_id")
+            if " ".join(text.split()).casefold() not in taken:
+                checked = check_name(
+                    text, title="Category", taken={i.name for i in self._model.references.categories}
+                )
+                return checked.message if isinstance(checked, CellError) else None
+        parsed = self._model.parse(index.column(), text)
+        return parsed.message if isinstance(parsed, CellError) else None
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
         """Hand the text to the model; a category not yet in the list is added in the same step."""

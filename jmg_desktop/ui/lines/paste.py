@@ -2,8 +2,10 @@
 
 The block lands with its top-left cell on the current cell (or fills the selection when a single
 value is pasted); rows that run past the last line become new lines. Every cell is parsed as if
-typed. If any cell is refused, the user sees each one with its row and column and nothing is
-applied unless they accept; accepted pastes skip the bad cells (and new lines with a bad cell).
+typed. If any cell is refused, the user sees each one with the table row it would change and its
+column, and may correct its text in place (refused again, beside the cell, while still wrong);
+nothing is applied unless they accept; accepted pastes skip the cells still bad (and new lines
+with a bad cell).
 The whole paste is one undo step.
 """
 
@@ -13,12 +15,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from jmg_desktop.core.commands import ChangeSet, Command, FieldUpdate, LineRecord
 from jmg_desktop.core.validation import COLUMN_FIELDS, COLUMN_TITLES, CellError
+from jmg_desktop.ui.columns import ColumnFit, FullTextDelegate
 from jmg_desktop.ui.lines.clipboard import parse_tsv
+from jmg_desktop.ui.refusal import KeepsRefusedEditor, editor_text
 
 if TYPE_CHECKING:
     from jmg_desktop.ui.lines.model import PoolLinesModel
@@ -31,16 +44,19 @@ _NEW_SERVICE = "New line"
 
 @dataclass(frozen=True, slots=True)
 class PasteProblem:
-    """A pasted cell that was refused: 1-based row and column of the pasted block."""
+    """A pasted cell that was refused. ``row`` and ``column`` (1-based) place it in the pasted
+    block; ``where`` names the table row it would change ("Row 12", or "New line 2")."""
 
     row: int
     column: int
     column_title: str
     message: str
+    where: str = ""
+    text: str = ""
 
     def describe(self) -> str:
-        """ "Row 2, Amount: “abc” is not an amount…"."""
-        return f"Row {self.row}, {self.column_title}: {self.message}"
+        """ "Row 12, Amount: “abc” is not an amount…"."""
+        return f"{self.where or f'Row {self.row}'}, {self.column_title}: {self.message}"
 
 
 @dataclass(slots=True)
@@ -112,6 +128,13 @@ def plan_paste(
     existing_rows = model.rowCount()
     new_rows: dict[int, dict[str, object]] = {}
     bad_new_rows: set[int] = set()
+
+    def where(table_row: int) -> str:
+        """The table row a cell lands on, as the row numbers down the side show it."""
+        if 0 <= table_row < existing_rows:
+            return f"Row {table_row + 1}"
+        return f"New line {-table_row if table_row < 0 else table_row - existing_rows + 1}"
+
     for table_row, column, text, block_row, block_column in targets:
         if column >= len(COLUMN_FIELDS):
             plan.problems.append(
@@ -120,13 +143,17 @@ def plan_paste(
                     block_column,
                     f"column {block_column}",
                     "the table has no column here (it ends at Note).",
+                    where(table_row),
+                    text,
                 )
             )
             continue
         parsed = model.parse(column, text)
         title = COLUMN_TITLES[column]
         if isinstance(parsed, CellError):
-            plan.problems.append(PasteProblem(block_row, block_column, title, parsed.message))
+            plan.problems.append(
+                PasteProblem(block_row, block_column, title, parsed.message, where(table_row), text)
+            )
             if table_row < 0 or table_row >= existing_rows:
                 bad_new_rows.add(block_row)
             continue
@@ -144,7 +171,9 @@ def plan_paste(
         refs = model.references
         if not refs.partners or not refs.statuses:
             plan.problems.append(
-                PasteProblem(wanted[0], 1, "Partner", "add a partner first: every line belongs to one.")
+                PasteProblem(
+                    wanted[0], 1, "Partner", "add a partner first: every line belongs to one.", "New lines"
+                )
             )
             return plan
         ids = store.allocate_line_ids(len(wanted))
@@ -169,43 +198,137 @@ def plan_paste(
     return plan
 
 
-class PasteDialog(QDialog):
-    """Lists the refused cells; Accept pastes the rest, Cancel pastes nothing."""
+class _ProblemDelegate(FullTextDelegate):
+    """Edits a refused cell's pasted text, refusing again what the lines table would refuse."""
 
-    def __init__(self, plan: PastePlan, parent: QWidget | None = None) -> None:
-        """A dialog listing ``plan``'s refused cells."""
+    def __init__(self, dialog: PasteDialog) -> None:
+        super().__init__(dialog)
+        self._dialog = dialog
+
+    def refusal(self, editor: QWidget, index: QModelIndex) -> str | None:
+        """Why the corrected text would still be refused, or None."""
+        return self._dialog.refusal(index.row(), editor_text(editor))
+
+
+class _ProblemTable(KeepsRefusedEditor, QTableWidget):
+    """The refused cells, their pasted text editable in place."""
+
+
+class PasteDialog(QDialog):
+    """Lists the refused cells, each correctable in place; Paste pastes what can be used, Cancel
+    pastes nothing. With ``replan`` (the paste worked out again from corrected cells), a corrected
+    cell is pasted too; :attr:`plan` is the paste as it stands."""
+
+    def __init__(
+        self,
+        plan: PastePlan,
+        parent: QWidget | None = None,
+        *,
+        rows: list[list[str]] | None = None,
+        replan: Callable[[list[list[str]]], PastePlan] | None = None,
+        parse: Callable[[int, str], object] | None = None,
+    ) -> None:
+        """A dialog listing ``plan``'s refused cells (``rows`` is the pasted block)."""
         super().__init__(parent)
         self.setObjectName("pasteReview")
-        self.setWindowTitle("Some pasted cells cannot be used")
-        count = len(plan.problems)
-        intro = QLabel(
-            f"{count} pasted cell{'s' if count != 1 else ''} cannot be used, so nothing has been "
-            "pasted yet. Paste the rest (skipping these cells, and any new line that has one), "
-            "or cancel and fix the copied cells.",
-            self,
-        )
-        intro.setWordWrap(True)
-        self.problems = QListWidget(self)
+        self.setWindowTitle("Some Pasted Cells Cannot Be Used")
+        self.plan = plan
+        self._rows = [list(row) for row in rows] if rows is not None else None
+        self._replan = replan
+        self._parse = parse
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        editable = self._rows is not None and replan is not None and parse is not None
+        self.problems = _ProblemTable(0, 4, self)
         self.problems.setObjectName("pasteProblems")
-        self.problems.setWordWrap(True)
-        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.problems.setHorizontalHeaderLabels(["Where", "Column", "Pasted", "Why"])
+        self.problems.verticalHeader().hide()
+        self.problems.setWordWrap(False)
         self.problems.setAlternatingRowColors(True)
-        self.problems.addItems([problem.describe() for problem in plan.problems])
+        self.problems.setItemDelegate(_ProblemDelegate(self))
+        self.problems.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            if editable
+            else QAbstractItemView.EditTrigger.NoEditTriggers
+        )
+        self._fit = ColumnFit(self.problems, {2: 1.0, 3: 2.0})
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.paste_button = buttons.addButton("Paste the Rest", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.paste_button.setEnabled(bool(plan.updates or plan.inserts))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addWidget(self.problems, 1)
         layout.addWidget(buttons)
-        self.resize(620, 320)
+        self._fill()
+        self.problems.itemChanged.connect(self._corrected)
+        self.resize(760, 340)
+
+    def _fill(self) -> None:
+        """Show the plan's refused cells and say what Paste will do."""
+        plan = self.plan
+        self.problems.blockSignals(True)
+        self.problems.setRowCount(len(plan.problems))
+        for row, problem in enumerate(plan.problems):
+            for column, text in enumerate(
+                (problem.where, problem.column_title, problem.text, problem.message)
+            ):
+                item = QTableWidgetItem(text)
+                flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                if column == 2 and self._rows is not None:
+                    flags |= Qt.ItemFlag.ItemIsEditable
+                item.setFlags(flags)
+                self.problems.setItem(row, column, item)
+        self.problems.blockSignals(False)
+        self._fit.schedule()
+        count = len(plan.problems)
+        if count:
+            fix = " Correct a cell by typing over its pasted text." if self._rows is not None else ""
+            self.intro.setText(
+                f"{count} pasted cell{'s' if count != 1 else ''} cannot be used, so nothing has been "
+                "pasted yet. Paste the rest (skipping these cells, and any new line that has one), "
+                f"or cancel and fix the copied cells.{fix}"
+            )
+            self.paste_button.setText("Paste the Rest")
+        else:
+            self.intro.setText("Every pasted cell can now be used.")
+            self.paste_button.setText("Paste")
+        self.paste_button.setEnabled(bool(plan.updates or plan.inserts))
+
+    def refusal(self, row: int, text: str) -> str | None:
+        """Why ``text`` would still be refused in the cell of problem ``row``, or None."""
+        if self._parse is None or not 0 <= row < len(self.plan.problems):
+            return None
+        problem = self.plan.problems[row]
+        if problem.column_title not in COLUMN_TITLES:
+            return problem.message
+        parsed = self._parse(COLUMN_TITLES.index(problem.column_title), text)
+        return parsed.message if isinstance(parsed, CellError) else None
+
+    def _corrected(self, item: QTableWidgetItem) -> None:
+        """A refused cell was corrected: work the paste out again with the new text."""
+        if item.column() != 2 or self._rows is None or self._replan is None:
+            return
+        problem = self.plan.problems[item.row()]
+        self._rows[problem.row - 1][problem.column - 1] = item.text()
+        QTimer.singleShot(0, self._work_out_again)  # once the cell's editor has closed
+
+    def _work_out_again(self) -> None:
+        """Work the paste out again from the corrected block and show what is still refused."""
+        assert self._rows is not None and self._replan is not None
+        self.plan = self._replan(self._rows)
+        self._fill()
 
 
-def _ask(window: QWidget, plan: PastePlan) -> bool:
-    """Show the refused cells; True when the user chooses to paste the rest."""
-    return PasteDialog(plan, window).exec() == QDialog.DialogCode.Accepted
+def _ask(window: MainWindow, plan: PastePlan, rows: list[list[str]], replan: Callable) -> PastePlan | None:
+    """Show the refused cells for correcting; the paste to make, or None when cancelled."""
+    dialog = PasteDialog(plan, window, rows=rows, replan=replan, parse=window.lines_model.parse)
+    try:
+        return dialog.plan if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
 
 
 def paste_text(
@@ -232,20 +355,32 @@ def paste_text(
     selection = view.table.selectionModel()
     selected = selection.selectedIndexes() if selection else []
     new_lines = as_new_lines or not current.isValid()
-    plan = plan_paste(
-        model,
-        rows,
-        anchor_row=min((i.row() for i in selected), default=current.row())
-        if not new_lines
-        else model.rowCount(),
-        anchor_column=min((i.column() for i in selected), default=current.column()) if not new_lines else 0,
-        fill_rows=sorted({i.row() for i in selected}),
-        fill_columns=sorted({i.column() for i in selected}),
-        as_new_lines=new_lines,
+    anchor_row = (
+        min((i.row() for i in selected), default=current.row()) if not new_lines else model.rowCount()
     )
-    if plan.problems and not (confirm or (lambda p: _ask(window, p)))(plan):
-        window.show_message("Nothing was pasted.")
-        return False
+    anchor_column = min((i.column() for i in selected), default=current.column()) if not new_lines else 0
+
+    def replan(block: list[list[str]]) -> PastePlan:
+        return plan_paste(
+            model,
+            block,
+            anchor_row=anchor_row,
+            anchor_column=anchor_column,
+            fill_rows=sorted({i.row() for i in selected}),
+            fill_columns=sorted({i.column() for i in selected}),
+            as_new_lines=new_lines,
+        )
+
+    plan = replan(rows)
+    if plan.problems:
+        if confirm is not None:
+            go_on: PastePlan | None = plan if confirm(plan) else None
+        else:
+            go_on = _ask(window, plan, rows[1:] if plan.skipped_header else rows, replan)
+        if go_on is None:
+            window.show_message("Nothing was pasted.")
+            return False
+        plan = go_on
     command = plan.command()
     if command.changes.is_empty:
         window.show_message("Nothing was pasted: the pasted values are the same as the lines.")

@@ -34,12 +34,14 @@ from jmg_desktop.ui.lines.model import (
     COLUMN_STATUS,
     PoolLinesModel,
 )
+from jmg_desktop.ui.refusal import KeepsRefusedEditor
 
 __all__ = ["LinesTable", "PoolLinesView"]
 
 
-class LinesTable(QTableView):
-    """A table that moves like a spreadsheet: Enter commits and moves down, F2 edits, Tab moves on."""
+class LinesTable(KeepsRefusedEditor, QTableView):
+    """A table that moves like a spreadsheet: Enter commits and moves down, F2 edits, Tab moves on;
+    a refused entry keeps its editor open with the reason beside it (see :mod:`..refusal`)."""
 
     #: Asked to delete the selected lines (the Delete key).
     deleteRequested = Signal()
@@ -58,9 +60,8 @@ class LinesTable(QTableView):
             return
         super().keyPressEvent(event)
 
-    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+    def _after_close(self, hint: QAbstractItemDelegate.EndEditHint) -> None:
         """After Enter commits an edit, move to the cell below, as a spreadsheet does."""
-        super().closeEditor(editor, hint)
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             self._move_current(1)
 
