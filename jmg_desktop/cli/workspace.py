@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -92,25 +91,11 @@ def _dump(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from jmg_desktop.store.dump import load_workspace
+    """Make a new workspace from a dump, checked row by row; nothing is left behind on a refusal."""
+    from jmg_desktop.store.load import load_file
 
-    source = Path(args.input)
     try:
-        raw = source.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CommandError(f"“{source.name}” does not exist.") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"“{source.name}” is not a text file; expected a JSON dump.") from None
-    except OSError as error:
-        raise CommandError(f"“{source.name}” cannot be read: {error.strerror or error}.") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise CommandError(
-            f"“{source.name}” is not valid JSON (line {error.lineno}, column {error.colno})."
-        ) from None
-    try:
-        load_workspace(data, Path(args.output)).close()
+        load_file(Path(args.input), Path(args.output))
     except WorkspaceError as error:
         raise CommandError(str(error)) from None
     print(f"Wrote {args.output}")

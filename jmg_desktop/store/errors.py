@@ -13,3 +13,7 @@ class ReadOnlyError(WorkspaceError):
 
 class WriteFailedError(WorkspaceError):
     """A change could not be written (disk full, I/O error, file moved): nothing of it was saved."""
+
+
+class DumpError(WorkspaceError):
+    """A dump that cannot be loaded; the message says what is wrong with it and where."""

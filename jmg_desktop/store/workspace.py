@@ -17,200 +17,48 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import struct
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 from jmg_desktop import __version__
 from jmg_desktop.store import backups, migrate
+from jmg_desktop.store.claim import claim_new, clear_abandoned_partials, new_file_mode, partial_beside
 from jmg_desktop.store.errors import ReadOnlyError, WorkspaceError, WriteFailedError
 from jmg_desktop.store.lock import LockHeldError, LockInfo, LockLostError, LockState, WorkspaceLock
-from jmg_desktop.store.trust import harden_connection, untrusted_objects
+from jmg_desktop.store.workspace_file import (
+    APPLICATION_ID,
+    FAULTS,
+    FILE_SUFFIX,
+    FileFacts,
+    expected_version,
+    fault_text,
+    file_identity,
+    inspect_file,
+    make_engine,
+    primary_code,
+    quick_check,
+    utc_now,
+)
 
 __all__ = [
     "APPLICATION_ID",
     "FILE_SUFFIX",
     "FileFacts",
     "Workspace",
+    "build_beside",
+    "build_empty",
+    "discard_partial",
     "expected_version",
     "inspect_file",
+    "make_engine",
 ]
-
-APPLICATION_ID: Final = 1246578500  # b"JMGD" as a big-endian int
-FILE_SUFFIX: Final = ".jmg"
-_SQLITE_MAGIC: Final = b"SQLite format 3\x00"
-_HEADER_SIZE: Final = 100
-_BUSY_TIMEOUT_MS: Final = 5000
-
-
-@dataclass(frozen=True, slots=True)
-class FileFacts:
-    """What the first 100 bytes of a SQLite file say, read without opening it as a database."""
-
-    size: int
-    application_id: int
-    user_version: int
-
-
-def inspect_file(path: Path) -> FileFacts:
-    """Read a candidate workspace's header; raise :class:`WorkspaceError` if it is not one we can use.
-
-    Only reads bytes: never creates, locks or modifies the file.
-    """
-    name = path.name
-    try:
-        if not path.exists():
-            raise WorkspaceError(f"“{name}” does not exist.")
-        if path.is_dir():
-            raise WorkspaceError(f"“{name}” is a folder, not a workspace file.")
-        with path.open("rb") as handle:
-            header = handle.read(_HEADER_SIZE)
-        size = path.stat().st_size
-    except PermissionError:
-        raise WorkspaceError(f"“{name}” cannot be read: permission was refused.") from None
-    except OSError as error:
-        raise WorkspaceError(f"“{name}” cannot be read: {error.strerror or error}.") from None
-    if size == 0:
-        raise WorkspaceError(f"“{name}” is empty: it is not a JMG Desktop workspace.")
-    if len(header) < _HEADER_SIZE or not header.startswith(_SQLITE_MAGIC):
-        raise WorkspaceError(f"“{name}” is not a JMG Desktop workspace (it is not a database file).")
-    user_version, application_id = (
-        struct.unpack(">i", header[60:64])[0],
-        struct.unpack(">i", header[68:72])[0],
-    )
-    if application_id != APPLICATION_ID:
-        raise WorkspaceError(f"“{name}” is a database of another application, not a JMG Desktop workspace.")
-    newest = expected_version()
-    if user_version > newest:
-        raise WorkspaceError(
-            f"“{name}” was made by a newer version of JMG Desktop (schema {user_version}; this version "
-            f"reads up to {newest}): please update JMG Desktop to open it."
-        )
-    return FileFacts(size=size, application_id=application_id, user_version=user_version)
-
-
-def expected_version() -> int:
-    """The schema version this application writes (see :func:`jmg_desktop.store.migrate.schema_version`:
-    read from the migration files, without importing Alembic)."""
-    return migrate.schema_version()
-
-
-def _quick_check(path: Path, *, recover: bool = False) -> None:
-    """Run ``PRAGMA quick_check`` and the trust check; raise if the file is unusable.
-
-    The connection is read-only, except that with ``recover`` a file left with a rollback journal
-    (a crash mid-edit) is opened read-write so SQLite can roll that unfinished change back: the
-    file returns to its last committed state, which is what every later reader must see.
-    A file holding triggers, views or virtual tables the application did not create is refused
-    before anything else reads it: it has been altered by something other than JMG Desktop.
-    """
-    journal = path.with_name(path.name + "-journal")
-    mode = "rw" if recover and journal.exists() else "ro"
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
-        harden_connection(connection)
-    except sqlite3.Error as error:
-        raise WorkspaceError(f"“{path.name}” cannot be opened: {error}.") from None
-    try:
-        rows = connection.execute("PRAGMA quick_check").fetchall()
-        strangers = untrusted_objects(connection)
-    except sqlite3.DatabaseError as error:
-        if _primary_code(error) == sqlite3.SQLITE_BUSY:
-            raise WorkspaceError(
-                f"“{path.name}” is busy (another program is writing to it); try again in a moment."
-            ) from None
-        if _primary_code(error) in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
-            # A hot journal (a crash mid-edit) needs write access to be rolled back.
-            raise WorkspaceError(
-                f"“{path.name}” holds a change interrupted by a crash and cannot be recovered from "
-                "here because the file or its folder is read-only."
-            ) from None
-        raise WorkspaceError(f"“{path.name}” is damaged and cannot be opened ({error}).") from None
-    finally:
-        connection.close()
-    if rows != [("ok",)]:
-        raise WorkspaceError(
-            f"“{path.name}” is damaged and cannot be opened (the integrity check found {len(rows)} problem(s))."
-        )
-    if strangers:
-        raise WorkspaceError(
-            f"“{path.name}” was not opened: it contains {strangers[0]} that JMG Desktop did not create, "
-            "so it may have been tampered with."
-        )
-
-
-def _primary_code(error: BaseException) -> int:
-    """SQLite's primary result code for a driver error (extended codes carry it in the low byte)."""
-    code = getattr(error, "sqlite_errorcode", None)
-    return -1 if code is None else int(code) & 0xFF
-
-
-def _configure_connection(dbapi_connection: sqlite3.Connection, read_only: bool) -> None:
-    """The pragmas every connection gets (DESIGN.md: the workspace file)."""
-    # Autocommit at the driver level: SQLAlchemy's begin event issues BEGIN itself, so that the
-    # transaction boundaries are exactly ours (the pysqlite default defers BEGIN unpredictably).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    harden_connection(dbapi_connection)
-    try:
-        cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        if not read_only:
-            cursor.execute("PRAGMA journal_mode = DELETE")
-            cursor.execute("PRAGMA synchronous = FULL")
-    finally:
-        cursor.close()
-
-
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    """An engine on ``path`` with the workspace pragmas; read-only engines cannot write at all."""
-    uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
-    engine = create_engine(
-        "sqlite://",
-        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
-        poolclass=NullPool if read_only else None,
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-        """Apply the workspace pragmas to each new connection."""
-        _configure_connection(dbapi_connection, read_only)
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: object) -> None:
-        """Start each transaction ourselves (see below)."""
-        # IMMEDIATE takes the write lock up front, so two processes never deadlock mid-edit.
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")  # type: ignore[attr-defined]
-
-    return engine
-
-
-def _utc_now() -> str:
-    """Now in UTC, as the workspace settings store it."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-#: What a refused write means, by SQLite's primary result code, in words for the message.
-_FAULTS: Final = {
-    sqlite3.SQLITE_FULL: "the disk is full",
-    sqlite3.SQLITE_IOERR: "the disk or network reported an error",
-    sqlite3.SQLITE_READONLY: "the file or its folder has become read-only",
-    sqlite3.SQLITE_CANTOPEN: "the file or its folder can no longer be written",
-    sqlite3.SQLITE_PERM: "permission to write it was refused",
-    sqlite3.SQLITE_CORRUPT: "the file appears to be damaged",
-    sqlite3.SQLITE_NOTADB: "the file appears to be damaged",
-}
 
 StateListener = Callable[["Workspace"], None]
 
@@ -249,7 +97,7 @@ class Workspace:
         #: Called with the workspace whenever ``read_only`` or its reason changes.
         self.state_listeners: list[StateListener] = []
         self._lock = lock
-        self._identity = _identity(path)
+        self._identity = file_identity(path)
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._closed = False
 
@@ -257,44 +105,17 @@ class Workspace:
 
     @classmethod
     def create(cls, path: Path | str, *, title: str = "") -> Workspace:
-        """Create a new, empty workspace at ``path``; refuse if something is already there."""
+        """Create a new, empty workspace at ``path``; refuse if something is already there.
+
+        Built under a temporary name beside ``path`` and given its name only when complete, never
+        over an existing file (see :mod:`jmg_desktop.store.claim`).
+        """
         path = Path(path)
-        if path.exists():
-            raise WorkspaceError(f"“{path.name}” already exists; choose another name.")
-        if not path.parent.is_dir():
-            raise WorkspaceError(f"The folder for “{path.name}” does not exist.")
+        temp = build_beside(path, title=title or path.stem)
         try:
-            handle, temp_name = tempfile.mkstemp(prefix=".jmg-new-", suffix=FILE_SUFFIX, dir=path.parent)
-        except OSError as error:
-            raise WorkspaceError(f"“{path.name}” cannot be created: {error.strerror or error}.") from None
-        os.close(handle)
-        temp = Path(temp_name)
-        try:
-            engine = make_engine(temp)
-            try:
-                with engine.begin() as connection:
-                    connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-                    migrate.upgrade(connection)
-                    connection.exec_driver_sql(f"PRAGMA user_version = {migrate.schema_version()}")
-                    connection.execute(
-                        text("INSERT INTO workspace_setting (key, value) VALUES (:k, :v)"),
-                        [
-                            {"k": "title", "v": title or path.stem},
-                            {"k": "created_at", "v": _utc_now()},
-                            {"k": "created_by_version", "v": __version__},
-                        ],
-                    )
-            except DBAPIError as error:
-                raise WorkspaceError(
-                    f"“{path.name}” cannot be created: {_fault_text(error.orig) or error.orig}."
-                ) from None
-            finally:
-                engine.dispose()
-            os.replace(temp, path)
-        except BaseException:
-            with suppress(OSError):
-                temp.unlink()
-            raise
+            claim_new(temp, path)
+        finally:
+            discard_partial(temp)
         return cls.open(path, backup=False)  # an empty new workspace has nothing to lose yet
 
     @classmethod
@@ -309,7 +130,7 @@ class Workspace:
         """
         path = Path(path)
         facts = inspect_file(path)
-        _quick_check(path, recover=os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+        quick_check(path, recover=os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
         reason = ""
         holder: LockInfo | None = None
         state: LockState | None = None
@@ -460,7 +281,7 @@ class Workspace:
         """
         if not self.read_only or self._closed:
             return not self.read_only
-        if _identity(self.path) != self._identity:
+        if file_identity(self.path) != self._identity:
             self._set_read_only("the file was moved, renamed or deleted while open")
             return False
         if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
@@ -481,7 +302,7 @@ class Workspace:
                 self._set_read_only(f"its lock file cannot be written ({error.strerror or error})")
                 return False
         try:
-            _quick_check(self.path, recover=True)
+            quick_check(self.path, recover=True)
         except WorkspaceError as error:
             self._set_read_only(str(error).rstrip("."))
             if lock is not self._lock:
@@ -515,7 +336,7 @@ class Workspace:
         self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
         old.dispose()
         self._lock = lock
-        self._identity = _identity(self.path)
+        self._identity = file_identity(self.path)
         self.lock_holder = self.lock_state = None
         self.read_only, self.read_only_reason = False, ""
         self._notify()
@@ -534,14 +355,14 @@ class Workspace:
 
     def _ensure_writable_still(self) -> None:
         """Before a write: is the file still where we opened it, and the lock still ours?"""
-        if _identity(self.path) != self._identity:
+        if file_identity(self.path) != self._identity:
             self._fail("the file was moved, renamed or deleted while open")
         if self._lock is not None and not self._lock.is_ours():
             self._fail(self._lock.lost_reason())
 
     def _fail(self, reason: str) -> None:
         """Go read-only for ``reason`` and raise the message a user sees."""
-        if _identity(self.path) == self._identity:
+        if file_identity(self.path) == self._identity:
             # Reads go on through a read-only connection (plain BEGIN, no write lock wanted);
             # a file moved or deleted keeps the old engine, whose open connection still reads it.
             old = self.engine
@@ -597,14 +418,14 @@ class Workspace:
 
     def _raise_for_fault(self, error: DBAPIError) -> None:
         """Turn a driver error the disk caused into a plain message and a read-only workspace."""
-        code = _primary_code(error.orig)
+        code = primary_code(error.orig)
         if code == sqlite3.SQLITE_BUSY:
             raise WriteFailedError(
                 f"“{self.path.name}” was kept busy by another program; the change was not made. "
                 "Try again in a moment."
             ) from None
-        reason = _FAULTS.get(code)
-        if reason is None and _identity(self.path) != self._identity:
+        reason = FAULTS.get(code)
+        if reason is None and file_identity(self.path) != self._identity:
             reason = "the file was moved, renamed or deleted while open"
         if reason is not None:
             self._fail(reason)
@@ -643,6 +464,8 @@ class Workspace:
                 raw.close()
             with open(temp, "rb+") as written:  # on disk before it takes the name
                 os.fsync(written.fileno())
+            # A copy is a new document: readable by colleagues as the umask allows (mkstemp: 0600).
+            os.chmod(temp, new_file_mode())
             os.replace(temp, destination)
         except (OSError, sqlite3.Error) as error:
             with suppress(OSError):
@@ -675,15 +498,60 @@ class Workspace:
         return self.setting("title", self.path.stem)
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    """The file's device and inode: they change when it is replaced, and vanish when deleted."""
+def build_beside(path: Path, *, title: str) -> Path:
+    """Build an empty workspace of the current schema under a temporary name beside ``path``.
+
+    Returns the temporary file, which the caller fills (or not), then claims or discards. Refuses
+    at once when ``path`` exists or its folder does not.
+    """
+    if os.path.lexists(path):
+        raise WorkspaceError(f"“{path.name}” already exists; choose another name.")
+    if not path.parent.is_dir():
+        raise WorkspaceError(f"The folder for “{path.name}” does not exist.")
+    clear_abandoned_partials(path)
+    temp = partial_beside(path)
     try:
-        facts = os.stat(path)
-    except OSError:
-        return None
-    return facts.st_dev, facts.st_ino
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise WorkspaceError(f"“{path.name}” cannot be created: {error.strerror or error}.") from None
+    os.close(handle)
+    try:
+        build_empty(temp, title=title, shown=path.name)
+    except BaseException:
+        discard_partial(temp)
+        raise
+    return temp
 
 
-def _fault_text(error: BaseException | None) -> str:
-    """The plain reason for a disk-caused driver error, or "" for any other error."""
-    return "" if error is None else _FAULTS.get(_primary_code(error), "")
+def build_empty(temp: Path, *, title: str, shown: str) -> None:
+    """Give the empty file ``temp`` the current schema and the new-workspace settings.
+
+    ``shown`` is the name the user asked for, for messages (``temp`` is a hidden name).
+    """
+    engine = make_engine(temp)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrate.upgrade(connection)
+            connection.exec_driver_sql(f"PRAGMA user_version = {migrate.schema_version()}")
+            connection.execute(
+                text("INSERT INTO workspace_setting (key, value) VALUES (:k, :v)"),
+                [
+                    {"k": "title", "v": title},
+                    {"k": "created_at", "v": utc_now()},
+                    {"k": "created_by_version", "v": __version__},
+                ],
+            )
+    except DBAPIError as error:
+        raise WorkspaceError(
+            f"“{shown}” cannot be created: {fault_text(error.orig) or 'the database refused it'}."
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def discard_partial(temp: Path) -> None:
+    """Remove a temporary file built beside a target, and any journal SQLite left with it."""
+    for name in (temp.name, temp.name + "-journal"):
+        with suppress(OSError):
+            (temp.parent / name).unlink()

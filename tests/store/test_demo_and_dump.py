@@ -81,9 +81,12 @@ def test_dump_load_dump_is_identical(tmp_path: Path, demo_workspace: Workspace) 
         (lambda d: d.update(schema_version=0), "schema 0"),
         (lambda d: d["tables"].update(mystery=[]), "does not know: mystery"),
         (lambda d: d["tables"]["pool_line"][0].update(amount_pence="3342000"), "expected a whole number"),
-        (lambda d: d["tables"]["pool_line"][0].update(colour="red"), "unknown column colour"),
+        (lambda d: d["tables"]["pool_line"][0].update(colour="red"), "unknown column “colour”"),
         (lambda d: d["tables"]["pool_line"][0].update(partner_id=999), "does not hold"),
-        (lambda d: d["tables"]["partner"].append(dict(d["tables"]["partner"][0])), "do not fit"),
+        (
+            lambda d: d["tables"]["partner"].append(dict(d["tables"]["partner"][0])),
+            "row 3 \\(id 1\\): its id is the same",
+        ),
     ],
 )
 def test_bad_dumps_are_refused_and_leave_nothing(
