@@ -160,7 +160,13 @@ class DumpReader:
         if self._skip_space() != "{":
             if not self._skip_space():
                 raise self.fail("the file is empty; expected a JSON dump")
-            raise self.fail("a dump is a JSON object starting with “{”")
+            try:
+                self._value()
+            except DumpSyntaxError:
+                raise self.fail("this is not valid JSON (a dump starts with “{”)", 0) from None
+            raise self.fail(
+                "this is not a JMG Desktop workspace dump (a dump is a JSON object, starting with “{”)", 0
+            )
         self._pos += 1
         if self._skip_space() == "}":
             self._pos += 1

@@ -317,7 +317,7 @@ SYNTAX_CASES: list[tuple[str, Callable[[str], bytes], str]] = [
     ("only spaces", lambda t: b"  \n ", "the file is empty"),
     ("truncated", lambda t: t[: len(t) // 2].encode("utf-8"), "this is not valid JSON"),
     ("trailing garbage", lambda t: (t + "\n{}").encode("utf-8"), "there is more after the end of the dump"),
-    ("an array", lambda t: b"[1, 2]", "a dump is a JSON object"),
+    ("an array", lambda t: b"[1, 2]", "is not a JMG Desktop workspace dump"),
     ("latin-1", lambda t: t.encode().replace(b"Older People", b"Older Pe\xf6ple", 1), "is not UTF-8 text"),
     (
         "a missing comma",
