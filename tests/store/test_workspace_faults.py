@@ -67,8 +67,10 @@ def tiny_fs(tmp_path: Path) -> Iterator[Path]:
     """A real 1 MB filesystem (needs root to mount; skipped elsewhere)."""
     mountpoint = tmp_path / "tiny"
     mountpoint.mkdir()
-    if os.geteuid() != 0 or not _mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mountpoint)):
+    if os.geteuid() != 0:
         pytest.skip("mounting a tiny filesystem needs root")
+    if not _mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mountpoint)):
+        pytest.skip("mounting a tiny filesystem needs CAP_SYS_ADMIN, which this root process does not have")
     try:
         yield mountpoint
     finally:
@@ -97,6 +99,11 @@ def ro_capable(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "share"
     folder.mkdir()
     mounted = os.geteuid() == 0 and _mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder))
+    if os.geteuid() == 0 and not mounted:
+        pytest.skip(
+            "running as root, which ignores permission bits, and mounting a filesystem that can be "
+            "made read-only needs CAP_SYS_ADMIN, which this process does not have"
+        )
     try:
         yield folder
     finally:
