@@ -8,7 +8,8 @@
 # over one _internal folder), and checks that it starts. With -Msi it also builds the per-machine
 # and per-user MSIs from packaging\windows\*.wxs (needs the WiX Toolset v5 'wix' command).
 #
-# Environment: PYTHON (default: py -3.11), JMG_BUNDLE_BUILD_DIR (default build\bundle).
+# Environment: PYTHON (default: py -3.11), JMG_BUNDLE_BUILD_DIR (default build\bundle);
+# JMG_SIGN_CERT_THUMBPRINT and JMG_SIGN_TIMESTAMP_URL to Authenticode-sign (signtool, Windows SDK).
 # NOT RUN in this project's CI, which is Linux only: reviewed, not tested (see packaging\README.md).
 [CmdletBinding()]
 param([switch]$Msi)
@@ -51,15 +52,34 @@ Invoke-Checked $Python @('-m', 'PyInstaller', '--noconfirm', '--log-level', 'WAR
 $Bundle = Join-Path $Build 'dist\jmg-desktop'
 Invoke-Checked (Join-Path $Bundle 'jmg-desktop.exe') @('--version')
 
+if ($env:JMG_SIGN_CERT_THUMBPRINT) {
+    # Authenticode-sign what Windows runs (both executables, and the DLLs and .pyd files we ship)
+    # before they go into the MSI: SmartScreen, AppLocker publisher rules and antivirus look at
+    # these signatures. JMG_SIGN_TIMESTAMP_URL is the certificate authority's RFC 3161 server.
+    $toSign = Get-ChildItem -Path $Bundle -Recurse -Include *.exe, *.dll, *.pyd |
+        Where-Object { -not (Get-AuthenticodeSignature $_.FullName).SignerCertificate }
+    foreach ($file in $toSign) {
+        Invoke-Checked 'signtool' @('sign', '/sha1', $env:JMG_SIGN_CERT_THUMBPRINT, '/fd', 'SHA256',
+            '/tr', $env:JMG_SIGN_TIMESTAMP_URL, '/td', 'SHA256', '/d', 'JMG Desktop', $file.FullName)
+    }
+}
+
 if ($Msi) {
     $Version = (Select-String -Path (Join-Path $Root 'jmg_desktop\__init__.py') -Pattern '__version__ = "([^"]+)"').Matches[0].Groups[1].Value
-    foreach ($Scope in 'perMachine', 'perUser') {
-        $Out = Join-Path $Build "jmg-desktop-$Version-$Scope.msi"
-        Write-Host "== MSI ($Scope): $Out"
-        Invoke-Checked 'wix' @('build', '-arch', 'x64', '-ext', 'WixToolset.UI.wixext',
-            '-d', "Version=$Version", '-d', "BundleDir=$Bundle", '-d', "Scope=$Scope",
-            '-bindpath', $Bundle, '-o', $Out,
+    # perMachine for IT deployment; perUserOrMachine is the per-user package (see the .wxs).
+    foreach ($Scope in 'perMachine', 'perUserOrMachine') {
+        $Name = if ($Scope -eq 'perMachine') { 'perMachine' } else { 'perUser' }
+        $Out = Join-Path $Build "jmg-desktop-$Version-$Name.msi"
+        Write-Host "== MSI ($Name): $Out"
+        Invoke-Checked 'wix' @('build', '-arch', 'x64',
+            '-d', "Version=$Version", '-d', "Scope=$Scope",
+            '-bindpath', "BundleDir=$Bundle", '-o', $Out,
             (Join-Path $Root 'packaging\windows\jmg-desktop.wxs'))
+        if ($env:JMG_SIGN_CERT_THUMBPRINT) {
+            # Authenticode: sign the MSI too (the executables are signed before, see README).
+            Invoke-Checked 'signtool' @('sign', '/sha1', $env:JMG_SIGN_CERT_THUMBPRINT, '/fd', 'SHA256',
+                '/tr', $env:JMG_SIGN_TIMESTAMP_URL, '/td', 'SHA256', '/d', 'JMG Desktop', $Out)
+        }
     }
 }
 Write-Host "== built $Bundle"

@@ -1,8 +1,8 @@
 """Automatic backups of workspaces into a per-user folder, thinned over time, and restoring them.
 
-Where: ``$JMG_DESKTOP_DATA_DIR/backups/`` when that variable is set (tests and CI set it, so they
-never touch a real home folder), otherwise the platform's per-user data folder
-(``~/.local/share/jmg-desktop`` or ``$XDG_DATA_HOME/jmg-desktop`` on Linux,
+Where: ``backups/`` in the per-user data folder of :func:`jmg_desktop.userdirs.data_dir`
+(``$JMG_DESKTOP_DATA_DIR`` when set: tests and CI set it, so they never touch a real home folder;
+else ``~/.local/share/jmg-desktop`` or ``$XDG_DATA_HOME/jmg-desktop`` on Linux,
 ``%LOCALAPPDATA%\\JMG Desktop`` on Windows, ``~/Library/Application Support/JMG Desktop`` on macOS):
 local to the machine, never on the shared drive beside the workspace.
 
@@ -26,7 +26,6 @@ import json
 import os
 import re
 import sqlite3
-import sys
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +34,8 @@ from typing import Final
 
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.trust import harden_connection
+from jmg_desktop.userdirs import DATA_DIR_ENV
+from jmg_desktop.userdirs import data_dir as _user_data_dir
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -55,7 +56,6 @@ __all__ = [
     "thin",
 ]
 
-DATA_DIR_ENV: Final = "JMG_DESKTOP_DATA_DIR"
 KEEP_RECENT: Final = 10
 KEEP_RECENT_WINDOW: Final = timedelta(hours=1)
 KEEP_HOURLY_WINDOW: Final = timedelta(hours=24)
@@ -101,15 +101,7 @@ def _size_text(size: int) -> str:
 
 def data_dir() -> Path:
     """The per-user folder for the application's own files (backups live under it)."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override)
-    home = Path.home()
-    if sys.platform == "win32":  # pragma: no cover - platform default
-        return Path(os.environ.get("LOCALAPPDATA", home / "AppData" / "Local")) / "JMG Desktop"
-    if sys.platform == "darwin":  # pragma: no cover - platform default
-        return home / "Library" / "Application Support" / "JMG Desktop"
-    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "jmg-desktop"
+    return _user_data_dir()
 
 
 def backups_dir(workspace: Path) -> Path:

@@ -23,23 +23,23 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-__all__ = ["application_icon", "install_excepthook", "log_file", "make_demo_copy", "run_gui"]
+from jmg_desktop import userdirs
+
+__all__ = [
+    "application_icon",
+    "install_excepthook",
+    "log_file",
+    "make_demo_copy",
+    "open_files_from_the_desktop",
+    "run_gui",
+]
 
 log = logging.getLogger("jmg_desktop")
 _STARTED = time.perf_counter()
 
 
-def _data_dir() -> Path:
-    """A per-user folder for logs and demo copies."""
-    base = os.environ.get("JMG_DESKTOP_DATA_DIR")
-    if base:
-        folder = Path(base)
-    elif sys.platform == "win32":
-        folder = Path(os.environ.get("LOCALAPPDATA", Path.home())) / "JMG Desktop"
-    elif sys.platform == "darwin":
-        folder = Path.home() / "Library" / "Application Support" / "JMG Desktop"
-    else:
-        folder = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "jmg-desktop"
+def _writable(folder: Path) -> Path:
+    """``folder``, created if need be; a temporary folder when it cannot be (a broken profile)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -48,9 +48,14 @@ def _data_dir() -> Path:
     return folder
 
 
+def _data_dir() -> Path:
+    """The per-user folder for demo copies (see :mod:`jmg_desktop.userdirs`)."""
+    return _writable(userdirs.data_dir())
+
+
 def log_file() -> Path:
     """Where the GUI writes its log (errors with their tracebacks go here, not on screen)."""
-    return _data_dir() / "jmg-desktop.log"
+    return _writable(userdirs.log_dir()) / "jmg-desktop.log"
 
 
 def _configure_logging() -> None:
@@ -175,6 +180,28 @@ def application_icon() -> object:
     return icon
 
 
+def open_files_from_the_desktop(app: object, window: object) -> object:
+    """Open the workspaces the desktop hands over as events (macOS sends a double-clicked file to
+    a running or starting application as a FileOpen event, not on its command line); return the
+    event filter, which the caller keeps alive."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QFileOpenEvent
+
+    class FileOpenFilter(QObject):
+        """Hands each FileOpen event's file to the window; lets every other event through."""
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            """Qt: open the file of a FileOpen event."""
+            if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
+                window.open_path(event.file())  # type: ignore[attr-defined]
+                return True
+            return False
+
+    event_filter = FileOpenFilter(app)  # type: ignore[arg-type]
+    app.installEventFilter(event_filter)  # type: ignore[attr-defined]
+    return event_filter
+
+
 def run_gui(file: str | None, demo: bool) -> int:
     """Open the main window (on ``file``, or on a fresh demo copy); return the exit code."""
     from PySide6.QtCore import QTimer
@@ -200,6 +227,7 @@ def run_gui(file: str | None, demo: bool) -> int:
     # Features (papers, agreements, projection) are installed straight after the window shows:
     # their imports (Typst, charts) and SQLAlchemy's would otherwise delay the first paint.
     window = MainWindow(install_features=False)
+    file_open_filter = open_files_from_the_desktop(app, window)
     window.show()
     probe = os.environ.get("JMG_DESKTOP_STARTUP_PROBE") == "1"
     if probe:
@@ -242,4 +270,5 @@ def run_gui(file: str | None, demo: bool) -> int:
     try:
         return int(app.exec())
     finally:
+        app.removeEventFilter(file_open_filter)  # type: ignore[arg-type]
         collector.stop()

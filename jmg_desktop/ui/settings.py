@@ -1,18 +1,21 @@
 """Per-user settings (window geometry, recent files) kept with QSettings in an INI file.
 
-The location is Qt's per-user configuration folder unless ``JMG_DESKTOP_CONFIG_DIR`` names
-another; tests point it at a temporary folder so they never read or write the real user's.
+The file is ``jmg-desktop.ini`` in the per-user configuration folder of
+:func:`jmg_desktop.userdirs.config_dir` (``JMG_DESKTOP_CONFIG_DIR`` when set: tests point it at a
+temporary folder so they never read or write the real user's). Settings kept where Qt put them by
+default before (``JMG Desktop/JMG Desktop.ini``) are copied over the first time.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QSettings
 
-from jmg_desktop import APP_NAME, ORGANISATION
+from jmg_desktop import APP_NAME, ORGANISATION, userdirs
 
 __all__ = ["MAX_RECENT", "add_recent_file", "app_settings", "recent_files", "remove_recent_file"]
 
@@ -22,10 +25,23 @@ _RECENT_KEY: Final = "recentFiles"
 
 def app_settings() -> QSettings:
     """The application's settings store."""
-    folder = os.environ.get("JMG_DESKTOP_CONFIG_DIR")
-    if folder:
-        return QSettings(str(Path(folder) / "jmg-desktop.ini"), QSettings.Format.IniFormat)
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APP_NAME)
+    path = userdirs.config_dir() / "jmg-desktop.ini"
+    if not os.environ.get(userdirs.CONFIG_DIR_ENV) and not path.exists():
+        _adopt_earlier_settings(path)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def _adopt_earlier_settings(path: Path) -> None:
+    """Copy the settings file from Qt's default place, where earlier versions kept it, if any."""
+    earlier = Path(
+        QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APP_NAME).fileName()
+    )
+    if earlier.is_file() and earlier != path:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(earlier, path)
+        except OSError:
+            pass  # settings are a convenience: start afresh rather than fail to start
 
 
 def recent_files(settings: QSettings) -> list[str]:

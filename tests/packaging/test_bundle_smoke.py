@@ -233,11 +233,10 @@ def test_window_starts_offscreen_on_the_demo_and_closes(
         and "does not support propagateSizeHints" not in line
     ]
     assert others == [], result.stderr
-    # The demo copy and the log went to the platform's per-user data folder, under HOME.
-    data = home / ".local" / "share" / "jmg-desktop"
-    assert list((data / "demo").glob("demo-*.jmg"))
-    assert (data / "jmg-desktop.log").is_file()
-    assert not list(elsewhere.iterdir())
+    # The demo copy and the log went to the platform's per-user folders (platformdirs), under HOME.
+    assert list((home / ".local" / "share" / "jmg-desktop" / "demo").glob("demo-*.jmg"))
+    assert (home / ".local" / "state" / "jmg-desktop" / "log" / "jmg-desktop.log").is_file()
+    assert not list(elsewhere.iterdir()), list(elsewhere.iterdir())
 
 
 def test_a_bad_file_gets_one_sentence(bundle: Bundle, elsewhere: Path, tmp_path: Path) -> None:
