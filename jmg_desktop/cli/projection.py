@@ -9,10 +9,11 @@ import sys
 from jmg_desktop.cli.common import EXIT_OK, CommandError, UsageError, open_workspace
 from jmg_desktop.core.financial_year import FinancialYear, FinancialYearError
 from jmg_desktop.core.projection import MAX_PROJECTION_YEARS, ProjectionError, project
-from jmg_desktop.core.projection_export import comparison_document, projection_csv, projection_document
+from jmg_desktop.core.projection_export import comparison_document, projection_document
+from jmg_desktop.core.projection_stream import LineColumns, stream_projection_csv
 from jmg_desktop.core.scenario import Scenario, ScenarioError, parse_percent
 from jmg_desktop.store.errors import WorkspaceError
-from jmg_desktop.store.safe_write import SafeWriteError, write_text_atomically
+from jmg_desktop.store.safe_write import SafeWriteError, atomic_writer
 
 __all__ = ["add_project"]
 
@@ -89,7 +90,8 @@ def _project(args: argparse.Namespace) -> int:
         }
         with open_workspace(args.file) as workspace, workspace.reading() as session:
             pool = find_pool(session, args.pool)
-            inputs = projection_inputs(session, pool.id, base_year)
+            # CSV streams from columns; JSON's totals and comparison need the whole projection.
+            inputs = projection_inputs(session, pool.id, base_year, columnar=args.format == "csv")
             scenario = (
                 load_scenario(session, args.scenario, inputs.pool_ids)
                 if args.scenario
@@ -99,26 +101,29 @@ def _project(args: argparse.Namespace) -> int:
         if not any(not line.linked for line in inputs.lines):
             raise CommandError(f"The pool “{inputs.pool_name}” has no lines for {base_year.label}.")
         scenario = scenario.with_rates(**rates)
-        projection = project(inputs.lines, scenario, base_year, years, inputs.host_partner)
-        second = (
-            None if other is None else project(inputs.lines, other, base_year, years, inputs.host_partner)
-        )
+        if isinstance(inputs.lines, LineColumns):
+            stream = stream_projection_csv(inputs.lines, scenario, base_year, years, inputs.host_partner)
+            pieces, warnings = stream.pieces, stream.warnings
+        else:
+            projection = project(inputs.lines, scenario, base_year, years, inputs.host_partner)
+            document = projection_document(projection, inputs.pool_name)
+            if other is not None:
+                second = project(inputs.lines, other, base_year, years, inputs.host_partner)
+                document["comparison"] = comparison_document(projection, second)
+            pieces = iter([json.dumps(document, indent=1, ensure_ascii=False) + "\n"])
+            warnings = projection.warnings
     except (FinancialYearError, ScenarioError, ProjectionError, WorkspaceError) as error:
         raise CommandError(str(error)) from None
-    if args.format == "csv":
-        text = projection_csv(projection)
-    else:
-        document = projection_document(projection, inputs.pool_name)
-        if second is not None:
-            document["comparison"] = comparison_document(projection, second)
-        text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
-    for warning in projection.warnings:
+    for warning in warnings:
         print(f"jmg-desktop: note: {warning}", file=sys.stderr)
     if args.output:
         try:
-            write_text_atomically(args.output, text)
+            with atomic_writer(args.output) as out:
+                for piece in pieces:
+                    out.write(piece.encode("utf-8"))
         except SafeWriteError as error:
             raise CommandError(str(error)) from None
     else:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
     return EXIT_OK

@@ -265,29 +265,42 @@ def _prepare(
     host_partner: str | None,
 ) -> _Prepared:
     """Check the request, choose the lines that count, and work out every exact factor."""
-    if type(years) is not int or not 0 <= years <= MAX_PROJECTION_YEARS:
-        raise ProjectionError(f"Project between 0 and {MAX_PROJECTION_YEARS} years ahead.")
-    unknown = {line.effect for line in lines} - set(EFFECTS)
-    if unknown:
-        bad = next(line for line in lines if line.effect in unknown)
-        raise ProjectionError(f"“{bad.service}” has an unknown status effect “{bad.effect}”.")
+    _check_request(years, {line.effect for line in lines}, lines)
     columns = tuple(base_year.plus(offset) for offset in range(years + 1))
     steps = columns[1:]
     left_out = _left_out(scenario)
     included = [line for line in lines if line.effect not in left_out] if left_out else list(lines)
-    # One exact factor per category and year, shared by every line of the category.
-    factors: dict[str | None, list[tuple[int, int]]] = {}
-    for category in {line.category for line in included} | {a.category for a in scenario.adjustments}:
-        row = []
-        for year in steps:
-            factor = scenario.factor(category, year)
-            row.append((factor.numerator, factor.denominator))
-        factors[category] = row
+    factors = _factors_by_category(scenario, steps, {line.category for line in included})
     warnings: list[str] = []
     line_adjustments, extra_rows = _place_adjustments(
         included, scenario, base_year, steps, host_partner, warnings
     )
     return _Prepared(columns, included, factors, line_adjustments, extra_rows, tuple(warnings))
+
+
+def _check_request(years: int, effects: set[str], lines: Iterable[BaseLine]) -> None:
+    """Refuse a number of years out of range, or a line whose status effect is unknown."""
+    if type(years) is not int or not 0 <= years <= MAX_PROJECTION_YEARS:
+        raise ProjectionError(f"Project between 0 and {MAX_PROJECTION_YEARS} years ahead.")
+    unknown = effects - set(EFFECTS)
+    if unknown:
+        bad = next(line for line in lines if line.effect in unknown)
+        raise ProjectionError(f"“{bad.service}” has an unknown status effect “{bad.effect}”.")
+
+
+def _factors_by_category(
+    scenario: Scenario, steps: Sequence[FinancialYear], categories: Iterable[str | None]
+) -> dict[str | None, list[tuple[int, int]]]:
+    """One exact factor per category (and per adjustment's category) and year, as
+    ``(numerator, denominator)``, shared by every line of the category."""
+    factors: dict[str | None, list[tuple[int, int]]] = {}
+    for category in set(categories) | {a.category for a in scenario.adjustments}:
+        row = []
+        for year in steps:
+            factor = scenario.factor(category, year)
+            row.append((factor.numerator, factor.denominator))
+        factors[category] = row
+    return factors
 
 
 def project(

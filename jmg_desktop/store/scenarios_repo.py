@@ -7,7 +7,7 @@ overrides and adjustments and writes one audit event, all in the caller's transa
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.projection import BaseLine
+from jmg_desktop.core.projection_stream import LineColumns
 from jmg_desktop.core.scenario import Adjustment, RateOverride, Scenario, ScenarioError
 from jmg_desktop.store.audit import record_event
 from jmg_desktop.store.errors import WorkspaceError
@@ -59,7 +60,7 @@ class ProjectionInputs:
     pool_name: str
     host_partner: str | None
     base_year: FinancialYear
-    lines: list[BaseLine]
+    lines: Sequence[BaseLine]  # a list, or LineColumns for a big pool
     pool_ids: tuple[int, ...]  # the pool, then its linked pools
 
 
@@ -293,17 +294,21 @@ def find_pool(session: Session, name: str) -> Pool:
     return pool
 
 
-def projection_inputs(session: Session, pool_id: int, base_year: FinancialYear) -> ProjectionInputs:
+def projection_inputs(
+    session: Session, pool_id: int, base_year: FinancialYear, *, columnar: bool = False
+) -> ProjectionInputs:
     """The pool's lines for ``base_year`` and its linked pools' lines (marked linked), in order.
 
-    One query with plain tuples, not ORM objects: a 10,000-line pool loads in milliseconds.
+    One query with plain tuples, not ORM objects: a 10,000-line pool loads in milliseconds. With
+    ``columnar`` the lines are a :class:`LineColumns` (a list per field, read in batches): a
+    million-line pool in a third of the memory, for :func:`stream_projection_csv`.
     """
     pool = session.get(Pool, pool_id)
     if pool is None:
         raise ScenarioNotFound("The pool asked for is not in this workspace.")
     host = None if pool.host_partner_id is None else session.get(Partner, pool.host_partner_id)
     linked = linked_pool_ids(session, pool_id)
-    rows = session.execute(
+    query = (
         select(
             PoolLine.id,
             PoolLine.service,
@@ -311,20 +316,47 @@ def projection_inputs(session: Session, pool_id: int, base_year: FinancialYear) 
             Partner.name,
             LineStatus.effect,
             PoolLine.amount_pence,
-            PoolLine.pool_id,
+            PoolLine.pool_id != pool_id,
             Pool.name,
         )
         .join(Partner, Partner.id == PoolLine.partner_id)
         .join(LineStatus, LineStatus.id == PoolLine.status_id)
         .join(Pool, Pool.id == PoolLine.pool_id)
         .outerjoin(Category, Category.id == PoolLine.category_id)
-        .where(PoolLine.pool_id.in_([pool_id, *linked]), PoolLine.financial_year == base_year.start_year)
-        .order_by(PoolLine.pool_id != pool_id, Pool.position, PoolLine.position, PoolLine.id)
+        .where(PoolLine.financial_year == base_year.start_year)
     )
-    lines = [
-        BaseLine(key, service, category, partner, effect, pence, line_pool != pool_id, pool_name)
-        for key, service, category, partner, effect, pence, line_pool, pool_name in rows
+    # The pool's own lines first, in its order (straight from the index, no sort), then the
+    # linked pools' lines.
+    queries = [
+        query.where(PoolLine.pool_id == pool_id).order_by(PoolLine.position, PoolLine.id),
+        query.where(PoolLine.pool_id.in_(linked)).order_by(Pool.position, PoolLine.position, PoolLine.id),
     ]
+    connection = session.connection()
+    lines: Sequence[BaseLine]
+    if columnar:
+        # Straight from the SQLite cursor: SQLAlchemy's rows would cost a second per million lines,
+        # and these columns need no conversion.
+        lines = LineColumns()
+        for statement in queries:
+            compiled = statement.compile(
+                dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+            )
+            parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(str(compiled), parameters)
+                while batch := cursor.fetchmany(10_000):
+                    lines.extend(batch)
+            finally:
+                cursor.close()
+    else:  # Core rows: the ORM adds nothing to plain columns
+        lines = [
+            BaseLine(key, service, category, partner, effect, pence, bool(linked_line), pool_name)
+            for statement in queries
+            for key, service, category, partner, effect, pence, linked_line, pool_name in connection.execute(
+                statement
+            )
+        ]
     return ProjectionInputs(
         pool.id, pool.name, None if host is None else host.name, base_year, lines, (pool.id, *linked)
     )
