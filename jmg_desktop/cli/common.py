@@ -26,10 +26,15 @@ class UsageError(CommandError):
 
 
 def open_workspace(path: str, *, read_only: bool = True) -> Workspace:
-    """Open a workspace for a sub-command, turning refusals into a one-line :class:`CommandError`."""
+    """Open a workspace (a file, or a shared workspace's postgresql:// address) for a sub-command,
+    turning refusals into a one-line :class:`CommandError`."""
     from jmg_desktop.store.workspace import Workspace
 
     try:
+        if path.lower().startswith(("postgresql://", "postgres://")):
+            from jmg_desktop.store.pg_workspace import SharedWorkspace
+
+            return SharedWorkspace.open(path, read_only=read_only)
         return Workspace.open(Path(path), read_only=read_only)
     except WorkspaceError as error:
         raise CommandError(str(error)) from None

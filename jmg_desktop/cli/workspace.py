@@ -56,7 +56,12 @@ def _check(args: argparse.Namespace) -> int:
     from jmg_desktop.store.check import run_checks
 
     try:
-        findings = run_checks(Path(args.file))
+        if args.file.lower().startswith(("postgresql://", "postgres://")):
+            from jmg_desktop.store.pg_check import run_shared_checks
+
+            findings = run_shared_checks(args.file)
+        else:
+            findings = run_checks(Path(args.file))
     except WorkspaceError as error:
         raise CommandError(str(error)) from None
     for finding in findings:

@@ -107,7 +107,8 @@ def record_event(
     fields = {
         "sequence": sequence,
         "at": datetime.now(UTC).isoformat(timespec="microseconds"),
-        "actor": actor if actor is not None else current_actor(),
+        # A shared workspace names the person the server knows (set on its write sessions).
+        "actor": actor if actor is not None else session.info.get("actor") or current_actor(),
         "action": action,
         "entity": entity,
         "entity_id": entity_id,

@@ -58,7 +58,7 @@ _REF_TABLES: Final[dict[str, Table]] = {"category": _CATEGORY, "partner": _PARTN
 _HIGH_WATER_KEY: Final = "pool_line_id_high_water"
 _LINE_COLUMNS: Final = tuple(_LINE.c[name] for name in LineRecord.__slots__)  # type: ignore[attr-defined]
 
-_NO_END: Final = 2**62  # an upper bound above any position
+_NO_END: Final = 2**31 - 1  # an upper bound above any position (the largest 32-bit INTEGER, for PostgreSQL)
 _SHIFT: Final = (
     update(_LINE)
     .where(

@@ -71,6 +71,9 @@ class Workspace:
     ``can_take_over`` whether :meth:`take_over_lock` may be offered.
     """
 
+    #: Which database holds it: ``"sqlite"`` here, ``"postgresql"`` for a shared workspace.
+    backend = "sqlite"
+
     def __init__(
         self,
         path: Path,
@@ -100,6 +103,22 @@ class Workspace:
         self._identity = file_identity(path)
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._closed = False
+
+    @property
+    def display_name(self) -> str:
+        """The workspace's short name for titles and messages (the file name)."""
+        return self.path.name
+
+    @property
+    def location(self) -> str:
+        """Where it is, in full, for the status bar and the recent list (the file's path)."""
+        return str(self.path)
+
+    def private_reader(self) -> Workspace:
+        """A read-only handle with connections of its own, for another thread (paper previews)."""
+        return Workspace(
+            self.path, make_engine(self.path, read_only=True), read_only=True, read_only_reason="preview"
+        )
 
     # -- lifecycle -----------------------------------------------------------------------------
 

@@ -339,21 +339,20 @@ def test_line_history_includes_edits_made_in_the_lines_editor(agreed) -> None:
 
 
 def test_a_history_edited_behind_the_back_is_reported_and_the_register_still_opens(agreed) -> None:
-    import sqlite3
+    from sqlalchemy import text
 
     workspace, agreement, _ = agreed
     with workspace.writing() as session:
         move_agreement(session, agreement, Step(Status.RECOMMENDED, date(2009, 1, 6)))
     with workspace.reading() as session:
         assert agreement_findings(session) == []
-    connection = sqlite3.connect(workspace.path)
-    connection.execute(
-        "UPDATE agreement_step SET status = 'implemented' WHERE agreement_id = ? AND ordinal = 2",
-        (agreement,),
-    )
-    connection.execute("UPDATE agreement SET status = 'proposed' WHERE id = 3")
-    connection.commit()
-    connection.close()
+    # Behind the application's back: plain SQL on a connection of its own, on either database.
+    with workspace.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE agreement_step SET status = 'implemented' WHERE agreement_id = :a AND ordinal = 2"),
+            {"a": agreement},
+        )
+        connection.execute(text("UPDATE agreement SET status = 'proposed' WHERE id = 3"))
     with workspace.reading() as session:
         assert agreement_findings(session) == [
             "Agreement 3 (“Base budget changes for 2009/10: inflation, growth and savings”) is marked proposed "

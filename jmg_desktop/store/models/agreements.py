@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jmg_desktop.store.models.base import Base
+from jmg_desktop.store.models.base import PENCE, Base
 
 
 class Meeting(Base):
@@ -127,4 +127,4 @@ class AgreementLine(Base):
     partner_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     category_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     status_label: Mapped[str] = mapped_column(String(100), nullable=False, default="")
-    amount_pence: Mapped[int] = mapped_column(Integer, nullable=False)
+    amount_pence: Mapped[int] = mapped_column(PENCE, nullable=False)

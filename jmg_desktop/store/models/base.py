@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import BigInteger, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints from the first migration on, so batch-mode migrations on SQLite can find them.
@@ -19,3 +19,8 @@ class Base(DeclarativeBase):
     """Base of all workspace tables."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+#: The column type for money in pence: BIGINT on PostgreSQL (pooled budgets pass £21m, INTEGER's
+#: limit there), INTEGER in SQLite files, which is already 64-bit (so existing files are unchanged).
+PENCE = BigInteger().with_variant(Integer(), "sqlite")

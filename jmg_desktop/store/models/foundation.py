@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jmg_desktop.store.models.base import Base
+from jmg_desktop.store.models.base import PENCE, Base
 
 
 class WorkspaceSetting(Base):
@@ -96,7 +96,7 @@ class PoolLine(Base):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="RESTRICT"))
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), nullable=False)
     status_id: Mapped[int] = mapped_column(ForeignKey("line_status.id", ondelete="RESTRICT"), nullable=False)
-    amount_pence: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    amount_pence: Mapped[int] = mapped_column(PENCE, nullable=False, default=0)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
@@ -118,7 +118,7 @@ class StatedTotal(Base):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
     basis: Mapped[str] = mapped_column(String(20), nullable=False)
     scope: Mapped[str] = mapped_column(String(20), nullable=False)
-    amount_pence: Mapped[int] = mapped_column(Integer, nullable=False)
+    amount_pence: Mapped[int] = mapped_column(PENCE, nullable=False)
     source: Mapped[str] = mapped_column(Text, nullable=False, default="")
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
 

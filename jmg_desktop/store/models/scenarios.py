@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jmg_desktop.store.models.base import Base
+from jmg_desktop.store.models.base import PENCE, Base
 
 _RATE_RANGE = "BETWEEN -999999 AND 1000000"
 
@@ -78,6 +78,6 @@ class ScenarioAdjustment(Base):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
     from_year: Mapped[int] = mapped_column(Integer, nullable=False)
     recurrent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    amount_pence: Mapped[int] = mapped_column(Integer, nullable=False)
+    amount_pence: Mapped[int] = mapped_column(PENCE, nullable=False)
     label: Mapped[str] = mapped_column(Text, nullable=False, default="")
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -82,7 +82,7 @@ def upgrade() -> None:
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('partner_id', sa.Integer(), nullable=False),
     sa.Column('status_id', sa.Integer(), nullable=False),
-    sa.Column('amount_pence', sa.Integer(), nullable=False),
+    sa.Column('amount_pence', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),  # BIGINT pence; INTEGER (64-bit) in SQLite files
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.CheckConstraint('financial_year BETWEEN 1900 AND 2998', name=op.f('ck_pool_line_year')),
@@ -110,7 +110,7 @@ def upgrade() -> None:
     sa.Column('partner_id', sa.Integer(), nullable=True),
     sa.Column('basis', sa.String(length=20), nullable=False),
     sa.Column('scope', sa.String(length=20), nullable=False),
-    sa.Column('amount_pence', sa.Integer(), nullable=False),
+    sa.Column('amount_pence', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),  # BIGINT pence; INTEGER (64-bit) in SQLite files
     sa.Column('source', sa.Text(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.CheckConstraint("basis IN ('current', 'new')", name=op.f('ck_stated_total_basis')),

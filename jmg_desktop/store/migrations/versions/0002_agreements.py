@@ -66,7 +66,7 @@ def upgrade() -> None:
     sa.Column('partner_name', sa.String(length=200), nullable=False),
     sa.Column('category_name', sa.String(length=200), nullable=False),
     sa.Column('status_label', sa.String(length=100), nullable=False),
-    sa.Column('amount_pence', sa.Integer(), nullable=False),
+    sa.Column('amount_pence', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),  # BIGINT pence; INTEGER (64-bit) in SQLite files
     sa.ForeignKeyConstraint(['agreement_id'], ['agreement.id'], name=op.f('fk_agreement_line_agreement_id_agreement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['pool_id'], ['pool.id'], name=op.f('fk_agreement_line_pool_id_pool'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_line'))
@@ -102,8 +102,10 @@ def upgrade() -> None:
         sa.text("SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1")
     ).first()
     if head is not None:
+        # Delete then insert (not SQLite's INSERT OR REPLACE): the same SQL on every database.
+        connection.execute(sa.text("DELETE FROM workspace_setting WHERE key = 'audit_head'"))
         connection.execute(
-            sa.text("INSERT OR REPLACE INTO workspace_setting (key, value) VALUES ('audit_head', :v)"),
+            sa.text("INSERT INTO workspace_setting (key, value) VALUES ('audit_head', :v)"),
             {"v": f"{head[0]}:{head[1]}"},
         )
 

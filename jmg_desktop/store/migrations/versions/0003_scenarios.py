@@ -57,7 +57,7 @@ def upgrade() -> None:
     sa.Column('partner_id', sa.Integer(), nullable=True),
     sa.Column('from_year', sa.Integer(), nullable=False),
     sa.Column('recurrent', sa.Boolean(), nullable=False),
-    sa.Column('amount_pence', sa.Integer(), nullable=False),
+    sa.Column('amount_pence', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),  # BIGINT pence; INTEGER (64-bit) in SQLite files
     sa.Column('label', sa.Text(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.CheckConstraint('(service IS NULL) <> (category_id IS NULL)', name=op.f('ck_scenario_adjustment_target')),
