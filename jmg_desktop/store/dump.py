@@ -78,10 +78,22 @@ def dump_workspace(workspace: Workspace) -> dict[str, Any]:
 _BATCH: Final = 2000
 
 
+def _typed_plain(table: Table) -> bool:
+    """True when every column of ``table`` is declared as an integer or text."""
+    try:
+        return all(column.type.python_type in (int, str) for column in table.columns)
+    except NotImplementedError:
+        return False
+
+
 def _plain_tables(connection: Connection) -> set[str]:
     """The tables read straight from SQLite: integer and text columns holding only integers, text
     and NULLs (checked by one SQL scan each). Raise :func:`_encode`'s refusal if any table holds a
     float, before anything is written: half a streamed dump must never reach standard output."""
+    if connection.dialect.name != "sqlite":
+        # A typed server (PostgreSQL) cannot hold a float or bytes in an integer or text column:
+        # the column types alone say which tables are plain, without a scan.
+        return {table.name for table in _tables() if _typed_plain(table)}
     quote = connection.dialect.identifier_preparer.quote
     plain = set()
     for table in _tables():
