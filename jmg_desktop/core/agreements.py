@@ -390,6 +390,8 @@ class LineFigures:
     year: int
     amount: Money
     pool: str = ""
+    #: The line's kind now (a snapshot does not record it); shown, never compared.
+    kind: str = field(default="", compare=False)
 
 
 class Change(StrEnum):

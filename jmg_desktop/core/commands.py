@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Final, Protocol
 
+from jmg_desktop.core.line_kinds import SERVICE_BUDGET
 from jmg_desktop.core.money import Money
 
 __all__ = [
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 #: The editable fields of a line, in the table's column order, with the stored column they map to.
-LINE_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amount_pence", "note")
+LINE_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amount_pence", "note", "kind")
 
 #: How a field is named to a user ("Undo Edit Amount").
 FIELD_LABELS: Final = {
@@ -44,6 +45,7 @@ FIELD_LABELS: Final = {
     "status_id": "Status",
     "amount_pence": "Amount",
     "note": "Note",
+    "kind": "Kind",
     "position": "Position",
 }
 
@@ -62,6 +64,8 @@ class LineRecord:
     amount_pence: int
     note: str
     position: int
+    #: A service budget or a change to budgets already in the pool (see core.line_kinds).
+    kind: str = SERVICE_BUDGET
 
     def as_dict(self) -> dict[str, Any]:
         """Every stored column, for audit records and inserts."""
@@ -76,6 +80,7 @@ class LineRecord:
             "amount_pence": self.amount_pence,
             "note": self.note,
             "position": self.position,
+            "kind": self.kind,
         }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from jmg_desktop.core.line_kinds import KIND_LABELS, KIND_SPELLINGS, LINE_KINDS
 from jmg_desktop.core.money import MoneyError, parse_money
 
 __all__ = [
@@ -24,13 +25,14 @@ __all__ = [
     "check_name",
     "parse_cell",
     "parse_choice",
+    "parse_kind",
     "parse_text",
 ]
 
 #: The table's columns, in order, as DESIGN.md fixes them.
-COLUMN_TITLES: Final = ("Service", "Category", "Partner", "Status", "Amount", "Note")
+COLUMN_TITLES: Final = ("Service", "Category", "Partner", "Status", "Amount", "Note", "Kind")
 #: The stored field behind each column.
-COLUMN_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amount_pence", "note")
+COLUMN_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amount_pence", "note", "kind")
 
 MAX_SERVICE_CHARS: Final = 300
 MAX_NOTE_CHARS: Final = 2000
@@ -113,7 +115,21 @@ def parse_cell(
         return parse_choice(text, partners or {}, title="Partner", required=True)
     if field == "status_id":
         return parse_choice(text, statuses or {}, title="Status", required=True)
+    if field == "kind":
+        return parse_kind(text)
     return CellError(f"“{field}” cannot be edited.")
+
+
+def parse_kind(text: str) -> str | CellError:
+    """A line's kind, typed as its name or a short form (``service``, ``change``, ``uplift``)."""
+    value = " ".join(text.split()).casefold()
+    if not value:
+        return CellError("Kind cannot be empty.")
+    found = KIND_SPELLINGS.get(value) or next((k for k in LINE_KINDS if k == value), None)
+    if found is None:
+        names = " or ".join(f"“{label}”" for label in KIND_LABELS.values())
+        return CellError(f"Kind must be {names}.")
+    return found
 
 
 def check_name(text: str, *, title: str, taken: set[str]) -> str | CellError:

@@ -78,7 +78,7 @@ def _proposed(
 ) -> tuple[ProposedLine, ...]:
     """Lines proposed for addition or removal: the pool's own first, then each linked pool's."""
     query = (
-        select(PoolLine.pool_id, PoolLine.service, LineStatus.effect, PoolLine.amount_pence)
+        select(PoolLine.pool_id, PoolLine.service, LineStatus.effect, PoolLine.amount_pence, PoolLine.kind)
         .join(LineStatus, LineStatus.id == PoolLine.status_id)
         .where(
             PoolLine.pool_id.in_([pool_id, *linked_ids]),
@@ -96,8 +96,9 @@ def _proposed(
             effect=effect,
             amount=Money(pence),
             in_own_pool=line_pool == pool_id,
+            kind=kind,
         )
-        for line_pool, service, effect, pence in session.execute(query).all()
+        for line_pool, service, effect, pence, kind in session.execute(query).all()
     )
 
 

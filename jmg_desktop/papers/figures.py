@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from jmg_desktop.core.line_kinds import BUDGET_CHANGE, SERVICE_BUDGET
 from jmg_desktop.core.money import Money
 from jmg_desktop.papers.markup import FIGURE_KINDS
 from jmg_desktop.papers.model import Block, FigureTable, Notice, Paragraph, Run, TableRow
@@ -44,6 +45,7 @@ class ProposedLine:
     effect: str  # "addition" or "removal"
     amount: Money
     in_own_pool: bool = True
+    kind: str = SERVICE_BUDGET  # or BUDGET_CHANGE: listed apart from the service budgets
 
     @property
     def signed(self) -> Money:
@@ -129,27 +131,53 @@ def _new_value(facts: FigureFacts) -> list[Block]:
     return [Paragraph((Run(text),))]
 
 
+def _group_title(lines: Sequence[ProposedLine]) -> str:
+    """ "Service budgets to be added", "… to be removed" or "… to be added or removed"."""
+    effects = {line.effect for line in lines}
+    if effects == {"addition"}:
+        return "Service budgets to be added"
+    if effects == {"removal"}:
+        return "Service budgets to be removed"
+    return "Service budgets to be added or removed"
+
+
+def _row(line: ProposedLine) -> TableRow:
+    """A proposed line's row; a linked pool's line names its pool."""
+    name = line.service if line.in_own_pool else f"{line.service} ({line.pool_name} pool)"
+    labels = _CHANGE_LABELS if line.kind == BUDGET_CHANGE else _SERVICE_LABELS
+    return TableRow((name, labels[line.effect], line.signed))
+
+
+_SERVICE_LABELS: Final = {"addition": "To be added", "removal": "To be removed"}
+_CHANGE_LABELS: Final = {"addition": "Increase", "removal": "Reduction"}
+
+
 def _proposed_lines(facts: FigureFacts) -> list[Block]:
-    """The table of lines proposed for addition or removal, with net changes."""
-    own = [line for line in facts.proposed if line.in_own_pool]
-    linked = [line for line in facts.proposed if not line.in_own_pool]
-    if not own and not linked:
+    """The table of proposed lines: service budgets joining or leaving the pool listed apart from
+    changes to budgets already in it, each group the pool's own lines first, then the net changes."""
+    if not facts.proposed:
         return [Notice(f"No lines are proposed for addition to or removal from the {facts.pool_name} pool "
                        f"for {facts.year_label}.")]  # fmt: skip
-    headers = ("Service budget", "Proposed change", f"{facts.year_label} £m")
-    label = {"addition": "To be added", "removal": "To be removed"}
-    rows: list[TableRow] = [TableRow((line.service, label[line.effect], line.signed)) for line in own]
-    own_total = sum((line.signed for line in own), Money.zero())
+    ordered = sorted(facts.proposed, key=lambda line: not line.in_own_pool)  # stable: keeps pool order
+    services = [line for line in ordered if line.kind != BUDGET_CHANGE]
+    changes = [line for line in ordered if line.kind == BUDGET_CHANGE]
+    rows: list[TableRow] = []
+    if services:
+        rows.append(TableRow((_group_title(services),), group=True))
+        rows.extend(_row(line) for line in services)
+    if changes:
+        rows.append(TableRow(("Changes to budgets already in the pool",), group=True))
+        rows.extend(_row(line) for line in changes)
+    own = [line.signed for line in facts.proposed if line.in_own_pool]
+    linked = [line.signed for line in facts.proposed if not line.in_own_pool]
+    own_total = sum(own, Money.zero())
     rows.append(TableRow((f"Net change to the {facts.pool_name} pool", "", own_total), total=True))
-    broken = rounding_breaks([line.signed for line in own], own_total)
+    broken = rounding_breaks(own, own_total)
     if linked:
-        rows.extend(
-            TableRow((f"{line.service} ({line.pool_name} pool)", label[line.effect], line.signed))
-            for line in linked
-        )
-        all_total = own_total + sum((line.signed for line in linked), Money.zero())
+        all_total = own_total + sum(linked, Money.zero())
         rows.append(TableRow(("Net change including the linked pools", "", all_total), total=True))
-        broken = broken or rounding_breaks([own_total, *(line.signed for line in linked)], all_total)
+        broken = broken or rounding_breaks([own_total, *linked], all_total)
+    headers = ("Budget", "Proposed change", f"{facts.year_label} £m")
     return [FigureTable(headers, tuple(rows), ROUNDING_NOTE if broken else "")]
 
 

@@ -84,10 +84,15 @@ class Notice:
 
 @dataclass(frozen=True, slots=True)
 class TableRow:
-    """One row of a figures table. Money cells are right-aligned and shown in £m to three places."""
+    """One row of a figures table. Money cells are right-aligned and shown in £m to three places.
+
+    A ``group`` row names the rows below it (its one cell spans the table), e.g. "Service budgets to
+    be added"; a ``total`` row is bold with a rule above.
+    """
 
     cells: tuple[str | Money, ...]
     total: bool = False
+    group: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,8 +103,9 @@ def _table(block: FigureTable, key: str) -> dict[str, Any]:
     rows = [
         {
             "cells": [format_table_money(cell) if isinstance(cell, Money) else cell for cell in row.cells]
-            + [""] * (count - len(row.cells)),
+            + ([] if row.group else [""] * (count - len(row.cells))),
             "total": row.total,
+            "group": row.group,
         }
         for row in block.rows
     ]

@@ -65,7 +65,14 @@ def _block(block: Block) -> dict[str, Any]:
     return {
         "type": "table",
         "headers": list(block.headers),
-        "rows": [{"cells": [_cell(cell) for cell in row.cells], "total": row.total} for row in block.rows],
+        "rows": [
+            {
+                "cells": [_cell(cell) for cell in row.cells],
+                "total": row.total,
+                **({"group": True} if row.group else {}),
+            }
+            for row in block.rows
+        ],
         "note": block.note,
     }
 
@@ -83,7 +90,9 @@ def _read_block(data: dict[str, Any]) -> Block:
         return Notice(str(data["text"]))
     if kind == "table":
         rows = tuple(
-            TableRow(tuple(_read_cell(cell) for cell in row["cells"]), bool(row["total"]))
+            TableRow(
+                tuple(_read_cell(cell) for cell in row["cells"]), bool(row["total"]), bool(row.get("group"))
+            )
             for row in data["rows"]
         )
         return FigureTable(tuple(data["headers"]), rows, str(data["note"]))

@@ -254,12 +254,15 @@ _CURRENT_COLUMNS = (
     PoolLine.amount_pence,
     Pool.name,
     PoolLine.pool_id,
+    PoolLine.kind,  # last, so the columns before it keep their places
 )
+
+_CURRENT_WIDTH = len(_CURRENT_COLUMNS)
 
 
 def _current_figures_query():  # type: ignore[no-untyped-def]
     """Columns (not entities: a register reads thousands of lines) of lines with their names:
-    id, service, partner, category, status, year, pence, pool name, pool id."""
+    id, service, partner, category, status, year, pence, pool name, pool id, kind."""
     return (
         select(*_CURRENT_COLUMNS)
         .join(Partner, Partner.id == PoolLine.partner_id)
@@ -280,8 +283,10 @@ def _outer_current_joins(query):  # type: ignore[no-untyped-def]
 
 def _figures(row: Any) -> LineFigures:
     """A row of :func:`_current_figures_query` as figures."""
-    line_id, service, partner, category, status, year, pence, pool, _pool_id = row
-    return LineFigures(line_id, service, partner, category or "", status, year, Money(pence), pool)
+    line_id, service, partner, category, status, year, pence, pool, _pool_id, kind = row
+    return LineFigures(
+        line_id, service, partner, category or "", status, year, Money(pence), pool, kind or ""
+    )
 
 
 _SNAPSHOT_COLUMNS = (
@@ -328,12 +333,12 @@ def _comparisons(session: Session, agreements: Sequence[Agreement]) -> dict[int,
     snapshots: dict[int, list[LineFigures]] = {agreement_id: [] for agreement_id in ids}
     current: dict[int, LineFigures] = {}
     for row in session.execute(query):
-        agreement_id = row[9]
+        agreement_id = row[_CURRENT_WIDTH]
         if agreement_id not in wanted:
             continue
-        snapshots[agreement_id].append(_snapshot_figures(row[9:], pools))
+        snapshots[agreement_id].append(_snapshot_figures(row[_CURRENT_WIDTH:], pools))
         if row[0] is not None:
-            current[row[0]] = _figures(row[:9])
+            current[row[0]] = _figures(row[:_CURRENT_WIDTH])
     whole = {(a.pool_id, a.financial_year) for a in agreements if a.covers_whole_pool and a.pool_id}
     # Every line of a pool and year, in the editor's order, for whole-pool agreements.
     by_pool_year: dict[tuple[int, int], list[LineFigures]] = {}
@@ -595,9 +600,18 @@ def record_agreement(
     session.add(row)
     session.flush()
     session.add_all(AgreementBody(agreement_id=row.id, partner_id=p) for p in partners)
-    for position, (line_id, service, partner, category, label, year, pence, _pool, line_pool_id) in enumerate(
-        wanted, start=1
-    ):
+    for position, (
+        line_id,
+        service,
+        partner,
+        category,
+        label,
+        year,
+        pence,
+        _pool,
+        line_pool_id,
+        _kind,
+    ) in enumerate(wanted, start=1):
         session.add(
             AgreementLine(
                 agreement_id=row.id,

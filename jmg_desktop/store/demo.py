@@ -107,6 +107,7 @@ def _populate(session: Session, data: dict[str, Any]) -> None:
             amount_pence=Money.parse(item["amount"]).pence,
             note=item.get("note", ""),
             position=positions[key],
+            kind=item.get("kind", "service_budget"),
         )
         session.add(line)
     for item in data["stated_totals"]:

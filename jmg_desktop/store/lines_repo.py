@@ -87,7 +87,7 @@ def _move(block: tuple[int, int], low: int, high: int, by: int) -> dict[str, int
 
 
 #: Fields the table can sort by, in column order.
-SORT_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amount_pence", "note")
+SORT_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amount_pence", "note", "kind")
 
 
 class StaleEditError(WorkspaceError):
@@ -239,6 +239,8 @@ def line_ids(
         key = func.lower(_LINE.c.note)
     elif sort_field == "amount_pence":
         key = _LINE.c.amount_pence
+    elif sort_field == "kind":
+        key = _LINE.c.kind
     elif sort_field == "category_id":
         key = (
             select(func.lower(_CATEGORY.c.name))

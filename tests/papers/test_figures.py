@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from jmg_desktop.core.line_kinds import BUDGET_CHANGE
 from jmg_desktop.core.money import Money
 from jmg_desktop.papers.figures import (
     ROUNDING_NOTE,
@@ -56,18 +57,52 @@ def test_proposed_lines_table_signs_removals_and_totals_from_pence() -> None:
         proposed=(
             ProposedLine("Older People", "Day services", "addition", M("3342000")),
             ProposedLine("Older People", "Respite", "removal", M("918000")),
-            ProposedLine("Equipment", "Uplift", "addition", M("24000"), in_own_pool=False),
+            ProposedLine("Equipment", "Telecare", "addition", M("24000"), in_own_pool=False),
         )
     )
     (table,) = resolve_figure("proposed_lines", facts)
     assert isinstance(table, FigureTable)
     cells = [row.cells for row in table.rows]
-    assert cells[1] == ("Respite", "To be removed", M("-918000"))
-    assert cells[2] == ("Net change to the Older People pool", "", M("2424000"))
-    assert cells[3] == ("Uplift (Equipment pool)", "To be added", M("24000"))
-    assert cells[4] == ("Net change including the linked pools", "", M("2448000"))
-    assert [row.total for row in table.rows] == [False, False, True, False, True]
+    assert cells == [
+        ("Service budgets to be added or removed",),
+        ("Day services", "To be added", M("3342000")),
+        ("Respite", "To be removed", M("-918000")),
+        ("Telecare (Equipment pool)", "To be added", M("24000")),
+        ("Net change to the Older People pool", "", M("2424000")),
+        ("Net change including the linked pools", "", M("2448000")),
+    ]
+    assert [row.total for row in table.rows] == [False, False, False, False, True, True]
+    assert [row.group for row in table.rows] == [True, False, False, False, False, False]
     assert table.note == ""
+
+
+def test_changes_to_budgets_in_the_pool_are_listed_apart_from_service_budgets() -> None:
+    facts = _facts(
+        proposed=(
+            ProposedLine("Older People", "Day services", "addition", M("3342000")),
+            ProposedLine(
+                "Older People", "Inflation and growth", "addition", M("1646000"), kind=BUDGET_CHANGE
+            ),
+            ProposedLine("Older People", "Home support", "addition", M("8050000")),
+            ProposedLine("Older People", "Efficiency savings", "removal", M("100000"), kind=BUDGET_CHANGE),
+            ProposedLine(
+                "Equipment", "Uplift", "addition", M("24000"), in_own_pool=False, kind=BUDGET_CHANGE
+            ),
+        )
+    )
+    (table,) = resolve_figure("proposed_lines", facts)
+    assert isinstance(table, FigureTable)
+    assert [row.cells for row in table.rows] == [
+        ("Service budgets to be added",),
+        ("Day services", "To be added", M("3342000")),
+        ("Home support", "To be added", M("8050000")),
+        ("Changes to budgets already in the pool",),
+        ("Inflation and growth", "Increase", M("1646000")),
+        ("Efficiency savings", "Reduction", M("-100000")),
+        ("Uplift (Equipment pool)", "Increase", M("24000")),
+        ("Net change to the Older People pool", "", M("12938000")),
+        ("Net change including the linked pools", "", M("12962000")),
+    ]
 
 
 def test_rounding_note_when_rounded_lines_do_not_add_to_the_rounded_total() -> None:

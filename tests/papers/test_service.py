@@ -22,7 +22,6 @@ PROPOSED = [
     ("Home support – internal", "8.050"),
     ("Home support – external", "13.710"),
     ("Intermediate care", "5.110"),
-    ("2009/10 base budget changes – inflation, growth and savings", "1.646"),
 ]
 
 
@@ -47,11 +46,19 @@ def test_demo_paper_prints_labels_title_every_line_totals_and_recommendations(
                      "is £50.436 million, or £58.228 million including the Physical Disabilities and Equipment",
                      "will be £86.946 million, or £94.836 million including",
                      "Net change to the Older People pool 36.510", "Net change including the linked pools 36.608",
-                     "The Cabinet is RECOMMENDED to:", "(a) approve the addition of the service budgets",
-                     "(b) authorise the Director", "Helen Marsh", "David Okafor", "Page 1 of 3"]:  # fmt: skip
+                     "The Cabinet is RECOMMENDED to:", "(a) approve the addition of the five service budgets",
+                     "(b) note the 2009/10 changes", "(c) authorise the Director", "Helen Marsh", "David Okafor", "Page 1 of 3"]:  # fmt: skip
         assert expected in text, expected
     for service_name, amount in PROPOSED:
         assert f"{service_name} To be added {amount}" in text, service_name
+    # The base budget changes are not service budgets: they are listed apart, as changes.
+    services = text.index("Service budgets to be added Day services – internal")
+    changes = text.index(
+        "Changes to budgets already in the pool 2009/10 base budget changes – inflation, growth and savings "
+        "Increase 1.646"
+    )
+    assert services < text.index("Intermediate care To be added") < changes
+    assert "savings To be added" not in text
     assert (
         "On 2 December 2008 the Older People Joint Management Group agreed in principle the proposal "
         "“Add five service budgets to the pool” (minute OP 08/12)."

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from jmg_desktop.core.money import Money
 from jmg_desktop.store.workspace import Workspace
-from jmg_desktop.ui.lines.model import COLUMN_AMOUNT, COLUMN_NOTE, PoolLinesModel
+from jmg_desktop.ui.lines.model import COLUMN_AMOUNT, COLUMN_NOTE, LINE_ID_ROLE, PoolLinesModel
 
 AMOUNT, NOTE, PARTNER, STATUS, CATEGORY, SERVICE = COLUMN_AMOUNT, COLUMN_NOTE, 2, 3, 1, 0
 
@@ -49,12 +49,13 @@ def test_empty_model_passes_qt_checks(qtmodeltester) -> None:
 
 def test_columns_in_design_order(model: PoolLinesModel) -> None:
     titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert titles == ["Service", "Category", "Partner", "Status", "Amount", "Note"]
+    # DESIGN.md's six columns in its order; the kind (issue 10) comes after them.
+    assert titles == ["Service", "Category", "Partner", "Status", "Amount", "Note", "Kind"]
 
 
 def test_edit_role_text_round_trips(model: PoolLinesModel, demo_path: Path) -> None:
     before = _db_lines(demo_path)
-    for column in range(6):
+    for column in range(7):
         index = model.index(10, column)
         assert model.setData(index, model.data(index, Qt.ItemDataRole.EditRole))
     assert _db_lines(demo_path) == before
@@ -150,3 +151,28 @@ def test_big_pool_is_read_lazily(qtbot, big_demo_path: Path) -> None:
         assert lines.setData(lines.index(15_000, AMOUNT), "£5")
         assert lines.data(lines.index(15_000, AMOUNT)) == "£5.00"
         assert lines.loaded_row_count() <= 400
+
+
+def test_a_lines_kind_is_shown_and_can_be_typed_and_refused(
+    qtbot, model: PoolLinesModel, demo_path: Path
+) -> None:
+    kinds = {
+        model.data(model.index(row, 0)): model.data(model.index(row, 6)) for row in range(model.rowCount())
+    }
+    assert kinds["Day services – internal"] == "Service budget"
+    assert kinds["2009/10 base budget changes – inflation, growth and savings"] == "Budget change"
+    change_row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 6)) == "Budget change")
+    tip = model.data(model.index(change_row, 6), Qt.ItemDataRole.ToolTipRole)
+    assert "an uplift for inflation or growth, or a saving" in tip
+    assert model.setData(model.index(0, 6), "uplift")
+    assert model.data(model.index(0, 6)) == "Budget change"
+    line_id = model.data(model.index(0, 0), LINE_ID_ROLE)
+    stored = dict((row[0], row[-1]) for row in _db_lines(demo_path))
+    assert stored[line_id] == "budget_change"
+    assert model.setData(model.index(0, 6), "Service budget")
+    assert model.data(model.index(0, 6)) == "Service budget"
+    before, events = _db_lines(demo_path), _audit_count(demo_path)
+    with qtbot.waitSignal(model.message) as blocker:
+        assert not model.setData(model.index(0, 6), "pension")
+    assert blocker.args[0] == "Kind not changed: Kind must be “Service budget” or “Budget change”."
+    assert _db_lines(demo_path) == before and _audit_count(demo_path) == events

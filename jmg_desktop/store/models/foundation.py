@@ -86,6 +86,7 @@ class PoolLine(Base):
     __table_args__ = (
         Index("ix_pool_line_pool_year_position", "pool_id", "financial_year", "position"),
         CheckConstraint("financial_year BETWEEN 1900 AND 2998", name="year"),
+        CheckConstraint("kind IN ('service_budget', 'budget_change')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -99,6 +100,10 @@ class PoolLine(Base):
     amount_pence: Mapped[int] = mapped_column(PENCE, nullable=False, default=0)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # A service budget joining or leaving the pool, or a change to budgets already in it.
+    kind: Mapped[str] = mapped_column(
+        String(20), nullable=False, default="service_budget", server_default="service_budget"
+    )
 
 
 class StatedTotal(Base):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from jmg_desktop.core.agreements import Change, format_date
 from jmg_desktop.core.financial_year import FinancialYear
+from jmg_desktop.core.line_kinds import kind_label
 from jmg_desktop.store.agreements_repo import AgreementDetail
 from jmg_desktop.ui.agreements.register_model import signed
 from jmg_desktop.ui.columns import ColumnFit, install_full_text_tooltips
@@ -138,7 +139,7 @@ class AgreementDetailView(QWidget):
         self.figures_note.setObjectName("figuresNote")
         self.figures_note.setWordWrap(True)
         self.figures = _table(
-            ["Service", "Pool", "Partner", "Agreed", "Now", "Difference", "What changed"],
+            ["Service", "Pool", "Partner", "Agreed", "Now", "Difference", "What changed", "Kind"],
             "agreementLines",
             figures_box,
         )
@@ -293,6 +294,7 @@ class AgreementDetailView(QWidget):
                 _item(line.now_amount.format_full() if line.now else "—", right=True, colour=colour),
                 _item(signed(line.difference) if differs else "", right=True, bold=differs, colour=colour),
                 _item(what, colour=colour),
+                _item(kind_label(source.kind) if source.kind else ""),
             ]
             for column, cell in enumerate(cells):
                 self.figures.setItem(row, column, cell)
@@ -305,6 +307,7 @@ class AgreementDetailView(QWidget):
             _item(comparison.agreed_total.format_full(), right=True, bold=True),
             _item(comparison.now_total.format_full(), right=True, bold=True),
             _item(signed(comparison.difference) if moved else "", right=True, bold=True),
+            _item(""),
             _item(""),
         ]
         for column, cell in enumerate(totals):

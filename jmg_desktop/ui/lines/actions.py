@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 
 from jmg_desktop.core.commands import LineRecord, delete_lines, insert_lines, move_lines
+from jmg_desktop.core.line_kinds import SERVICE_BUDGET
 from jmg_desktop.ui.lines.clipboard import rows_to_tsv
 
 if TYPE_CHECKING:
@@ -142,10 +143,10 @@ class LineActions(QObject):
         if current.isValid() and not self.model.is_reordered:
             template = self.model.record(current.row())
             position = template.position + 1
-            partner_id, status_id = template.partner_id, template.status_id
+            partner_id, status_id, kind = template.partner_id, template.status_id, template.kind
         else:
             position = self.model.store.max_position(self.model.pool_id, self.model.financial_year) + 1
-            partner_id, status_id = refs.partners[0].id, refs.statuses[0].id
+            partner_id, status_id, kind = refs.partners[0].id, refs.statuses[0].id, SERVICE_BUDGET
         (line_id,) = self.model.store.allocate_line_ids(1)
         record = LineRecord(
             id=line_id,
@@ -158,6 +159,7 @@ class LineActions(QObject):
             amount_pence=0,
             note="",
             position=position,
+            kind=kind,
         )
         if not self.model.execute(insert_lines([record], text="Add Line")):
             return False
@@ -185,6 +187,7 @@ class LineActions(QObject):
                 amount_pence=r.amount_pence,
                 note=r.note,
                 position=after + offset,
+                kind=r.kind,
             )
             for offset, (new_id, r) in enumerate(zip(ids, records, strict=True), start=1)
         ]

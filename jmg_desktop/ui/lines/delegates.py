@@ -1,4 +1,4 @@
-"""Cell editors that fit each column: lists for partner and status, an editable list for category
+"""Cell editors that fit each column: lists for partner, status and kind, an editable list for category
 (typing a new name adds it to the workspace's list), and plain text for the rest.
 
 Every editor hands the model the text a user would type, so the same parsing and the same refusal
@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jmg_desktop.core.line_kinds import KIND_LABELS
 from jmg_desktop.ui.columns import full_text_tooltip
 from jmg_desktop.ui.lines.model import (
     COLUMN_AMOUNT,
     COLUMN_CATEGORY,
+    COLUMN_KIND,
     COLUMN_PARTNER,
     COLUMN_STATUS,
     PoolLinesModel,
@@ -48,6 +50,11 @@ class LinesDelegate(QStyledItemDelegate):
         """A list for partner, status and category; a line edit otherwise."""
         column = index.column()
         refs = self._model.references
+        if column == COLUMN_KIND:
+            combo = QComboBox(parent)
+            combo.setObjectName(f"editor{column}")
+            combo.addItems(list(KIND_LABELS.values()))
+            return combo
         if column in (COLUMN_PARTNER, COLUMN_STATUS, COLUMN_CATEGORY):
             combo = QComboBox(parent)
             combo.setObjectName(f"editor{column}")

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QIcon
 
 from jmg_desktop.core.commands import ChangeSet, Command, FieldUpdate, LineRecord, RefChange, edit_fields
+from jmg_desktop.core.line_kinds import KIND_DESCRIPTIONS, kind_label
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.validation import COLUMN_FIELDS, COLUMN_TITLES, CellError, parse_cell
 
@@ -37,6 +38,7 @@ __all__ = ["BLOCK_SIZE", "COLUMN_AMOUNT", "LINE_ID_ROLE", "PoolLinesModel"]
 BLOCK_SIZE: Final = 200
 _MAX_BLOCKS: Final = 60  # at most 12,000 rows held in memory
 COLUMN_SERVICE, COLUMN_CATEGORY, COLUMN_PARTNER, COLUMN_STATUS, COLUMN_AMOUNT, COLUMN_NOTE = range(6)
+COLUMN_KIND = 6  # after Note, so the columns DESIGN.md fixes keep their places
 #: A role giving the line id of a row (for features that work on selected lines).
 LINE_ID_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
 _ValidIndex = QModelIndex | QPersistentModelIndex
@@ -62,7 +64,7 @@ class _EmptyReferences:
 
 
 class PoolLinesModel(QAbstractTableModel):
-    """Lines of one pool and year; columns Service, Category, Partner, Status, Amount, Note."""
+    """Lines of one pool and year; columns Service, Category, Partner, Status, Amount, Note, Kind."""
 
     #: A message for the user (an edit refused and why, or a note about what happened).
     message = Signal(str)
@@ -337,6 +339,8 @@ class PoolLinesModel(QAbstractTableModel):
             return Money(record.amount_pence).format_full()
         if column == COLUMN_NOTE:
             return record.note if edit else record.note.replace("\n", " ⏎ ")
+        if column == COLUMN_KIND:
+            return kind_label(record.kind)
         return ""
 
     def _tooltip(self, row: int, column: int) -> str | None:
@@ -353,6 +357,8 @@ class PoolLinesModel(QAbstractTableModel):
             tips.append(
                 f"{Money(record.amount_pence).format_m()} ({Money(record.amount_pence).format_prose()})"
             )
+        elif column == COLUMN_KIND:
+            tips.append(KIND_DESCRIPTIONS.get(record.kind, ""))
         elif column == COLUMN_SERVICE and len(record.service) > 40:
             tips.append(record.service)
         return "\n".join(tip for tip in tips if tip) or None

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from jmg_desktop.core.commands import ChangeSet, Command, FieldUpdate, LineRecord
+from jmg_desktop.core.line_kinds import SERVICE_BUDGET
 from jmg_desktop.core.validation import COLUMN_FIELDS, COLUMN_TITLES, CellError
 from jmg_desktop.ui.columns import ColumnFit, FullTextDelegate
 from jmg_desktop.ui.lines.clipboard import parse_tsv
@@ -193,6 +194,7 @@ def plan_paste(
                     amount_pence=int(values.get("amount_pence", 0)),  # type: ignore[call-overload]
                     note=str(values.get("note", "")),
                     position=position,
+                    kind=str(values.get("kind", SERVICE_BUDGET)),
                 )
             )
     return plan

@@ -99,9 +99,10 @@ def test_the_detail_shows_what_was_agreed_on_what_figures_and_where_it_is(view: 
         "£1,646,000.00",
         "+£46,000.00",
         "amount",
+        "Budget change",  # the line's kind: a change to budgets already in the pool
     ]
     assert rows[1][1] == "Physical Disabilities" and rows[1][5] == ""
-    assert rows[-1] == ["Total", "", "", "£1,698,000.00", "£1,744,000.00", "+£46,000.00", ""]
+    assert rows[-1] == ["Total", "", "", "£1,698,000.00", "£1,744,000.00", "+£46,000.00", "", ""]
     assert "1 line changed since agreed" in detail.figures_note.text()
     assert "£1.600m pending the final council budget" in detail.words.toPlainText()
 
