@@ -11,6 +11,7 @@ __all__ = [
     "BUDGET_CHANGE",
     "KIND_DESCRIPTIONS",
     "KIND_LABELS",
+    "KIND_SHORT",
     "KIND_SPELLINGS",
     "LINE_KINDS",
     "SERVICE_BUDGET",
@@ -26,6 +27,8 @@ KIND_LABELS: Final = {
     SERVICE_BUDGET: "Service budget",
     BUDGET_CHANGE: "Budget change",
 }
+#: The one word a narrow table column shows (the full name is typed, picked and shown elsewhere).
+KIND_SHORT: Final = {SERVICE_BUDGET: "Service", BUDGET_CHANGE: "Change"}
 #: What each kind means, in a sentence (tooltips).
 KIND_DESCRIPTIONS: Final = {
     SERVICE_BUDGET: "A service budget joining, leaving or already in the pool.",

@@ -146,6 +146,10 @@ class ColumnFit(QObject):
         count = model.columnCount() if model is not None else 0
         full, typical = [], []
         for column in range(count):
+            if table.isColumnHidden(column):  # a hidden column takes no room
+                full.append(0)
+                typical.append(0)
+                continue
             heading = header.sectionSizeFromContents(column).width()
             cells = (
                 sorted(self._cell_widths(column))

@@ -1,4 +1,4 @@
-"""Schema 0007: every existing line gets a kind. Lines naming a change to the base budget
+"""Schema 0008: every existing line gets a kind. Lines naming a change to the base budget
 (inflation, uplift, demographic growth, efficiency savings) become budget changes; the rest stay
 service budgets, and every figure is kept."""
 

@@ -159,18 +159,19 @@ def test_a_lines_kind_is_shown_and_can_be_typed_and_refused(
     kinds = {
         model.data(model.index(row, 0)): model.data(model.index(row, 6)) for row in range(model.rowCount())
     }
-    assert kinds["Day services – internal"] == "Service budget"
-    assert kinds["2009/10 base budget changes – inflation, growth and savings"] == "Budget change"
-    change_row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 6)) == "Budget change")
+    assert kinds["Day services – internal"] == "Service"
+    assert kinds["2009/10 base budget changes – inflation, growth and savings"] == "Change"
+    assert model.data(model.index(0, 6), Qt.ItemDataRole.EditRole) == "Service budget"  # typed, copied
+    change_row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 6)) == "Change")
     tip = model.data(model.index(change_row, 6), Qt.ItemDataRole.ToolTipRole)
     assert "an uplift for inflation or growth, or a saving" in tip
     assert model.setData(model.index(0, 6), "uplift")
-    assert model.data(model.index(0, 6)) == "Budget change"
+    assert model.data(model.index(0, 6)) == "Change"
     line_id = model.data(model.index(0, 0), LINE_ID_ROLE)
     stored = dict((row[0], row[-1]) for row in _db_lines(demo_path))
     assert stored[line_id] == "budget_change"
     assert model.setData(model.index(0, 6), "Service budget")
-    assert model.data(model.index(0, 6)) == "Service budget"
+    assert model.data(model.index(0, 6)) == "Service"
     before, events = _db_lines(demo_path), _audit_count(demo_path)
     with qtbot.waitSignal(model.message) as blocker:
         assert not model.setData(model.index(0, 6), "pension")

@@ -53,7 +53,7 @@ def test_paste_block_onto_existing_lines_is_one_step(window: MainWindow, demo_pa
 
 def test_paste_past_the_end_adds_lines(window: MainWindow, demo_path: Path) -> None:
     _current(window, 15, SERVICE)
-    text = "Last line\tBase budget changes\tOCC\tIn pool\t1\r\nReablement\t\tPCT\tProposed addition\t£250k\tnew\r\n"
+    text = "Last line\tAll services\tOCC\tIn pool\t1\r\nReablement\t\tPCT\tProposed addition\t£250k\tnew\r\n"
     assert paste_text(window, text)
     model = window.lines_model
     assert model.rowCount() == 17

@@ -23,12 +23,18 @@ from PySide6.QtWidgets import (
 
 from jmg_desktop.core.agreements import Change, format_date
 from jmg_desktop.core.financial_year import FinancialYear
-from jmg_desktop.core.line_kinds import kind_label
+from jmg_desktop.core.line_kinds import BUDGET_CHANGE, SERVICE_BUDGET, kind_label
 from jmg_desktop.store.agreements_repo import AgreementDetail
 from jmg_desktop.ui.agreements.register_model import signed
 from jmg_desktop.ui.columns import ColumnFit, install_full_text_tooltips
 
 __all__ = ["AgreementDetailView"]
+
+#: The figures note's last sentence when every line covered is of one kind.
+_ALL_OF_KIND = {
+    SERVICE_BUDGET: "Every line is a service budget.",
+    BUDGET_CHANGE: "Every line is a change to budgets already in the pool.",
+}
 
 _CHANGE_WORDS = {
     Change.UNCHANGED: "",
@@ -314,6 +320,11 @@ class AgreementDetailView(QWidget):
             self.figures.setItem(total, column, cell)
         # The pool column only earns its width when the lines come from more than one pool.
         self.figures.setColumnHidden(1, len({(line.now or line.agreed).pool for line in rows}) <= 1)  # type: ignore[union-attr]
+        # Nor does the kind when every line is of one kind: the note says which.
+        kinds = {(line.now or line.agreed).kind for line in rows} - {""}  # type: ignore[union-attr]
+        self.figures.setColumnHidden(7, len(kinds) <= 1)
+        if len(kinds) == 1:
+            self.figures_note.setText(f"{self.figures_note.text()} {_ALL_OF_KIND[kinds.pop()]}")
         self._figures_fit.schedule()
 
     def _fill_history(self, detail: AgreementDetail) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QIcon
 
 from jmg_desktop.core.commands import ChangeSet, Command, FieldUpdate, LineRecord, RefChange, edit_fields
-from jmg_desktop.core.line_kinds import KIND_DESCRIPTIONS, kind_label
+from jmg_desktop.core.line_kinds import KIND_DESCRIPTIONS, KIND_SHORT, kind_label
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.validation import COLUMN_FIELDS, COLUMN_TITLES, CellError, parse_cell
 
@@ -339,8 +339,8 @@ class PoolLinesModel(QAbstractTableModel):
             return Money(record.amount_pence).format_full()
         if column == COLUMN_NOTE:
             return record.note if edit else record.note.replace("\n", " ⏎ ")
-        if column == COLUMN_KIND:
-            return kind_label(record.kind)
+        if column == COLUMN_KIND:  # one word on screen, the full name to edit and copy
+            return kind_label(record.kind) if edit else KIND_SHORT.get(record.kind, record.kind)
         return ""
 
     def _tooltip(self, row: int, column: int) -> str | None:

@@ -104,6 +104,9 @@ def test_the_detail_shows_what_was_agreed_on_what_figures_and_where_it_is(view: 
     assert rows[1][1] == "Physical Disabilities" and rows[1][5] == ""
     assert rows[-1] == ["Total", "", "", "£1,698,000.00", "£1,744,000.00", "+£46,000.00", "", ""]
     assert "1 line changed since agreed" in detail.figures_note.text()
+    # All three are changes to budgets already in the pool: the note says so, no Kind column needed.
+    assert detail.figures_note.text().endswith("Every line is a change to budgets already in the pool.")
+    assert detail.figures.isColumnHidden(7)
     assert "£1.600m pending the final council budget" in detail.words.toPlainText()
 
 

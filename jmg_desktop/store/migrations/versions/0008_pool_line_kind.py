@@ -1,7 +1,7 @@
 """Pool lines: a kind — a service budget, or a change to budgets already in the pool
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 
 Every existing line becomes a service budget, except lines whose service names a change to the
 base budget (an uplift for inflation or demographic growth, or efficiency savings, as the demo's
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
