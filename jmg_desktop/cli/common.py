@@ -35,6 +35,7 @@ def open_workspace(path: str, *, read_only: bool = True) -> Workspace:
             from jmg_desktop.store.pg_workspace import SharedWorkspace
 
             return SharedWorkspace.open(path, read_only=read_only)
-        return Workspace.open(Path(path), read_only=read_only)
+        # A command that only reads never rolls back a crashed change: it says the file needs it.
+        return Workspace.open(Path(path), read_only=read_only, recover=not read_only)
     except WorkspaceError as error:
         raise CommandError(str(error)) from None

@@ -53,7 +53,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from jmg_desktop.store.check import run_checks
+    """Print every problem found (exit 1), or that there is none; say who has the file open."""
+    from jmg_desktop.store.check import in_use_by, run_checks
 
     try:
         if args.file.lower().startswith(("postgresql://", "postgres://")):
@@ -64,8 +65,11 @@ def _check(args: argparse.Namespace) -> int:
             findings = run_checks(Path(args.file))
     except WorkspaceError as error:
         raise CommandError(str(error)) from None
+    holder = in_use_by(Path(args.file))
     for finding in findings:
         print(finding.message)
+    if holder:
+        print(f"(checked as it stood at one moment: it is open for changes by {holder})")
     if findings:
         return EXIT_PROBLEMS
     print(f"{args.file}: no problems found")

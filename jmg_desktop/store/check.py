@@ -2,8 +2,9 @@
 
 :func:`run_checks` opens the file read-only (it never modifies it) and runs, in order: SQLite's
 ``integrity_check``, ``foreign_key_check``, the schema against what this version of the application
-expects (the models' metadata, no stray triggers or views), the audit chain, and the reconciliation
-of every stated total with the lines. Each problem becomes one :class:`Finding` whose ``message`` is
+expects (the whole schema of a freshly made workspace: :mod:`jmg_desktop.store.sqlite_schema`), the
+audit chain, agreement histories, the reconciliation of every stated total with the lines, and
+budget monitoring. All of them read one consistent snapshot of the file. Each problem becomes one :class:`Finding` whose ``message`` is
 a single line fit to print.
 """
 
@@ -15,23 +16,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.store import audit, migrate
 from jmg_desktop.store.agreements_repo import agreement_findings
 from jmg_desktop.store.errors import WorkspaceError
-from jmg_desktop.store.models import Base, Partner, Pool, StatedTotal
+from jmg_desktop.store.lock import LockState, assess, read_lock
+from jmg_desktop.store.models import Partner, Pool, StatedTotal
 from jmg_desktop.store.monitoring_check import monitoring_findings
+from jmg_desktop.store.sqlite_schema import expected_schema, schema_differences, schema_of
 from jmg_desktop.store.totals import stated_comparisons
 from jmg_desktop.store.trust import harden_connection, untrusted_objects
-from jmg_desktop.store.workspace import inspect_file, make_engine
+from jmg_desktop.store.workspace_file import inspect_file, needs_recovery
 
-__all__ = ["Finding", "run_checks"]
+__all__ = ["Finding", "in_use_by", "run_checks"]
 
-#: Tables SQLite or Alembic keep that the models do not describe.
-_BOOKKEEPING_TABLES: Final = frozenset({"alembic_version", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"})
 _MAX_LISTED: Final = 20  # a damaged file can give thousands of rows; the first ones locate the problem
 
 
@@ -48,53 +50,78 @@ class Finding:
 def run_checks(path: Path) -> list[Finding]:
     """Check the workspace at ``path`` without modifying it; an empty list means no problems.
 
+    Every check reads one consistent snapshot: a single read transaction, so a file another
+    program is editing is checked as it stood at one moment, never half-way through a change.
+    Nothing is written: no journal is created, and a change interrupted by a crash is not rolled
+    back (the file is refused, saying it needs recovering by opening it).
+
     Raises :class:`WorkspaceError` (one sentence) when the file is not a workspace this version can
     read at all: missing, not SQLite, another application's database, or from a newer version.
     """
     path = Path(path)
     facts = inspect_file(path)
-    journal = path.with_name(path.name + "-journal")
-    if journal.exists() and journal.stat().st_size > 0:
-        raise WorkspaceError(
-            f"“{path.name}” holds a change interrupted by a crash; open it once in JMG Desktop to "
-            "finish recovering it, then check it again."
-        )
-    connection = _connect_read_only(path)
+    connection = _connect_snapshot(path)
     try:
         findings = _integrity(connection)
         damaged = bool(findings)
         findings += _guarded("foreign_keys", _foreign_keys, connection)
         findings += _guarded("schema", _schema, connection, facts.user_version)
+        if damaged or any(f.check == "schema" and f.blocking for f in findings):
+            # The ORM reads below assume a sound file with the expected tables and columns.
+            return findings
+        engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
+        try:
+            with Session(engine) as session:
+                findings += _guarded("audit", _audit, session)
+                findings += _guarded(
+                    "agreements", lambda s: [Finding("agreements", m) for m in agreement_findings(s)], session
+                )
+                findings += _guarded("totals", _totals, session)
+                findings += _guarded(
+                    "monitoring",
+                    lambda s: [Finding("monitoring", m) for m in monitoring_findings(s)],
+                    session,
+                )
+        finally:
+            engine.dispose()
     finally:
         connection.close()
-    if damaged or any(f.check == "schema" and f.blocking for f in findings):
-        # The ORM reads below assume a sound file with the expected tables and columns.
-        return findings
-    engine = make_engine(path, read_only=True)
-    try:
-        with Session(engine) as session:
-            findings += _guarded("audit", _audit, session)
-            findings += _guarded(
-                "agreements", lambda s: [Finding("agreements", m) for m in agreement_findings(s)], session
-            )
-            findings += _guarded("totals", _totals, session)
-            findings += _guarded(
-                "monitoring", lambda s: [Finding("monitoring", m) for m in monitoring_findings(s)], session
-            )
-            session.rollback()
-    finally:
-        engine.dispose()
     return findings
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """A hardened connection that cannot write to the file."""
+def in_use_by(path: Path) -> str:
+    """Who has the workspace open for changes, in words (``alice on LAPTOP-7 since …``), or ""."""
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        holder = read_lock(Path(path))
+    except ValueError:
+        return "someone (its lock file cannot be read)"
+    if holder is None or assess(holder) is not LockState.HELD:
+        return ""
+    return holder.describe()
+
+
+def _connect_snapshot(path: Path) -> sqlite3.Connection:
+    """A hardened read-only connection holding one read transaction (the snapshot) open."""
+    try:
+        connection = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
         harden_connection(connection)
         connection.execute("PRAGMA query_only = ON")
+        connection.execute("PRAGMA busy_timeout = 5000")
+        connection.execute("BEGIN")
+        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # takes the snapshot
     except sqlite3.Error as error:
-        raise WorkspaceError(f"“{path.name}” cannot be opened for checking: {error}.") from None
+        code = getattr(error, "sqlite_errorcode", -1) & 0xFF
+        if code == sqlite3.SQLITE_READONLY:  # a hot journal, which a read-only reader cannot roll back
+            raise WorkspaceError(needs_recovery(path).replace("try again", "check it again")) from None
+        if code == sqlite3.SQLITE_BUSY:
+            raise WorkspaceError(
+                f"“{path.name}” was kept busy by another program for several seconds; check it again in a moment."
+            ) from None
+        raise WorkspaceError(
+            f"“{path.name}” cannot be opened for checking: its pages cannot be read."
+        ) from None
     return connection
 
 
@@ -134,7 +161,7 @@ def _foreign_keys(connection: sqlite3.Connection) -> list[Finding]:
 
 
 def _schema(connection: sqlite3.Connection, user_version: int) -> list[Finding]:
-    """The live schema against the models' metadata and the migration history."""
+    """The live schema, whole, against a workspace freshly made by this version (SQLite only)."""
     expected_version = migrate.schema_version()
     if user_version < expected_version:
         return [
@@ -145,10 +172,12 @@ def _schema(connection: sqlite3.Connection, user_version: int) -> list[Finding]:
                 blocking=True,
             )
         ]
-    findings = [
-        Finding("schema", f"Schema: the file holds {what}.") for what in untrusted_objects(connection)
-    ]
-    revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    strangers = untrusted_objects(connection)
+    findings = [Finding("schema", f"Schema: the file holds {what}.") for what in strangers]
+    try:
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.DatabaseError:
+        revision = []
     if revision != [(migrate.head_revision(),)]:
         recorded = ", ".join(str(row[0]) for row in revision) or "none"
         findings.append(
@@ -157,29 +186,14 @@ def _schema(connection: sqlite3.Connection, user_version: int) -> list[Finding]:
                 f"Schema: the migration record says {recorded} but the file claims schema {user_version}.",
             )
         )
-    live_tables = {
-        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    }
-    for name, table in Base.metadata.tables.items():
-        if name not in live_tables:
-            findings.append(Finding("schema", f"Schema: the table {name} is missing.", blocking=True))
-            continue
-        live_columns = {row[1] for row in connection.execute(f'PRAGMA table_info("{name}")').fetchall()}
-        for column in table.columns:
-            if column.name not in live_columns:
-                findings.append(
-                    Finding("schema", f"Schema: the column {name}.{column.name} is missing.", blocking=True)
-                )
-        for extra in sorted(live_columns - {column.name for column in table.columns}):
-            findings.append(
-                Finding("schema", f"Schema: the column {name}.{extra} is not one this version knows.")
-            )
-        live_indexes = {row[1] for row in connection.execute(f'PRAGMA index_list("{name}")').fetchall()}
-        for index in table.indexes:
-            if index.name not in live_indexes:
-                findings.append(Finding("schema", f"Schema: the index {index.name} on {name} is missing."))
-    for extra in sorted(live_tables - set(Base.metadata.tables) - _BOOKKEEPING_TABLES):
-        findings.append(Finding("schema", f"Schema: the table {extra} is not one this version knows."))
+    for difference in schema_differences(schema_of(connection), expected_schema()):
+        if difference.startswith(("a trigger", "a view")) or (
+            strangers and "virtual" in " ".join(strangers) and "is not one this version knows" in difference
+        ):
+            continue  # already said above, in the words the opening refusal uses
+        blocking = difference.endswith("is missing") and difference.startswith(("the table", "the column"))
+        blocking = blocking or " is declared " in difference
+        findings.append(Finding("schema", f"Schema: {difference}.", blocking=blocking))
     return findings
 
 

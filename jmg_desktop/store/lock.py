@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import socket
+import stat
 import sys
 import time
 import uuid
@@ -32,6 +33,7 @@ from jmg_desktop.store.audit import current_actor
 
 __all__ = [
     "HEARTBEAT_SECONDS",
+    "IMPLAUSIBLY_AHEAD",
     "LOCK_SUFFIX",
     "STALE_AFTER",
     "LockHeldError",
@@ -48,6 +50,9 @@ LOCK_SUFFIX: Final = ".lock"
 HEARTBEAT_SECONDS: Final = 60
 #: A lock from another machine not refreshed for this long is offered for take-over.
 STALE_AFTER: Final = timedelta(minutes=10)
+#: A heartbeat further ahead than this is not a clock running a little fast: the holder's clock (or
+#: ours) is wrong, and the lock says nothing about whether anyone is there. It is treated as stale.
+IMPLAUSIBLY_AHEAD: Final = timedelta(days=1)
 _TAKEOVER_SUFFIX: Final = ".lock.takeover"
 _TAKEOVER_MUTEX_STALE_SECONDS: Final = 30.0
 _READ_RETRIES: Final = 5
@@ -151,6 +156,8 @@ def read_lock(path: Path) -> LockInfo | None:
     last_error: Exception | None = None
     for attempt in range(_READ_RETRIES):
         try:
+            if not stat.S_ISREG(os.stat(target).st_mode):
+                raise ValueError("the lock file is not a regular file (a pipe, socket or device)")
             raw = target.read_bytes()
         except FileNotFoundError:
             return None
@@ -212,12 +219,13 @@ def assess(info: LockInfo, *, now: datetime | None = None) -> LockState:
         heartbeat = info.heartbeat
     except ValueError:
         return LockState.UNREADABLE
-    if info.is_this_machine():
-        if not pid_alive(info.pid):
-            return LockState.DEAD
-        # The id may have been reused by an unrelated process after a crash long ago.
-        return LockState.STALE if now - heartbeat > STALE_AFTER else LockState.HELD
-    return LockState.STALE if now - heartbeat > STALE_AFTER else LockState.HELD
+    if info.is_this_machine() and not pid_alive(info.pid):
+        return LockState.DEAD
+    # On this machine the id may have been reused by an unrelated process after a crash long ago;
+    # a heartbeat from the implausible future (clock skew) proves nothing either way.
+    if now - heartbeat > STALE_AFTER or heartbeat - now > IMPLAUSIBLY_AHEAD:
+        return LockState.STALE
+    return LockState.HELD
 
 
 class WorkspaceLock:

@@ -138,7 +138,9 @@ class Workspace:
         return cls.open(path, backup=False)  # an empty new workspace has nothing to lose yet
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False, backup: bool = True) -> Workspace:
+    def open(
+        cls, path: Path | str, *, read_only: bool = False, backup: bool = True, recover: bool = True
+    ) -> Workspace:
         """Open an existing workspace; refuse unusable files with a one-sentence explanation.
 
         Nothing is written to a file that is refused. Opening for writing takes the lock; if it is
@@ -146,10 +148,22 @@ class Workspace:
         A workspace of an older schema is backed up, then migrated in one transaction. With
         ``backup`` (the default) a writable workspace that changed since its last backup is backed
         up; a failed backup is reported in :attr:`backup_problem`, it does not stop the opening.
+        Without ``recover`` (the read-only commands) a change interrupted by a crash is not rolled
+        back: the file is refused, untouched, saying it needs recovering.
         """
         path = Path(path)
         facts = inspect_file(path)
-        quick_check(path, recover=os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+        can_write = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        quick_check(
+            path,
+            recover=recover and can_write,
+            refusal=""
+            if not recover
+            else (
+                f"“{path.name}” holds a change interrupted by a crash and cannot be recovered from "
+                "here because the file or its folder is read-only."
+            ),
+        )
         reason = ""
         holder: LockInfo | None = None
         state: LockState | None = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ __all__ = [
     "file_identity",
     "inspect_file",
     "make_engine",
+    "needs_recovery",
     "primary_code",
     "quick_check",
     "utc_now",
@@ -63,13 +65,24 @@ def inspect_file(path: Path) -> FileFacts:
     """
     name = path.name
     try:
-        if not path.exists():
-            raise WorkspaceError(f"“{name}” does not exist.")
-        if path.is_dir():
+        facts = os.stat(path)
+        if stat.S_ISDIR(facts.st_mode):
             raise WorkspaceError(f"“{name}” is a folder, not a workspace file.")
-        with path.open("rb") as handle:
-            header = handle.read(_HEADER_SIZE)
-        size = path.stat().st_size
+        if not stat.S_ISREG(facts.st_mode):
+            raise WorkspaceError(f"“{name}” is {_special_kind(facts.st_mode)}, not a workspace file.")
+        _refuse_special_lock(path)
+        # Non-blocking, and checked again on the open handle: a FIFO put there meanwhile must not
+        # leave us waiting forever for a writer.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                raise WorkspaceError(f"“{name}” is not a regular file, so it is not a workspace file.")
+            header = os.read(handle, _HEADER_SIZE)
+            size = os.fstat(handle).st_size
+        finally:
+            os.close(handle)
+    except FileNotFoundError:
+        raise WorkspaceError(f"“{name}” does not exist.") from None
     except PermissionError:
         raise WorkspaceError(f"“{name}” cannot be read: permission was refused.") from None
     except OSError as error:
@@ -84,6 +97,16 @@ def inspect_file(path: Path) -> FileFacts:
     )
     if application_id != APPLICATION_ID:
         raise WorkspaceError(f"“{name}” is a database of another application, not a JMG Desktop workspace.")
+    if header[18] == 2 or header[19] == 2:
+        raise WorkspaceError(
+            f"“{name}” was switched to write-ahead logging, which JMG Desktop never uses: another "
+            "program has altered it, so it was not opened."
+        )
+    if user_version < 1:
+        raise WorkspaceError(
+            f"“{name}” has no schema version JMG Desktop writes (it says {user_version}): it was not "
+            "finished being made, or another program has altered it, so it was not opened."
+        )
     newest = expected_version()
     if user_version > newest:
         raise WorkspaceError(
@@ -93,31 +116,64 @@ def inspect_file(path: Path) -> FileFacts:
     return FileFacts(size=size, application_id=application_id, user_version=user_version)
 
 
+def _special_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _refuse_special_lock(path: Path) -> None:
+    """Refuse a workspace whose ``.lock`` is a pipe, socket or device: reading it could hang."""
+    lock = path.with_name(path.name + ".lock")
+    try:
+        mode = os.stat(lock).st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        raise WorkspaceError(
+            f"“{path.name}” was not opened: its lock “{lock.name}” is {_special_kind(mode)}, not a lock "
+            "file; remove it, then try again."
+        )
+
+
 def expected_version() -> int:
     """The schema version this application writes (see :func:`jmg_desktop.store.migrate.schema_version`:
     read from the migration files, without importing Alembic)."""
     return migrate.schema_version()
 
 
-def quick_check(path: Path, *, recover: bool = False) -> None:
-    """Run ``PRAGMA quick_check`` and the trust check; raise if the file is unusable.
+def quick_check(path: Path, *, recover: bool = False, refusal: str = "") -> None:
+    """Run ``PRAGMA quick_check``, the trust check and the schema check; raise if the file is unusable.
 
     The connection is read-only, except that with ``recover`` a file left with a rollback journal
     (a crash mid-edit) is opened read-write so SQLite can roll that unfinished change back: the
-    file returns to its last committed state, which is what every later reader must see.
-    A file holding triggers, views or virtual tables the application did not create is refused
-    before anything else reads it: it has been altered by something other than JMG Desktop.
+    file returns to its last committed state, which is what every later reader must see. Without
+    ``recover`` such a file is refused, untouched, with ``refusal`` or a sentence saying it needs
+    recovering.
+    A file holding triggers, views or virtual tables the application did not create, or whose
+    schema differs in any way from the one this version makes, is refused before anything else
+    reads it: it has been altered by something other than JMG Desktop.
     """
     journal = path.with_name(path.name + "-journal")
     mode = "rw" if recover and journal.exists() else "ro"
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
         harden_connection(connection)
-    except sqlite3.Error as error:
-        raise WorkspaceError(f"“{path.name}” cannot be opened: {error}.") from None
+    except sqlite3.Error:
+        raise WorkspaceError(f"“{path.name}” cannot be opened: SQLite could not open it.") from None
     try:
         rows = connection.execute("PRAGMA quick_check").fetchall()
         strangers = untrusted_objects(connection)
+        differences: list[str] = []
+        if not strangers and connection.execute("PRAGMA user_version").fetchone()[0] == expected_version():
+            from jmg_desktop.store.sqlite_schema import expected_schema, schema_differences, schema_of
+
+            differences = schema_differences(schema_of(connection), expected_schema())
     except sqlite3.DatabaseError as error:
         if primary_code(error) == sqlite3.SQLITE_BUSY:
             raise WorkspaceError(
@@ -125,11 +181,10 @@ def quick_check(path: Path, *, recover: bool = False) -> None:
             ) from None
         if primary_code(error) in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
             # A hot journal (a crash mid-edit) needs write access to be rolled back.
-            raise WorkspaceError(
-                f"“{path.name}” holds a change interrupted by a crash and cannot be recovered from "
-                "here because the file or its folder is read-only."
-            ) from None
-        raise WorkspaceError(f"“{path.name}” is damaged and cannot be opened ({error}).") from None
+            raise WorkspaceError(refusal or needs_recovery(path)) from None
+        raise WorkspaceError(
+            f"“{path.name}” is damaged and cannot be opened (its pages cannot be read)."
+        ) from None
     finally:
         connection.close()
     if rows != [("ok",)]:
@@ -141,6 +196,20 @@ def quick_check(path: Path, *, recover: bool = False) -> None:
             f"“{path.name}” was not opened: it contains {strangers[0]} that JMG Desktop did not create, "
             "so it may have been tampered with."
         )
+    if differences:
+        more = f", and {len(differences) - 1} more difference(s)" if len(differences) > 1 else ""
+        raise WorkspaceError(
+            f"“{path.name}” was not opened: its structure is not the one JMG Desktop made "
+            f"({differences[0]}{more}), so it may have been altered by another program."
+        )
+
+
+def needs_recovery(path: Path) -> str:
+    """The sentence for a file holding a change interrupted by a crash, which we may not recover."""
+    return (
+        f"“{path.name}” holds a change interrupted by a crash that has not been recovered yet; open it "
+        "in JMG Desktop to recover it, then try again (nothing was changed)."
+    )
 
 
 def primary_code(error: BaseException) -> int:
