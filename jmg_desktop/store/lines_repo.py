@@ -29,6 +29,7 @@ from jmg_desktop.store.models import (
     StatedTotal,
     WorkspaceSetting,
 )
+from jmg_desktop.store.raw_rows import raw_batches
 from jmg_desktop.store.workspace import Workspace
 
 __all__ = [
@@ -257,7 +258,8 @@ def line_ids(
         query = query.order_by(key.desc() if descending else key.asc())
     query = query.order_by(_LINE.c.position, _LINE.c.id)
     with workspace.engine.connect() as connection:
-        ids = list(connection.execute(query).scalars())
+        # Straight from the cursor: a million ids in a quarter of the time of SQLAlchemy's rows.
+        ids = [row[0] for batch in raw_batches(connection, query, 50_000) for row in batch]
         connection.rollback()
     return ids
 

@@ -32,6 +32,7 @@ from jmg_desktop.store.models import (
     ScenarioAdjustment,
     ScenarioRateOverride,
 )
+from jmg_desktop.store.raw_rows import raw_batches
 from jmg_desktop.store.totals import linked_pool_ids
 
 __all__ = [
@@ -338,17 +339,8 @@ def projection_inputs(
         # and these columns need no conversion.
         lines = LineColumns()
         for statement in queries:
-            compiled = statement.compile(
-                dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-            )
-            parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
-            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(str(compiled), parameters)
-                while batch := cursor.fetchmany(10_000):
-                    lines.extend(batch)
-            finally:
-                cursor.close()
+            for batch in raw_batches(connection, statement):
+                lines.extend(batch)
     else:  # Core rows: the ORM adds nothing to plain columns
         lines = [
             BaseLine(key, service, category, partner, effect, pence, bool(linked_line), pool_name)

@@ -41,10 +41,14 @@ def _fill(path: Path, count: int) -> None:
         )
 
 
-def test_what_if_step_on_a_10000_line_pool(qtbot, demo_path: Path, tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("lines", [0, LINES], ids=["demo", "10k"])
+def test_what_if_step_on_a_10000_line_pool(  # type: ignore[no-untyped-def]
+    qtbot, bench, demo_path: Path, tmp_path: Path, monkeypatch, lines: int
+) -> None:
     monkeypatch.setenv("JMG_DESKTOP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("JMG_DESKTOP_CONFIG_DIR", str(tmp_path / "config"))
-    _fill(demo_path, LINES)
+    if lines:
+        _fill(demo_path, lines)
     workspace = Workspace.open(demo_path)
     try:
         meeting = MeetingMode(workspace, 1, 2009, "Central")
@@ -52,7 +56,7 @@ def test_what_if_step_on_a_10000_line_pool(qtbot, demo_path: Path, tmp_path: Pat
         meeting.resize(1920, 1080)
         meeting.show()
         qtbot.waitExposed(meeting)
-        assert len(meeting._snapshot.inputs.lines) >= LINES
+        assert len(meeting._snapshot.inputs.lines) >= lines
         compute_ms, wall_ms = [], []
         for step in range(20):
             key = Qt.Key.Key_Up if step % 2 == 0 else Qt.Key.Key_Down
@@ -67,7 +71,15 @@ def test_what_if_step_on_a_10000_line_pool(qtbot, demo_path: Path, tmp_path: Pat
             f"key press to painted median {statistics.median(wall_ms):.1f} ms (best {min(wall_ms):.1f}, "
             f"worst {max(wall_ms):.1f})"
         )
-        assert min(wall_ms) <= BUDGET_MS  # the best run: least disturbed by other jobs on the shared cores
+        median = statistics.median(wall_ms)
+        budget = 20.0 if not lines else BUDGET_MS
+        bench.record(
+            f"meeting what-if painted, {len(meeting._snapshot.inputs.lines):,} lines × 5 years",
+            median,
+            goal=f"≤ {budget:.0f} ms",
+            met=median <= budget,
+            unit="ms",
+        )
     finally:
         workspace.close()
 
