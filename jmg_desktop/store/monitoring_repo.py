@@ -50,6 +50,7 @@ __all__ = [
     "movement_choices",
     "movement_legs",
     "movements",
+    "partner_labels",
     "partner_names",
     "period_report",
     "period_series",
@@ -260,9 +261,12 @@ def period_report(session: Session, pool_id: int, financial_year: int, period: i
     return live_report(session, pool_id, financial_year, period)
 
 
-def period_series(session: Session, pool_id: int, financial_year: int) -> list[tuple[int, int, int, bool]]:
+def period_series(
+    session: Session, pool_id: int, financial_year: int
+) -> list[tuple[int, int, int | None, bool]]:
     """For the chart: each period's ``(number, latest budget, forecast outturn, closed)`` for the
-    pool, from snapshots for closed periods and two aggregate queries for the open ones."""
+    pool, from snapshots for closed periods and the live rows for open ones; the forecast is None
+    for an open period in which no forecast has been entered yet (nothing to draw)."""
     settings = load_settings(session, pool_id, financial_year)
     closed = {
         row.number: row
@@ -293,6 +297,9 @@ def period_series(session: Session, pool_id: int, financial_year: int) -> list[t
             continue
         moved = cumulative_movements(legs, number)
         latest = original + sum(moved.values())
+        if number not in by_period:
+            series.append((number, latest, None, False))
+            continue
         forecast = latest + sum(
             value - amounts[line_id] - moved.get(line_id, 0) for line_id, value in by_period.get(number, [])
         )
@@ -352,6 +359,11 @@ def movements(session: Session, pool_id: int, financial_year: int) -> list[Movem
             )
         )
     return result
+
+
+def partner_labels(session: Session) -> dict[str, str]:
+    """Each partner's short name (its name when it has none), by name: for narrow columns."""
+    return {name: short or name for name, short in session.execute(select(Partner.name, Partner.short_name))}
 
 
 def partner_names(session: Session) -> list[str]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from jmg_desktop.ui.agreements.install import install as install_agreements
 from jmg_desktop.ui.lines.stated_install import install as install_stated_totals
+from jmg_desktop.ui.monitoring import install as install_monitoring
 from jmg_desktop.ui.papers.install import install as install_papers
 from jmg_desktop.ui.projection import install as install_projection
 from jmg_desktop.ui.safety.install import install as install_safety
@@ -23,4 +24,5 @@ FEATURE_INSTALLERS: list[Callable[[MainWindow], None]] = [
     install_safety,
     install_agreements,
     install_stated_totals,
+    install_monitoring,
 ]

@@ -1,0 +1,81 @@
+"""Budget monitoring in the main window: the Monitoring page (``monitoringView``).
+
+:func:`install` is registered in :data:`jmg_desktop.ui.features.FEATURE_INSTALLERS`. It imports
+nothing heavy: the view (QtCharts, the ORM) is built the first time its page is shown or used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtWidgets import QWidget
+
+from jmg_desktop.ui.lazy_page import LazyPage
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QUndoStack
+
+    from jmg_desktop.store.workspace import Workspace
+    from jmg_desktop.ui.main_window import MainWindow
+    from jmg_desktop.ui.monitoring.view import MonitoringView
+
+__all__ = ["MonitoringPage", "install"]
+
+
+class MonitoringPage(LazyPage):
+    """The Monitoring tab: holds a :class:`MonitoringView`, built on first show or use."""
+
+    def __init__(self, undo_stack: QUndoStack | None = None, parent: QWidget | None = None) -> None:
+        """An empty page; the view shares ``undo_stack`` (the window's) when built."""
+        super().__init__(self._make_view, "monitoringPage", parent)
+        self._undo_stack = undo_stack
+        self._workspace: Workspace | None = None
+        self._selection = (-1, -1)
+
+    def _make_view(self, parent: QWidget) -> MonitoringView:
+        """Build the view with the state kept so far."""
+        from jmg_desktop.ui.monitoring.view import MonitoringView
+
+        view = MonitoringView(self._undo_stack, parent)
+        view.set_workspace(self._workspace)
+        view.set_selection(*self._selection)
+        return view
+
+    def view(self) -> MonitoringView:
+        """The view, built now if it has not been yet."""
+        return cast("MonitoringView", self.content())
+
+    def _built_view(self) -> MonitoringView | None:
+        return self.view() if self.has_content() else None
+
+    def set_workspace(self, workspace: Workspace | None) -> None:
+        """Pass the window's workspace on (kept until the view exists)."""
+        self._workspace = workspace
+        if (view := self._built_view()) is not None:
+            view.set_workspace(workspace)
+
+    def set_selection(self, pool_id: int, year: int) -> None:
+        """Pass the window's pool and year on."""
+        self._selection = (pool_id, year)
+        if (view := self._built_view()) is not None:
+            view.set_selection(pool_id, year)
+
+    def mark_stale(self, *_args: object) -> None:
+        """Lines changed: budgets may have moved; the view re-reads when next shown."""
+        if (view := self._built_view()) is not None:
+            view.mark_stale()
+
+
+def install(window: MainWindow) -> None:
+    """Add the Monitoring page to ``window``."""
+    page = MonitoringPage(window.undo_stack)
+    window.monitoring_page = page  # type: ignore[attr-defined]
+    window.add_page(page, "Monitoring")
+    window.workspaceChanged.connect(page.set_workspace)
+    window.selectionChanged.connect(page.set_selection)
+    lines_model = getattr(window, "lines_model", None)
+    if lines_model is not None and hasattr(lines_model, "linesChanged"):
+        lines_model.linesChanged.connect(page.mark_stale)
+    page.built.connect(lambda view: view.message.connect(window.show_message))
+    page.set_workspace(window.workspace())
+    page.set_selection(window.current_pool_id(), window.current_year())
