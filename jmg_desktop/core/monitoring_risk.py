@@ -305,24 +305,24 @@ def _explain(
     if variance == 0:
         return f"No variance to share: {partner} bears nothing."
     what = "overspend" if kind == "overspend" else "underspend"
-    pieces = [f"Of the {Money(abs(variance)).format_full()} {what}"]
+    bears: list[str] = []
     if host_first:
-        pieces.append(f"{partner} bears the first {Money(host_first).format_full()} as host")
+        bears.append(f"the first {Money(host_first).format_full()} as host")
     if cap is not None:
-        pieces.append(f"{partner} bears its cap of {Money(cap).format_full()}")
+        bears.append(f"its cap of {Money(cap).format_full()}")
     elif proportion is not None:
         basis = "its fixed share" if rule.method == "fixed" else "its share of contributions"
-        what_is_shared = (
-            "the rest once other partners reached their caps" if any_capped else "the amount shared"
-        )
-        pieces.append(
-            f"{partner} bears {percent_text(proportion)} of {what_is_shared} "
-            f"({Money(shared).format_full()} in all; {basis})"
-        )
-    elif not host_first:
-        pieces.append(f"{partner} bears nothing under this rule")
-    text = ", ".join(pieces)
+        if any_capped:
+            rest = "what was left once other partners reached their caps"
+        elif shared != abs(variance):
+            rest = f"the {Money(shared).format_full()} left after the host's first share"
+        else:
+            rest = "it"
+        bears.append(f"{percent_text(proportion)} of {rest}, {basis}")
+    if not bears:
+        return f"Of the {Money(abs(variance)).format_full()} {what}, {partner} bears nothing under this rule."
+    text = f"Of the {Money(abs(variance)).format_full()} {what}, {partner} bears " + " and ".join(bears)
     if rounding:
         change = "added to" if rounding > 0 else "taken off"
-        text += f"; {Money(abs(rounding)).format_full()} of rounding remainder {change} its share"
+        text += f"; {Money(abs(rounding)).format_full()} of rounding remainder was {change} its share"
     return text + "."

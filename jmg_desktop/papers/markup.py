@@ -36,6 +36,8 @@ FIGURE_KINDS: Final = {
     "new_value": "New value of the partner's contribution",
     "agreement": "What the JMG agreed in principle, and when",
     "projection": "Projection of the pool over the coming years",
+    "monitoring": "Budget monitoring table for a period (show=red,amber for the reds and ambers)",
+    "risk_share": "Risk share of the projected variance for a period",
 }
 
 _FIGURE_LINE: Final = re.compile(r"\{\{\s*figures\s*:\s*([a-z_]+)((?:\s+[^{}]*?)?)\s*\}\}")

@@ -271,6 +271,22 @@ def _projection_resolver(session: Session, record: PaperRecord) -> ExtraResolver
     return resolve
 
 
+def _extra_resolver(session: Session, record: PaperRecord) -> ExtraResolver:
+    """The figures blocks that need the workspace: the projection, then monitoring and risk share."""
+    from jmg_desktop.papers.monitoring_blocks import monitoring_resolver
+
+    resolvers = (
+        _projection_resolver(session, record),
+        monitoring_resolver(session, record.pool_id, record.financial_year),
+    )
+
+    def resolve(ref: FigureRef) -> list[Block] | None:
+        """The first resolver's blocks that knows ``ref``'s kind; None when none does."""
+        return next((found for found in (r(ref) for r in resolvers) if found is not None), None)
+
+    return resolve
+
+
 def _draft_view(session: Session, record: PaperRecord, *, status: str = "draft") -> PaperView:
     """A paper's view built now from its content and the current lines."""
     document = document_from_json(record.content)
@@ -281,7 +297,7 @@ def _draft_view(session: Session, record: PaperRecord, *, status: str = "draft")
         version=record.version,
         status="final" if status == "final" else "draft",
         created=_created(record),
-        extra=_projection_resolver(session, record),
+        extra=_extra_resolver(session, record),
     )
 
 

@@ -176,7 +176,7 @@ def test_finalising_names_what_is_missing(paper_workspace: Workspace, paper_id: 
     with pytest.raises(PaperError, match=r"no recommendations.*no author"):
         service.finalise_paper(paper_workspace, paper_id)
     with paper_workspace.reading() as session:
-        assert session.execute(select(Paper.status)).scalar_one() == "draft"
+        assert session.execute(select(Paper.status).where(Paper.id == paper_id)).scalar_one() == "draft"
 
 
 def test_characters_the_font_lacks_stop_export_before_anything_is_written(

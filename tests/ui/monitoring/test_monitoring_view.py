@@ -59,7 +59,7 @@ def test_the_page_opens_on_quarter_2_with_its_figures(window: MainWindow) -> Non
         (3, 10_489_300_000, None),  # no forecasts yet: nothing drawn
     ]
     assert view.movements_table.rowCount() == 2
-    assert "above the virement limit" in view.movements_table.item(1, 3).text()
+    assert view.movements_table.item(1, 3).text() == "Cabinet (above limit)"
 
 
 def test_typing_a_forecast_updates_totals_and_undo_puts_it_back(qtbot, window: MainWindow) -> None:

@@ -1,0 +1,222 @@
+"""The monitoring figures blocks of a paper: ``{{figures:monitoring …}}`` and
+``{{figures:risk_share …}}``, built from one period's monitoring report.
+
+``monitoring`` prints a sentence with the pool's position, a table by line (or ``by=category``) of
+latest budget, forecast outturn and variance with the traffic light, and the commentary on the red
+and amber lines; ``show=red,amber`` keeps only those lines. ``risk_share`` prints the rule, a table
+of each partner's contribution and share, and how each share was reached. ``period=N`` chooses the
+period (default: the first open one); a closed period prints exactly as it was frozen. Money is £m
+to three places in tables and ``£0.826 million`` in sentences; totals come from unrounded pence.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from jmg_desktop.core.money import Money
+from jmg_desktop.core.monitoring import RAG_LABELS, MonitoringError
+from jmg_desktop.core.monitoring_report import PeriodReport
+from jmg_desktop.core.monitoring_risk import REMAINDER_RULE
+from jmg_desktop.papers.figures import ROUNDING_NOTE, rounding_breaks
+from jmg_desktop.papers.markup import FIGURE_KINDS, FigureRef
+from jmg_desktop.papers.model import BulletList, FigureTable, Notice, Paragraph, Run, TableRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from jmg_desktop.papers.build import ExtraResolver
+    from jmg_desktop.papers.model import Block
+
+__all__ = ["MONITORING_KINDS", "monitoring_blocks", "monitoring_resolver", "risk_share_blocks"]
+
+#: The figures blocks this module resolves, with the label the editor shows for each.
+MONITORING_KINDS: Final = {kind: FIGURE_KINDS[kind] for kind in ("monitoring", "risk_share")}
+_SHOWN: Final = ("red", "amber", "green")
+#: The sign convention as the paper's tables print it (the renderer puts negatives in brackets).
+_CONVENTION: Final = (
+    "Variance = forecast outturn − latest budget: an overspend is positive, an underspend negative "
+    "(in brackets)."
+)
+
+
+def _when(report: PeriodReport) -> str:
+    """``quarter 2 (July–September 2009)``: the period's label inside a sentence."""
+    return report.label[0].lower() + report.label[1:]
+
+
+def _signed_m(amount: Money) -> str:
+    """``+£0.428m`` or ``-£0.046m``: a variance with its sign, as the convention reads."""
+    return f"+{amount.format_m()}" if amount.pence > 0 else amount.format_m()
+
+
+def _position(report: PeriodReport) -> str:
+    """The headline sentence: forecast against latest budget, and the variance in words."""
+    pool = report.table.pool
+    variance = pool.variance
+    if variance > 0:
+        outcome = f"an overspend of {Money(variance).format_prose()}"
+    elif variance < 0:
+        outcome = f"an underspend of {Money(-variance).format_prose()}"
+    else:
+        outcome = "no variance"
+    frozen = " (as it stood when the period was closed)" if report.closed else ""
+    return (
+        f"At {_when(report)}{frozen}, the {report.pool} pooled budget for {report.year.label} is forecast "
+        f"to spend {Money(pool.forecast).format_prose()} against a latest budget of "
+        f"{Money(pool.latest).format_prose()}: {outcome}."
+    )
+
+
+def monitoring_blocks(
+    report: PeriodReport, *, show: tuple[str, ...] = (), by_category: bool = False
+) -> list[Block]:
+    """The sentence, the table and the commentary; ``show`` limits the lines to those lights."""
+    table = report.table
+    blocks: list[Block] = [] if show else [Paragraph((Run(_position(report)),))]
+    headers = (
+        "Category" if by_category else "Service",
+        "Latest budget £m",
+        "Forecast outturn £m",
+        "Variance £m",
+    )
+    wanted = set(show or _SHOWN)
+    if by_category:
+        groups = [t for t in table.by_category.values() if t.lines and t.rag in wanted]
+        items = [
+            (f"{t.name or '(no category)'} ({RAG_LABELS[t.rag].lower()})", t.latest, t.forecast, t.variance)
+            for t in groups
+        ]
+    else:
+        lines = [row for row in table.rows if row.rag in wanted]
+        items = [
+            (f"{r.service} ({RAG_LABELS[r.rag].lower()})", r.latest, r.forecast, r.variance) for r in lines
+        ]
+    if not items:
+        kinds = " or ".join(RAG_LABELS[rag].lower() for rag in _SHOWN if rag in wanted)
+        blocks.append(Notice(f"No line of the {report.pool} pool is rated {kinds} at {_when(report)}."))
+        return blocks
+    rows = [
+        TableRow((label, Money(latest), Money(forecast), Money(variance)))
+        for label, latest, forecast, variance in items
+    ]
+    broken = False
+    if wanted == set(_SHOWN):
+        pool = table.pool
+        rows.append(
+            TableRow(
+                (
+                    f"{report.pool} pool total ({RAG_LABELS[pool.rag].lower()})",
+                    Money(pool.latest),
+                    Money(pool.forecast),
+                    Money(pool.variance),
+                ),
+                total=True,
+            )
+        )
+        broken = any(
+            rounding_breaks([Money(item[column]) for item in items], Money(total))
+            for column, total in ((1, pool.latest), (2, pool.forecast), (3, pool.variance))
+        )
+    else:
+        shown = " and ".join(RAG_LABELS[rag].lower() for rag in _SHOWN if rag in wanted)
+        blocks.append(Paragraph((Run(f"The table lists the {shown} lines only."),)))
+    note = f"{_CONVENTION} {report.thresholds.describe()}"
+    if broken:
+        note = f"{note} {ROUNDING_NOTE}"
+    blocks.append(FigureTable(headers, tuple(rows), note))
+    if not by_category:
+        commentary = [
+            (
+                Run(
+                    f"{row.service} ({RAG_LABELS[row.rag].lower()}, {_signed_m(Money(row.variance))}): ",
+                    bold=True,
+                ),
+                Run(row.commentary),
+            )
+            for row in table.rows
+            if row.rag in wanted and row.rag != "green" and row.commentary
+        ]
+        if commentary:
+            blocks.append(Paragraph((Run("Commentary on the red and amber lines:"),)))
+            blocks.append(BulletList(tuple(commentary)))
+    return blocks
+
+
+def risk_share_blocks(report: PeriodReport) -> list[Block]:
+    """The rule, a table of contributions and shares, and how each share was reached."""
+    try:
+        split = report.split()
+    except MonitoringError as error:
+        return [Notice(f"The risk share cannot be worked out: {error}")]
+    default = "" if report.rules_recorded else " (no rule is recorded for the year, so the default applies)"
+    if split.kind == "nil":
+        return [Paragraph((Run(f"At {_when(report)} there is no projected variance to share."),))]
+    what = "overspend" if split.kind == "overspend" else "underspend"
+    sentence = (
+        f"The projected {what} of {Money(abs(split.variance)).format_prose()} at {_when(report)} is shared "
+        f"between the partners under the {report.year.label} risk-share rule for {what}s{default}. "
+        f"{split.rule_text}."
+    )
+    contributions = report.table.contributions()
+    rows = [
+        TableRow((share.partner, Money(contributions.get(share.partner, 0)), Money(share.amount)))
+        for share in split.shares
+    ]
+    if split.unallocated:
+        rows.append(TableRow(("Beyond every partner's cap: to be settled", "", Money(split.unallocated))))
+    total_contribution = sum(contributions.get(share.partner, 0) for share in split.shares)
+    rows.append(TableRow(("Total", Money(total_contribution), Money(split.variance)), total=True))
+    parts = [Money(share.amount) for share in split.shares] + (
+        [Money(split.unallocated)] if split.unallocated else []
+    )
+    note = REMAINDER_RULE + (f" {ROUNDING_NOTE}" if rounding_breaks(parts, Money(split.variance)) else "")
+    table = FigureTable(
+        ("Partner", "Contribution (latest budget) £m", f"Share of the {what} £m"), tuple(rows), note
+    )
+    reasons = BulletList(
+        tuple(
+            (Run(f"{share.partner}: {Money(share.amount).format_full()}. ", bold=True), Run(share.explanation))
+            for share in split.shares
+        )
+    )
+    return [Paragraph((Run(sentence),)), table, reasons]
+
+
+def _period(ref: FigureRef, session: Session, pool_id: int, year: int) -> int | None:
+    """The ``period=N`` option, or the first open period; None when the option is not a number."""
+    from jmg_desktop.store.monitoring_repo import current_period
+
+    text = ref.option("period", "")
+    if not text:
+        return current_period(session, pool_id, year)
+    return int(text) if text.isdigit() else None
+
+
+def monitoring_resolver(session: Session, pool_id: int, year: int) -> ExtraResolver:
+    """Resolves the ``monitoring`` and ``risk_share`` blocks for this paper's pool and year."""
+
+    def resolve(ref: FigureRef) -> list[Block] | None:
+        """The blocks, or a notice saying why there are none; None for another kind."""
+        if ref.kind not in MONITORING_KINDS:
+            return None
+        from jmg_desktop.store.errors import WorkspaceError
+        from jmg_desktop.store.monitoring_repo import period_report
+
+        period = _period(ref, session, pool_id, year)
+        if period is None:
+            return [Notice(f"The {ref.kind} block’s period must be a whole number, like period=2.")]
+        show = tuple(part.strip().lower() for part in ref.option("show", "").split(",") if part.strip())
+        unknown = [part for part in show if part not in _SHOWN]
+        if unknown:
+            return [Notice(f"The monitoring block’s show= takes red, amber or green, not “{unknown[0]}”.")]
+        try:
+            report = period_report(session, pool_id, year, period)
+        except (WorkspaceError, MonitoringError) as error:
+            return [Notice(f"The {ref.kind.replace('_', ' ')} figures cannot be shown: {error}")]
+        if not report.lines:
+            return [Notice(f"The {report.pool} pool has no lines for {report.year.label} to monitor.")]
+        if ref.kind == "risk_share":
+            return risk_share_blocks(report)
+        return monitoring_blocks(report, show=show, by_category=ref.option("by", "") == "category")
+
+    return resolve
