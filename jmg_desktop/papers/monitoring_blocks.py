@@ -175,7 +175,10 @@ def risk_share_blocks(report: PeriodReport) -> list[Block]:
     )
     reasons = BulletList(
         tuple(
-            (Run(f"{share.partner}: {Money(share.amount).format_full()}. ", bold=True), Run(share.explanation))
+            (
+                Run(f"{share.partner}: {Money(share.amount).format_full()}. ", bold=True),
+                Run(share.explanation),
+            )
             for share in split.shares
         )
     )
