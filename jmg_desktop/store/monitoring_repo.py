@@ -276,34 +276,67 @@ def period_series(
             )
         ).scalars()
     }
-    lines = _monitored_line_rows(session, pool_id, financial_year)
-    amounts = {row[0]: row[4] for row in lines}
-    original = sum(amounts.values())
-    legs = [leg for leg in movement_legs(session, pool_id, financial_year) if leg[0] in amounts]
-    table = TABLES["monitoring_forecast"]
-    by_period: dict[int, list[tuple[int, int]]] = {}
-    for line_id, period, forecast in session.execute(
-        select(table.c.line_id, table.c.period, table.c.forecast_pence).where(
-            table.c.pool_id == pool_id, table.c.financial_year == financial_year
+    # Sums in SQL: a 100,000-line pool has 100,000 forecasts a period, too many to fetch for a chart.
+    monitored = (
+        select(PoolLine.id, PoolLine.amount_pence)
+        .join(LineStatus, LineStatus.id == PoolLine.status_id)
+        .where(
+            PoolLine.pool_id == pool_id,
+            PoolLine.financial_year == financial_year,
+            LineStatus.effect != "removal",
         )
-    ):
-        if line_id in amounts:
-            by_period.setdefault(period, []).append((line_id, forecast))
-    series = []
+        .subquery()
+    )
+    original = int(session.execute(select(func.coalesce(func.sum(monitored.c.amount_pence), 0))).scalar_one())
+    forecast_table = TABLES["monitoring_forecast"]
+    mine = (forecast_table.c.pool_id == pool_id) & (forecast_table.c.financial_year == financial_year)
+    sums = {
+        period: (int(forecasts), int(budgets))
+        for period, forecasts, budgets in session.execute(
+            select(
+                forecast_table.c.period,
+                func.sum(forecast_table.c.forecast_pence),
+                func.sum(monitored.c.amount_pence),
+            )
+            .join(monitored, monitored.c.id == forecast_table.c.line_id)
+            .where(mine)
+            .group_by(forecast_table.c.period)
+        )
+    }
+    legs = movement_legs(session, pool_id, financial_year)
+    leg_lines = {leg[0] for leg in legs}
+    counted = (
+        set(session.execute(select(monitored.c.id).where(monitored.c.id.in_(leg_lines))).scalars())
+        if leg_lines
+        else set()
+    )
+    legs = [leg for leg in legs if leg[0] in counted]
+    forecast_at: set[tuple[int, int]] = set()
+    if counted:
+        forecast_at = {
+            (line_id, period)
+            for line_id, period in session.execute(
+                select(forecast_table.c.line_id, forecast_table.c.period).where(
+                    mine, forecast_table.c.line_id.in_(counted)
+                )
+            )
+        }
+    series: list[tuple[int, int, int | None, bool]] = []
     for number in range(1, settings.periods + 1):
         if number in closed:
             report = report_from_snapshot(closed[number].snapshot)
             series.append((number, report.table.pool.latest, report.table.pool.forecast, True))
             continue
-        moved = cumulative_movements(legs, number)
-        latest = original + sum(moved.values())
-        if number not in by_period:
+        latest = original + sum(pence for _line, period, pence in legs if period <= number)
+        if number not in sums:
             series.append((number, latest, None, False))
             continue
-        forecast = latest + sum(
-            value - amounts[line_id] - moved.get(line_id, 0) for line_id, value in by_period.get(number, [])
+        forecasts, budgets = sums[number]
+        # A line with a forecast contributes forecast − its own latest budget; the rest are on budget.
+        moved_there = sum(
+            pence for line, period, pence in legs if period <= number and (line, number) in forecast_at
         )
-        series.append((number, latest, forecast, False))
+        series.append((number, latest, latest + forecasts - budgets - moved_there, False))
     return series
 
 

@@ -80,7 +80,7 @@ def test_partner_removal_says_everything_that_uses_it(window: MainWindow, qtbot)
         assert not model.remove_entry(0)
     assert blocker.args == [
         "“Oxfordshire County Council” is used by 18 lines, 4 stated totals, 3 pools it hosts, "
-        "3 agreements it must approve, 1 recorded approval, 1 paper, 1 scenario adjustment and "
+        "3 agreements it must approve, 1 recorded approval, 2 papers, 1 scenario adjustment and "
         "1 risk-share term, so it was not removed."
     ]
     assert model.setData(model.index(1, 1), "CCG")

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from jmg_desktop.core.money import Money, MoneyError, parse_money
 from jmg_desktop.core.monitoring import RAG_LABELS, LineFigures, MonitoringError, MonitoringTable, Totals
@@ -23,6 +24,7 @@ __all__ = [
     "COLUMN_FORECAST",
     "EDITABLE_COLUMNS",
     "CategoryModel",
+    "MonitoringDelegate",
     "MonitoringModel",
     "money_text",
     "rag_colour",
@@ -335,4 +337,35 @@ class CategoryModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column == 6:
             return QBrush(rag_colour(totals.rag))
+        return None
+
+
+class MonitoringDelegate(QStyledItemDelegate):
+    """Plain text editors that say, before committing, why an entry is refused (the table keeps a
+    refused editor open with the reason beside the cell, as the lines editor does)."""
+
+    def __init__(self, model: MonitoringModel, parent: QObject | None = None) -> None:
+        """Editors for ``model``'s editable columns."""
+        super().__init__(parent)
+        self._model = model
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        """A frameless line edit; amounts right-aligned with a hint of what is accepted."""
+        editor = QLineEdit(parent)
+        editor.setFrame(False)
+        editor.setObjectName(f"monitoringEditor{index.column()}")
+        if index.column() in (COLUMN_FORECAST, COLUMN_ACTUAL):
+            editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+            editor.setPlaceholderText("e.g. 2,300,000 or £2.3m; empty clears")
+        return editor
+
+    def refusal(self, editor: QWidget, index: _Index) -> str | None:
+        """Why the editor's text cannot go into the cell, or None when it can."""
+        if not index.isValid() or not isinstance(editor, QLineEdit):
+            return None
+        row = self._model.row_figures(index.row())
+        try:
+            self._model.entry_for(row, index.column(), editor.text())
+        except (MoneyError, MonitoringError) as error:
+            return str(error)
         return None

@@ -54,7 +54,13 @@ from jmg_desktop.ui.lines.clipboard import parse_tsv
 from jmg_desktop.ui.lines.view import LinesTable
 from jmg_desktop.ui.monitoring.commands import MonitoringRunner
 from jmg_desktop.ui.monitoring.dialogs import MovementDialog, RiskShareDialog, SetupDialog
-from jmg_desktop.ui.monitoring.model import EDITABLE_COLUMNS, CategoryModel, MonitoringModel, money_text
+from jmg_desktop.ui.monitoring.model import (
+    EDITABLE_COLUMNS,
+    CategoryModel,
+    MonitoringDelegate,
+    MonitoringModel,
+    money_text,
+)
 from jmg_desktop.ui.monitoring.panel import ForecastChart, MonitoringPanel
 
 __all__ = ["MonitoringView"]
@@ -129,6 +135,8 @@ class MonitoringView(QWidget):
         self.table = LinesTable()
         self.table.setObjectName("monitoringTable")
         self.table.setModel(self.model)
+        self.delegate = MonitoringDelegate(self.model, self.table)
+        self.table.setItemDelegate(self.delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked

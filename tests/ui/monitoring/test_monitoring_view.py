@@ -69,7 +69,7 @@ def test_typing_a_forecast_updates_totals_and_undo_puts_it_back(qtbot, window: M
     view.table.setCurrentIndex(view.model.index(row, COLUMN_FORECAST))
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_F2)
-    editor = view.table.findChild(QLineEdit)
+    editor = view.table.findChild(QLineEdit, f"monitoringEditor{COLUMN_FORECAST}")
     assert editor is not None and editor.text() == ""  # no forecast yet: the editor starts empty
     qtbot.keyClicks(editor, "2,300,000")
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # Qt commits on the next turn of the event loop
@@ -84,6 +84,28 @@ def test_typing_a_forecast_updates_totals_and_undo_puts_it_back(qtbot, window: M
     figures = view.model.row_figures(row)
     assert (figures.has_forecast, figures.variance) == (False, 0)
     assert view.report.table.pool.variance == 82_600_000
+
+
+def test_a_refused_entry_keeps_its_editor_open_with_the_reason(qtbot, window: MainWindow) -> None:
+    """Typing "lots" and Enter keeps the editor open with the reason beside the cell; correcting
+    it commits; nothing was stored in between."""
+    view = _open(window)
+    row = _row(view, "Respite care")
+    view.table.setCurrentIndex(view.model.index(row, COLUMN_FORECAST))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_F2)
+    editor = view.table.findChild(QLineEdit, f"monitoringEditor{COLUMN_FORECAST}")
+    qtbot.keyClicks(editor, "lots")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # Qt commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: "“lots” is not an amount" in view.table.refusal_text)
+    assert view.table.state() == view.table.State.EditingState
+    assert window.undo_stack.count() == 0
+    editor.selectAll()
+    qtbot.keyClicks(editor, "£2.25m")
+    assert view.table.refusal_text == ""  # the note clears as soon as the text is good
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.table.state() != view.table.State.EditingState)
+    assert view.model.row_figures(row).forecast == 225_000_000
 
 
 def test_bad_input_is_refused_beside_the_cell_and_changes_nothing(qtbot, window: MainWindow) -> None:

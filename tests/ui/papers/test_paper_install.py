@@ -43,13 +43,13 @@ def test_opening_the_demo_shows_its_paper_and_export_writes_it(
     assert not page.has_content()
     editor = page.content()  # built after the workspace was opened: it catches up
     assert isinstance(editor, PaperEditor) and window.paper_editor is editor  # type: ignore[attr-defined]
-    assert editor.current_paper_id() == 1
+    assert editor.current_paper_id() == 2  # the newest of the demo's two papers
     # Hidden behind another tab, the preview is not rendered (no work for a page nobody sees)...
     assert editor.preview.document.pageCount() == 0
     window.show()
     window.pages.setCurrentWidget(page)
-    # ...and catches up as soon as the page is shown.
-    qtbot.waitUntil(lambda: editor.preview.document.pageCount() == 3, timeout=10_000)
+    # ...and catches up as soon as the page is shown (the quarter 2 monitoring report: 4 pages).
+    qtbot.waitUntil(lambda: editor.preview.document.pageCount() == 4, timeout=10_000)
     target = tmp_path / "annex.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "PDF files (*.pdf)"))
     action = next(a for a in window.menu_file.actions() if a.objectName() == "exportPaperAction")
@@ -82,5 +82,5 @@ def test_export_before_the_page_was_ever_opened_builds_it_and_writes_the_pdf(
     next(a for a in window.menu_file.actions() if a.objectName() == "exportPaperAction").trigger()
     assert target.read_bytes().startswith(b"%PDF-")
     editor = window.paper_editor  # type: ignore[attr-defined]
-    assert editor.current_paper_id() == 1
+    assert editor.current_paper_id() == 2  # the newest of the demo's two papers
     editor.preview.wait()
