@@ -37,11 +37,25 @@ def _monthly(path: Path) -> None:
 
     connection = sqlite3.connect(path)
     with connection:
-        for table in ("monitoring_period", "monitoring_forecast", "monitoring_movement_leg", "monitoring_movement"):
+        for table in (
+            "monitoring_period",
+            "monitoring_forecast",
+            "monitoring_movement_leg",
+            "monitoring_movement",
+        ):
             connection.execute(f"DELETE FROM {table}")
         connection.execute("UPDATE monitoring_setup SET period_kind = 'month' WHERE pool_id = 1")
-        ids = [row[0] for row in connection.execute("SELECT id, amount_pence FROM pool_line WHERE pool_id = 1 AND financial_year = 2009")]
-        amounts = dict(connection.execute("SELECT id, amount_pence FROM pool_line WHERE pool_id = 1 AND financial_year = 2009"))
+        ids = [
+            row[0]
+            for row in connection.execute(
+                "SELECT id, amount_pence FROM pool_line WHERE pool_id = 1 AND financial_year = 2009"
+            )
+        ]
+        amounts = dict(
+            connection.execute(
+                "SELECT id, amount_pence FROM pool_line WHERE pool_id = 1 AND financial_year = 2009"
+            )
+        )
         for month in range(1, OPEN_MONTH + 1):
             connection.executemany(
                 "INSERT INTO monitoring_forecast (line_id, period, pool_id, financial_year, forecast_pence,"
@@ -57,15 +71,27 @@ def _monthly(path: Path) -> None:
             apply_change(
                 session,
                 movement_record_change(
-                    session, 1, 2009, OPEN_MONTH, "virement", [(ids[0], -100_000_00), (ids[1], 100_000_00)],
-                    reason="Benchmark virement", approval_level="Pooled fund manager",
+                    session,
+                    1,
+                    2009,
+                    OPEN_MONTH,
+                    "virement",
+                    [(ids[0], -100_000_00), (ids[1], 100_000_00)],
+                    reason="Benchmark virement",
+                    approval_level="Pooled fund manager",
                 ),
             )
             apply_change(
                 session,
                 movement_record_change(
-                    session, 1, 2009, OPEN_MONTH, "supplementary", [(ids[2], 900_000_00)],
-                    reason="Benchmark estimate", approval_level="Cabinet",
+                    session,
+                    1,
+                    2009,
+                    OPEN_MONTH,
+                    "supplementary",
+                    [(ids[2], 900_000_00)],
+                    reason="Benchmark estimate",
+                    approval_level="Cabinet",
                 ),
             )
 
@@ -114,8 +140,14 @@ def test_monitoring_benchmarks(qtbot, bench, monitored: Path, tmp_path: Path, mo
         open_times = bench.timed_ms(open_page, bench.runs)
         assert view.period() == OPEN_MONTH and view.model.rowCount() >= LINES
         opened = bench.median(open_times) / 1000
-        bench.record("monitoring page opened, 100k lines, 12 months (5 closed)", opened,
-                     floor_name="Core read of the lines", floor=floor_read, goal="≤ 0.5 s", met=opened <= 0.5)
+        bench.record(
+            "monitoring page opened, 100k lines, 12 months (5 closed)",
+            opened,
+            floor_name="Core read of the lines",
+            floor=floor_read,
+            goal="≤ 0.5 s",
+            met=opened <= 0.5,
+        )
 
         # One forecast typed: durable write + audit, table, totals, partners, risk share, chart.
         row = view.model.rowCount() // 2
@@ -140,15 +172,29 @@ def test_monitoring_benchmarks(qtbot, bench, monitored: Path, tmp_path: Path, mo
 
         floor_edit = bench.median(bench.timed_ms(raw_update, bench.runs))
         raw.close()
-        bench.record("forecast edit to painted page, 100k lines", edit_ms, floor_name="bare SQLite UPDATE+commit",
-                     floor=floor_edit, goal="≤ 100 ms", met=edit_ms <= 100, unit="ms")
+        bench.record(
+            "forecast edit to painted page, 100k lines",
+            edit_ms,
+            floor_name="bare SQLite UPDATE+commit",
+            floor=floor_edit,
+            goal="≤ 100 ms",
+            met=edit_ms <= 100,
+            unit="ms",
+        )
         report = view.report
         assert report is not None
 
-        pure = bench.median(bench.timed_ms(lambda n: report.table.set_forecast(report.table.rows[row].line_id, start_value + n), bench.runs))
+        pure = bench.median(
+            bench.timed_ms(
+                lambda n: report.table.set_forecast(report.table.rows[row].line_id, start_value + n),
+                bench.runs,
+            )
+        )
         bench.record("  of which the table's line and totals (in memory)", pure, goal="–", unit="ms")
         full = bench.median(
-            bench.timed_ms(lambda _n: type(report.table).build(report.lines, report.thresholds), max(3, bench.runs // 2))
+            bench.timed_ms(
+                lambda _n: type(report.table).build(report.lines, report.thresholds), max(3, bench.runs // 2)
+            )
         )
         bench.record("  full rebuild of the table, for comparison", full, goal="–", unit="ms")
 
@@ -160,11 +206,20 @@ def test_monitoring_benchmarks(qtbot, bench, monitored: Path, tmp_path: Path, mo
                 sums[line.partner] = sums.get(line.partner, 0) + line.latest
 
         floor_split = bench.median(bench.timed_ms(partner_pass, bench.runs))
-        bench.record("risk share of the pool's variance", split_ms, floor_name="one pass summing by partner",
-                     floor=floor_split, goal="≤ 20 ms", met=split_ms <= 20, unit="ms")
+        bench.record(
+            "risk share of the pool's variance",
+            split_ms,
+            floor_name="one pass summing by partner",
+            floor=floor_split,
+            goal="≤ 20 ms",
+            met=split_ms <= 20,
+            unit="ms",
+        )
         started = time.perf_counter()
         view.grouping.setCurrentIndex(1)
         view.repaint()
-        bench.record("switch to the category view", (time.perf_counter() - started) * 1000, goal="–", unit="ms")
+        bench.record(
+            "switch to the category view", (time.perf_counter() - started) * 1000, goal="–", unit="ms"
+        )
     finally:
         workspace.close()
