@@ -1,4 +1,5 @@
-"""Budget monitoring in the main window: the Monitoring page (``monitoringView``).
+"""Budget monitoring in the main window: the Monitoring page (``monitoringView``) and View ▸
+Monitoring Meeting Mode (Shift+F5; ``monitoringMeeting``), also reached by M from meeting mode.
 
 :func:`install` is registered in :data:`jmg_desktop.ui.features.FEATURE_INSTALLERS`. It imports
 nothing heavy: the view (QtCharts, the ORM) is built the first time its page is shown or used.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from jmg_desktop.ui.lazy_page import LazyPage
@@ -17,9 +19,10 @@ if TYPE_CHECKING:
 
     from jmg_desktop.store.workspace import Workspace
     from jmg_desktop.ui.main_window import MainWindow
+    from jmg_desktop.ui.monitoring.meeting import MonitoringMeeting
     from jmg_desktop.ui.monitoring.view import MonitoringView
 
-__all__ = ["MonitoringPage", "install"]
+__all__ = ["MonitoringPage", "enter_monitoring_meeting", "install"]
 
 
 class MonitoringPage(LazyPage):
@@ -79,3 +82,60 @@ def install(window: MainWindow) -> None:
     page.built.connect(lambda view: view.message.connect(window.show_message))
     page.set_workspace(window.workspace())
     page.set_selection(window.current_pool_id(), window.current_year())
+
+    action = QAction("Monitoring &Meeting Mode", window)
+    action.setObjectName("actionMonitoringMeeting")
+    action.setShortcut(QKeySequence("Shift+F5"))
+    action.setStatusTip("Show the pool's monitoring full screen and step through the red lines (Esc leaves)")
+    action.triggered.connect(lambda _checked=False: enter_monitoring_meeting(window))
+    window.menu_view.addAction(action)
+    window.action_monitoring_meeting = action  # type: ignore[attr-defined]
+    # Meeting mode (the projection's) offers M to switch here; it looks this up on the window.
+    window.enter_monitoring_meeting = lambda: enter_monitoring_meeting(window)  # type: ignore[attr-defined]
+
+    def update_enabled(*_args: object) -> None:
+        """It needs a workspace, a pool and a year."""
+        action.setEnabled(
+            window.workspace() is not None and window.current_pool_id() >= 0 and window.current_year() >= 0
+        )
+
+    window.workspaceChanged.connect(update_enabled)
+    window.selectionChanged.connect(update_enabled)
+    update_enabled()
+
+
+def enter_monitoring_meeting(window: MainWindow, *, full_screen: bool = True) -> MonitoringMeeting | None:
+    """Open monitoring in meeting mode for the window's pool and year (the period shown on the
+    Monitoring page, if it was opened); the main window is locked until it closes."""
+    from jmg_desktop.store.errors import WorkspaceError
+    from jmg_desktop.ui.monitoring.meeting import MonitoringMeeting
+
+    workspace = window.workspace()
+    if workspace is None or window.current_pool_id() < 0 or window.current_year() < 0:
+        window.show_message("Choose a pool and a year first.")
+        return None
+    page: MonitoringPage | None = getattr(window, "monitoring_page", None)
+    period = None
+    if page is not None and page.has_content() and page.view().period() > 0:
+        period = page.view().period()
+    try:
+        meeting = MonitoringMeeting(workspace, window.current_pool_id(), window.current_year(), period)
+    except WorkspaceError as error:
+        window.show_message(str(error))
+        return None
+    window.monitoring_meeting = meeting  # type: ignore[attr-defined]
+    window.setEnabled(False)
+
+    def leave() -> None:
+        """Unlock the main window."""
+        window.setEnabled(True)
+        window.monitoring_meeting = None  # type: ignore[attr-defined]
+        window.activateWindow()
+        meeting.deleteLater()
+
+    meeting.left.connect(leave)
+    if full_screen:
+        meeting.show_for_meeting()
+    else:
+        meeting.show()
+    return meeting

@@ -146,6 +146,8 @@ class SetupDialog(_ChangeDialog):
         if self._has_closed:
             self.kind.setToolTip("A period of the year is closed, so quarters or months stay as they are.")
         form.addRow("Monitor in", self.kind)
+        if self._has_closed:
+            form.addRow("", QLabel("A period is closed, so quarters or months stay as they are."))
         self.green = QLineEdit(_percent_text(settings.thresholds.green_ppm))
         form.addRow("Green: variance within ± (%)", self.green)
         self.amber = QLineEdit(_percent_text(settings.thresholds.amber_ppm))
@@ -153,13 +155,13 @@ class SetupDialog(_ChangeDialog):
         red = settings.thresholds.red_amount_pence
         self.red_amount = QLineEdit("" if red is None else Money(red).format_full())
         self.red_amount.setPlaceholderText("none")
-        form.addRow("Red whatever the % above", self.red_amount)
+        form.addRow("Red above this amount, whatever the %", self.red_amount)
         limit = settings.virement_limit_pence
         self.limit = QLineEdit("" if limit is None else Money(limit).format_full())
         self.limit.setPlaceholderText("none")
-        form.addRow("Virements above this need", self.limit)
+        form.addRow("Virement limit", self.limit)
         self.approval = QLineEdit(settings.higher_approval or "Cabinet")
-        form.addRow("… the approval of", self.approval)
+        form.addRow("Above the limit, approval by", self.approval)
         self.layout_.addLayout(form)
         self.finish_layout()
 
@@ -227,8 +229,13 @@ class MovementDialog(_ChangeDialog):
         self.layout_.addLayout(form)
         self.legs = QTableWidget(0, 2)
         self.legs.setObjectName("movementLegs")
-        self.legs.setHorizontalHeaderLabels(["Line", "Amount (+ adds, − takes away)"])
+        self.legs.setHorizontalHeaderLabels(["Line", "Amount"])
         self.legs.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.legs.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.legs.setColumnWidth(1, self.fontMetrics().horizontalAdvance("-£9,999,999.99") + 24)
+        explain = QLabel("Each line's amount: + adds budget to it, − takes budget away.")
+        explain.setWordWrap(True)
+        self.layout_.addWidget(explain)
         self.legs.verticalHeader().setVisible(False)
         self.layout_.addWidget(self.legs)
         row_buttons = QHBoxLayout()
@@ -337,8 +344,14 @@ class _RuleBox(QGroupBox):
         layout.addLayout(form)
         self.partners = partners
         self.table = QTableWidget(len(partners), 3)
-        self.table.setHorizontalHeaderLabels(["Partner", "Fixed share (%)", "Cap (most it bears)"])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalHeaderLabels(["Partner", "Fixed share %", "Cap"])
+        self.table.horizontalHeaderItem(2).setToolTip("The most this partner bears in all (empty: no cap)")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(1, self.fontMetrics().horizontalAdvance("Fixed share %") + 24)
+        self.table.setColumnWidth(2, self.fontMetrics().horizontalAdvance("£99,999,999.99") + 24)
         self.table.verticalHeader().setVisible(False)
         for row, name in enumerate(partners):
             terms = None if rule is None else rule.terms_for(name)
@@ -349,6 +362,12 @@ class _RuleBox(QGroupBox):
             self.table.setItem(row, 1, QTableWidgetItem(_percent_text(share)))
             cap = None if terms is None else terms.cap_pence
             self.table.setItem(row, 2, QTableWidgetItem("" if cap is None else Money(cap).format_full()))
+        self.table.resizeRowsToContents()
+        self.table.setFixedHeight(
+            header.height()
+            + 2 * self.table.frameWidth()
+            + sum(self.table.rowHeight(r) for r in range(len(partners)))
+        )
         layout.addWidget(self.table)
 
     def rule(self, label: str) -> RiskShareRule:
@@ -396,7 +415,7 @@ class RiskShareDialog(_ChangeDialog):
         self.same.toggled.connect(lambda checked: self.under.setEnabled(not checked))
         self.layout_.addWidget(self.under)
         self.finish_layout()
-        self.resize(620, 620)
+        self.resize(620, self.sizeHint().height())
 
     def build_change(self) -> MonitoringChange:
         """The rules as typed."""

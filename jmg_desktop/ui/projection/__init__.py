@@ -155,6 +155,8 @@ def enter_meeting_mode(window: MainWindow, *, full_screen: bool = True) -> Meeti
 
     meeting.left.connect(leave)
     meeting.recorded.connect(show_in_register)
+    # M switches to the monitoring feature's meeting view, when that feature is installed.
+    meeting.monitoringRequested.connect(lambda: getattr(window, "enter_monitoring_meeting", lambda: None)())
     if full_screen:
         meeting.show_for_meeting()
     else:

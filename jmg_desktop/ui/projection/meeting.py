@@ -112,6 +112,8 @@ class MeetingMode(QWidget):
     left = Signal()
     #: Emitted with the new agreement's id after "Record in principle".
     recorded = Signal(int)
+    #: Emitted after M closed meeting mode to show the pool's budget monitoring instead.
+    monitoringRequested = Signal()
 
     def __init__(
         self,
@@ -228,7 +230,7 @@ class MeetingMode(QWidget):
             controls.addWidget(label, 1)
         self.hint_label = self._label(
             "←/→ choose   ↑/↓ change   R reset   N next scenario   L linked pools   "
-            "A record in principle   Esc leave",
+            "A record in principle   M monitoring   Esc leave",
             _HINT_PX,
             colour=_MUTED,
             name="meetingKeys",
@@ -423,6 +425,7 @@ class MeetingMode(QWidget):
             Qt.Key.Key_N: self.next_scenario,
             Qt.Key.Key_L: self.toggle_linked,
             Qt.Key.Key_A: self.record_in_principle,
+            Qt.Key.Key_M: self.show_monitoring,
             Qt.Key.Key_Escape: self.close,
         }
         action = actions.get(Qt.Key(key))
@@ -437,6 +440,11 @@ class MeetingMode(QWidget):
     def focusNextPrevChild(self, _next: bool) -> bool:
         """Tab chooses a control here rather than moving focus away."""
         return False
+
+    def show_monitoring(self) -> None:
+        """M: leave meeting mode for the same pool's budget monitoring (the quarter's position)."""
+        self.close()
+        self.monitoringRequested.emit()
 
     # -- recording --------------------------------------------------------------------------------
 
