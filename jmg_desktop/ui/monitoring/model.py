@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from jmg_desktop.core.money import Money, MoneyError, parse_money
@@ -337,6 +337,14 @@ class CategoryModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column == 6:
             return QBrush(rag_colour(totals.rag))
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and index.row() == len(self._rows) - 1
+            and totals.name == "Pool total"
+        ):
+            font = QFont()
+            font.setBold(True)
+            return font
         return None
 
 
