@@ -111,13 +111,19 @@ def _require(session: Session, paper_id: int) -> PaperRecord:
 
 
 @contextmanager
-def private_reader(path: Path) -> Iterator[Workspace]:
-    """A read-only handle on a workspace file with connections of its own, for another thread.
+def private_reader(path: Path | Workspace) -> Iterator[Workspace]:
+    """A read-only handle on a workspace (a file's path, or an open workspace, shared ones too)
+    with connections of its own, for another thread.
 
     The preview builds papers on a worker thread; it must never share a connection with the GUI
     thread, which may close its workspace (and its connections) at any moment.
     """
-    reader = Workspace(path, make_engine(path, read_only=True), read_only=True, read_only_reason="preview")
+    if isinstance(path, Workspace):
+        reader = path.private_reader()
+    else:
+        reader = Workspace(
+            path, make_engine(path, read_only=True), read_only=True, read_only_reason="preview"
+        )
     try:
         yield reader
     finally:

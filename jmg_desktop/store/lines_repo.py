@@ -92,7 +92,14 @@ SORT_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amou
 
 
 class StaleEditError(WorkspaceError):
-    """The line was changed or removed by someone else since it was read; nothing was changed."""
+    """The line was changed or removed by someone else since it was read; nothing was changed.
+
+    ``entity`` and ``ids`` name the rows (a shared workspace looks up who changed them)."""
+
+    def __init__(self, message: str, *, entity: str = "pool_line", ids: Iterable[int] = ()) -> None:
+        super().__init__(message)
+        self.entity = entity
+        self.ids = tuple(ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,7 +485,8 @@ class LinesStore:
                 # else changed it since it was shown, and the whole change set is refused.
                 if result.rowcount != len(rows):
                     raise StaleEditError(
-                        "The line was changed or deleted elsewhere since it was shown; nothing was changed."
+                        "The line was changed or deleted elsewhere since it was shown; nothing was changed.",
+                        ids=[row["u_id"] for row in rows],
                     )
             if changes.inserts:
                 self._insert_lines(connection, changes.inserts)

@@ -166,6 +166,18 @@ def _continue_chain(destination: Connection, *, action: str, source: str, target
         session.close()
 
 
+def _set_up_roles_if_allowed(connection: Connection) -> None:
+    """Create the workspace's viewer/editor/chair/admin roles when the pushing account may create
+    roles (a trial server's administrator); a council's DBA can run the same later."""
+    from jmg_desktop.store.roles import set_up_roles
+
+    allowed = connection.execute(
+        text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
+    ).scalar()
+    if allowed:
+        set_up_roles(connection)
+
+
 def push(file: Path | str, address: str) -> int:
     """Copy the workspace file into the empty database at ``address``; return the rows copied."""
     from jmg_desktop.store.pg_connect import parse_address
@@ -182,6 +194,7 @@ def push(file: Path | str, address: str) -> int:
             _copy_rows(reader, writer)
             _reset_sequences(writer)
             _verify(reader, writer)
+            _set_up_roles_if_allowed(writer)
             _continue_chain(
                 writer, action="push", source=file.name, target=display_address(address), actor=actor
             )

@@ -16,7 +16,8 @@ a PostgreSQL server, so every repository and view works on it unchanged. What di
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jmg_desktop import __version__
 from jmg_desktop.store import migrate
 from jmg_desktop.store.errors import ReadOnlyError, WorkspaceError, WriteFailedError
+from jmg_desktop.store.lines_repo import StaleEditError
 from jmg_desktop.store.models import AuditEvent
 from jmg_desktop.store.pg_connect import (
     ConnectionFailed,
@@ -37,6 +39,9 @@ from jmg_desktop.store.pg_connect import (
     make_pg_engine,
     parse_address,
 )
+from jmg_desktop.store.pg_notify import send_change
+from jmg_desktop.store.pg_versions import RowKey, changed_by, find_conflict
+from jmg_desktop.store.roles import ROLES, Role, role_of
 from jmg_desktop.store.workspace import Workspace, expected_version
 
 __all__ = ["AUDIT_LOCK_KEY", "SharedWorkspace", "connection_lost"]
@@ -44,6 +49,7 @@ __all__ = ["AUDIT_LOCK_KEY", "SharedWorkspace", "connection_lost"]
 #: The advisory lock every write transaction holds until it ends ("JMGA" as a number).
 AUDIT_LOCK_KEY: Final = 0x4A4D4741
 _LOST: Final = "the connection to the server was lost"
+_NEWEST: Final = select(func.max(AuditEvent.sequence))
 
 
 def connection_lost(error: BaseException) -> bool:
@@ -87,6 +93,24 @@ class SharedWorkspace(Workspace):
         self.actor = _actor(engine)
         #: The database role name we logged in as.
         self.user = url.username or ""
+        #: The newest audit event the views have shown (see :mod:`jmg_desktop.store.pg_versions`).
+        self.seen = 0
+        self._own: set[int] = set()
+        self._own_last: dict[RowKey, int] = {}
+        with suppress(DBAPIError):
+            self.seen = self.newest_event()
+        #: Names this open workspace in its change notifications (its own window ignores them).
+        self.client_id = uuid.uuid4().hex
+        #: Called (no arguments) when an edit was refused as stale, so views re-read at once.
+        self.stale_listeners: list[Callable[[], None]] = []
+        #: What the server lets this person do (:mod:`jmg_desktop.store.roles`).
+        self.role: Role = ROLES["viewer"]
+        with suppress(DBAPIError), engine.connect() as connection:
+            self.role = role_of(connection)
+            connection.rollback()
+        if not self.role.can_edit and not self.read_only:
+            self.read_only = True
+            self.read_only_reason = f"your role on this shared workspace is {self.role.title} (reading only)"
 
     # -- naming --------------------------------------------------------------------------------
 
@@ -244,9 +268,29 @@ class SharedWorkspace(Workspace):
         session = self._sessions()
         session.info["actor"] = self.actor
         try:
-            _lock_for_writing(session.connection())
-            yield session
+            connection = session.connection()
+            _lock_for_writing(connection)
+            before = int(connection.execute(_NEWEST).scalar() or 0)
+            try:
+                yield session
+            except StaleEditError as stale:
+                # Refused by the row's own values (a cell no longer holding what was shown): name
+                # the person whose change it was, as for a stale version.
+                who = changed_by(session, stale.entity, stale.ids, own=self._own) if stale.ids else None
+                if who is None:
+                    raise
+                raise StaleEditError(who.sentence(), entity=stale.entity, ids=stale.ids) from None
+            session.flush()
+            conflict, touched = find_conflict(
+                session, before=before, seen=self.seen, own=self._own, own_last=self._own_last
+            )
+            if conflict is not None:
+                raise StaleEditError(conflict.sentence(), entity=conflict.entity, ids=(conflict.entity_id,))
+            after = int(connection.execute(_NEWEST).scalar() or 0)
+            if after > before:  # delivered to the other windows only if this commits
+                send_change(connection, sequence=after, actor=self.actor, client=self.client_id)
             session.commit()
+            self._committed(before, after, touched)
         except DBAPIError as error:
             with suppress(Exception):
                 session.rollback()
@@ -257,6 +301,12 @@ class SharedWorkspace(Workspace):
                     "Your role on this shared workspace does not allow that change; it was not made."
                 ) from None
             raise
+        except StaleEditError:
+            with suppress(Exception):
+                session.rollback()
+            for listener in list(self.stale_listeners):
+                listener()
+            raise
         except BaseException:
             with suppress(Exception):
                 session.rollback()
@@ -264,6 +314,22 @@ class SharedWorkspace(Workspace):
         finally:
             with suppress(Exception):
                 session.close()
+
+    def _committed(self, before: int, after: int, touched: dict[RowKey, int]) -> None:
+        """Remember our own events and row versions; move :attr:`seen` on when nothing of anyone
+        else's came between (our view then shows everything up to our own change)."""
+        ours = range(before + 1, after + 1)  # under the advisory lock: every one of them is ours
+        self._own.update(ours)
+        self._own_last.update(touched)
+        between = range(self.seen + 1, before + 1)
+        if len(between) <= 1000 and all(sequence in self._own for sequence in between):
+            self.seen = max(self.seen, after)
+
+    def mark_seen(self, sequence: int | None = None) -> int:
+        """The views now show everything up to ``sequence`` (default: the newest event); call it
+        before re-reading after someone else's change. Returns the sequence."""
+        self.seen = self.newest_event() if sequence is None else sequence
+        return self.seen
 
     def _lose_connection(self, session: Session, *, writing: bool) -> None:
         """The server went away: read-only with the reason, and say so in one sentence."""

@@ -14,6 +14,7 @@ from jmg_desktop.ui.monitoring import install as install_monitoring
 from jmg_desktop.ui.papers.install import install as install_papers
 from jmg_desktop.ui.projection import install as install_projection
 from jmg_desktop.ui.safety.install import install as install_safety
+from jmg_desktop.ui.shared.install import install as install_shared
 
 if TYPE_CHECKING:
     from jmg_desktop.ui.main_window import MainWindow
@@ -25,4 +26,5 @@ FEATURE_INSTALLERS: list[Callable[[MainWindow], None]] = [
     install_agreements,
     install_stated_totals,
     install_monitoring,
+    install_shared,
 ]

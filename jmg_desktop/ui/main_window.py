@@ -293,6 +293,10 @@ class MainWindow(QMainWindow):
         from jmg_desktop.store.errors import WorkspaceError
         from jmg_desktop.store.workspace import Workspace
 
+        if str(path).lower().startswith(("postgresql://", "postgres://")):
+            from jmg_desktop.ui.shared.opening import open_shared
+
+            return open_shared(self, str(path), read_only=read_only)
         path = Path(path)
         try:
             workspace = Workspace.open(path, read_only=read_only)
@@ -386,7 +390,12 @@ class MainWindow(QMainWindow):
         """Ask where to save a copy of the open workspace."""
         if self._workspace is None:
             return
-        suggestion = str(self._workspace.path.with_name(self._workspace.path.stem + " copy" + FILE_SUFFIX))
+        if self._workspace.path is None:  # a shared workspace: a file copy of it, in the usual folder
+            suggestion = str(Path(self._start_folder()) / f"{self._workspace.display_name} copy{FILE_SUFFIX}")
+        else:
+            suggestion = str(
+                self._workspace.path.with_name(self._workspace.path.stem + " copy" + FILE_SUFFIX)
+            )
         path, _ = QFileDialog.getSaveFileName(self, "Save a copy as", suggestion, _FILE_FILTER)
         if path:
             self.save_copy_to(path)
@@ -557,10 +566,11 @@ class MainWindow(QMainWindow):
                 self.status_file.setText("No workspace open")
             return
         suffix = " [read-only]" if self._workspace.read_only else ""
-        self.setWindowTitle(f"{self._workspace.path.name} — {self._workspace.title}{suffix} — {APP_NAME}")
-        self.setWindowFilePath(str(self._workspace.path))
-        self.status_file.setText(str(self._workspace.path))
-        self.status_file.setToolTip(str(self._workspace.path))
+        name, location = self._workspace.display_name, self._workspace.location
+        self.setWindowTitle(f"{name} — {self._workspace.title}{suffix} — {APP_NAME}")
+        self.setWindowFilePath(location if self._workspace.path is not None else "")
+        self.status_file.setText(location)
+        self.status_file.setToolTip(location)
 
     def _update_read_only(self) -> None:
         """Show the read-only banner, with the reason, when the workspace cannot be changed."""
@@ -604,6 +614,15 @@ class MainWindow(QMainWindow):
         self.action_redo.setText(f"&Redo {redo}" if redo else "&Redo")
         self.action_undo.setEnabled(editable and self.undo_stack.canUndo())
         self.action_redo.setEnabled(editable and self.undo_stack.canRedo())
+
+    def refresh_from_store(self) -> None:
+        """Re-read what the window shows after someone else changed the workspace (a shared
+        one), keeping the user's place and selection; the features re-read on ``selectionChanged``."""
+        if self._workspace is None:
+            return
+        self.lines_model.refresh_keeping_place()
+        self._refresh_totals()
+        self.selectionChanged.emit(self._pool_id, self._year)
 
     def refresh_state(self) -> None:
         """Bring the window in line with the workspace's state (call after it turned read-only or

@@ -52,9 +52,14 @@ def recent_files(settings: QSettings) -> list[str]:
     return [str(item) for item in (value or []) if item]
 
 
+def _is_address(path: str | Path) -> bool:
+    """A shared workspace's postgresql:// address rather than a file (kept as typed, password removed)."""
+    return str(path).lower().startswith(("postgresql://", "postgres://"))
+
+
 def add_recent_file(settings: QSettings, path: str | Path) -> list[str]:
-    """Put ``path`` first in the recent files list; return the new list."""
-    text = str(Path(path).resolve())
+    """Put ``path`` (or a shared workspace's address) first in the recent list; return the new list."""
+    text = str(path) if _is_address(path) else str(Path(path).resolve())
     files = [text, *(item for item in recent_files(settings) if item != text)][:MAX_RECENT]
     settings.setValue(_RECENT_KEY, files)
     return files
@@ -62,7 +67,7 @@ def add_recent_file(settings: QSettings, path: str | Path) -> list[str]:
 
 def remove_recent_file(settings: QSettings, path: str | Path) -> list[str]:
     """Drop ``path`` from the recent files list (e.g. it no longer opens)."""
-    text = str(Path(path).resolve())
+    text = str(path) if _is_address(path) else str(Path(path).resolve())
     files = [item for item in recent_files(settings) if item != text]
     settings.setValue(_RECENT_KEY, files)
     return files

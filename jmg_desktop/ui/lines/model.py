@@ -485,6 +485,12 @@ class PoolLinesModel(QAbstractTableModel):
         """True when sorted or filtered (positions cannot be changed by dragging then)."""
         return self._sort_field is not None or bool(self._needle)
 
+    def refresh_keeping_place(self) -> None:
+        """Re-read every row (someone else changed the workspace), keeping the selection and
+        the current cell on the same lines."""
+        self.layoutAboutToBeChanged.emit()
+        self._reload_keeping_persistent()
+
     def _reload_keeping_persistent(self) -> None:
         """Re-read the order inside a layout change, moving persistent indexes (the selection)."""
         old_ids = self._ids

@@ -698,7 +698,8 @@ class PaperEditor(QWidget):
             self.differences.hide()
             self.acknowledge.hide()
             return
-        path, paper_id = self._workspace.path, self._record.id
+        # The path for a file; the workspace itself for a shared one (its reader opens its own connections).
+        path, paper_id = self._workspace.path or self._workspace, self._record.id
         # The build runs on the preview's worker thread, through a read-only handle of its own: the
         # GUI thread may close its workspace (and connections) while a build is under way.
         if self._record.is_final:

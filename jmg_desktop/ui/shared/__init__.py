@@ -1,0 +1,1 @@
+"""Shared workspaces (PostgreSQL) in the window: opening one, following others' changes, roles."""
