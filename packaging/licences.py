@@ -231,6 +231,9 @@ def collect(analysis: Any, out: Path, extra_roots: list[Path]) -> list[tuple[str
             [Path(dist.locate_file(f)) for f in dist.files or [] if _LICENCE_NAME.search(str(f))],
         )
     pyinstaller.files.append("the bootloader (the executable's start-up code)")
+    # The classifier says only "GPLv2"; COPYING.txt grants the exception that lets the bootloader
+    # be bundled with an application under any licence.
+    pyinstaller.licence = "GPL-2.0-or-later WITH Bootloader-exception"
     if sys.platform.startswith("linux"):
         # Linux bundles carry system libraries; on Windows and macOS those the analysis finds
         # outside Python and the wheels come from the OS itself and are not bundled.
@@ -252,6 +255,8 @@ def collect(analysis: Any, out: Path, extra_roots: list[Path]) -> list[tuple[str
         "LGPL-3.0: its libraries are the separate files under _internal/PySide6/Qt/lib and may be",
         "replaced by the user with compatible builds; Qt's own third-party attributions (PDFium,",
         "FreeType, HarfBuzz, zlib and others) are listed in Qt's documentation, 'Licenses Used in Qt'.",
+        "typst's extension module is the Typst compiler (Apache-2.0) built with its Rust dependencies",
+        "(MIT, Apache-2.0 and similar), as listed by the Typst project.",
         "",
         f"{'component':<40} {'version':<22} licence",
         f"{'-' * 40} {'-' * 22} {'-' * 40}",

@@ -9,6 +9,8 @@ anywhere in the GUI is logged to a file and shown as a one-line dialog: never a 
 
 ``JMG_DESKTOP_STARTUP_PROBE=1`` (used by the start-up benchmark) prints the times at which the
 window was shown, the workspace's lines were on screen and the features were ready, then quits.
+With ``JMG_DESKTOP_PAGES_PROBE=1`` as well (the bundle's smoke test) it first shows every page and
+waits for the paper preview, then says what it saw and quits.
 """
 
 from __future__ import annotations
@@ -243,6 +245,35 @@ def skip_qt_feature_scan_of_qt_free_modules() -> None:
     feature._mod_uses_pyside = quick_scan
 
 
+def _visit_every_page(app: object, window: object) -> None:
+    """Test-only, after the start-up probe: show every page in turn, wait for the paper preview's
+    PDF, print ``pages <titles> preview-pages=<n> charts=<n>``, then quit; so the bundle's smoke
+    test sees QtPdf and QtCharts at work, not only start-up."""
+    from PySide6.QtCharts import QChartView
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPdf import QPdfDocument
+
+    tabs = window.pages  # type: ignore[attr-defined]
+    titles = []
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        app.processEvents()  # type: ignore[attr-defined]
+        titles.append(tabs.tabText(index))
+    deadline = time.monotonic() + 30
+
+    def report() -> None:
+        """Print once the preview has pages (or after 30 s), then quit."""
+        pages = max((d.pageCount() for d in window.findChildren(QPdfDocument)), default=0)  # type: ignore[attr-defined]
+        if pages == 0 and time.monotonic() < deadline:
+            QTimer.singleShot(200, report)
+            return
+        charts = len(window.findChildren(QChartView))  # type: ignore[attr-defined]
+        print(f"pages {'|'.join(titles)} preview-pages={pages} charts={charts}", file=sys.stderr, flush=True)
+        app.quit()  # type: ignore[attr-defined]
+
+    report()
+
+
 def run_gui(file: str | None, demo: bool) -> int:
     """Open the main window (on ``file``, or on a fresh demo copy); return the exit code."""
     from PySide6.QtCore import QTimer
@@ -287,7 +318,10 @@ def run_gui(file: str | None, demo: bool) -> int:
         if probe:
             app.processEvents()
             print(f"ready {time.perf_counter() - _STARTED:.4f}", file=sys.stderr, flush=True)
-            app.quit()
+            if os.environ.get("JMG_DESKTOP_PAGES_PROBE") == "1":
+                _visit_every_page(app, window)
+            else:
+                app.quit()
 
     def open_requested() -> None:
         """Open the file or the demo; the features are installed on a later turn of the event
