@@ -16,7 +16,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from jmg_desktop.core.dates import format_day
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.since_agreed import differences, noted_differences
 
 __all__ = [
     "STATUS_LABELS",
@@ -150,8 +152,8 @@ def _bodies(bodies: Sequence[Body]) -> _Bodies:
 
 
 def format_date(day: date) -> str:
-    """A date as a chair writes it: ``2 December 2008``."""
-    return f"{day.day} {day:%B %Y}"
+    """A date in the application's one style: ``2 Dec 2008`` (see :mod:`.dates`)."""
+    return format_day(day)
 
 
 def _pending(state: PathState, bodies: Sequence[Body]) -> list[int]:
@@ -366,13 +368,13 @@ def parse_date(text: str) -> date:
     cleaned = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
     cleaned = re.sub(r"^(\d{1,2})(st|nd|rd|th)\b", r"\1", cleaned, flags=re.IGNORECASE)
     if not cleaned:
-        raise DateError("Enter a date, for example 2 December 2008.")
+        raise DateError("Enter a date, for example 2 Dec 2008.")
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
-    raise DateError(f"“{cleaned[:40]}” is not a date; write it like 2 December 2008 or 02/12/2008.")
+    raise DateError(f"“{cleaned[:40]}” is not a date; write it like 2 Dec 2008 or 02/12/2008.")
 
 
 # -- figures: agreed vs now --------------------------------------------------------------------
@@ -390,30 +392,30 @@ class LineFigures:
     year: int
     amount: Money
     pool: str = ""
-    #: The line's kind now (a snapshot does not record it); shown, never compared.
+    #: The line's kind (service budget or change to budgets already in the pool). Snapshots taken
+    #: before kinds existed hold "", and a kind is compared only where both sides know it.
     kind: str = field(default="", compare=False)
 
 
 class Change(StrEnum):
-    """How a covered line stands now against the snapshot."""
+    """How a covered line stands now against the snapshot (the rule is in :mod:`.since_agreed`)."""
 
     UNCHANGED = "unchanged"
-    CHANGED = "changed"
+    CHANGED = "changed"  # amount, partner, status or kind differs from what was agreed
     REMOVED = "removed"  # the line is no longer in the workspace
     ADDED = "added"  # a line of the pool and year that the agreement did not see
 
 
-_FIELDS = ("amount", "service", "partner", "category", "status", "year", "pool")
-
-
 @dataclass(frozen=True, slots=True)
 class LineComparison:
-    """One line, agreed against now. ``fields`` names what differs (amount first)."""
+    """One line, agreed against now. ``fields`` names the flagged figures that differ (amount
+    first); ``noted`` the other differences (a renamed service), shown but never flagged."""
 
     agreed: LineFigures | None
     now: LineFigures | None
     change: Change
     fields: tuple[str, ...] = ()
+    noted: tuple[str, ...] = ()
 
     @property
     def service(self) -> str:
@@ -461,14 +463,18 @@ class Comparison:
 
     @property
     def changed(self) -> tuple[LineComparison, ...]:
-        """The lines that differ from the snapshot in any way."""
-        return tuple(line for line in self.lines if line.change is not Change.UNCHANGED)
+        """The agreed lines whose figures differ now, or that have been deleted since."""
+        return tuple(line for line in self.lines if line.change in (Change.CHANGED, Change.REMOVED))
 
+    @property
+    def added(self) -> tuple[LineComparison, ...]:
+        """Lines added since agreed to a pool and year agreed as a whole (shown apart)."""
+        return tuple(line for line in self.lines if line.change is Change.ADDED)
 
-def _differences(agreed: LineFigures, now: LineFigures) -> tuple[str, ...]:
-    if agreed == now:  # the common case, and much quicker than field by field
-        return ()
-    return tuple(name for name in _FIELDS if getattr(agreed, name) != getattr(now, name))
+    @property
+    def difference_on_agreed_lines(self) -> Money:
+        """Now minus agreed over the agreed lines alone (lines added since left out)."""
+        return sum((line.difference for line in self.lines if line.change is not Change.ADDED), Money.zero())
 
 
 def compare_figures(
@@ -488,8 +494,9 @@ def compare_figures(
             result.append(LineComparison(before, None, Change.REMOVED))
             continue
         seen.add(after.line_id)  # type: ignore[arg-type]
-        fields = _differences(before, after)
-        result.append(LineComparison(before, after, Change.CHANGED if fields else Change.UNCHANGED, fields))
+        fields = differences(before, after)
+        change = Change.CHANGED if fields else Change.UNCHANGED
+        result.append(LineComparison(before, after, change, fields, noted_differences(before, after)))
     if include_new:
         result.extend(
             LineComparison(None, line, Change.ADDED)

@@ -22,8 +22,9 @@ assumptions="", status=Status.AGREED, on=None, body_partner_ids=None, note="", a
 ``move_agreement(session, agreement_id, step, *, note="") -> int`` (raises ``MoveRefused``)
 ``list_agreements(session, *, status=None, pool_id=None, year=None, body=None)``
 ``agreement_detail(session, agreement_id)`` with history and agreed-vs-now lines.
-``lines_changed_since_agreed(session, pool_id=None, year=None) -> dict[line_id, list[agreement_id]]``
-    for the lines editor's "changed since agreed" mark.
+``since_agreed_marks(session, pool_id=None, year=None) -> SinceAgreedMarks`` (``changed`` and
+``added``: line id → agreement ids) for the lines editor's "changed since agreed" and "added since
+agreed" marks; ``lines_changed_since_agreed`` gives ``changed`` alone.
 
 Refusals raise :class:`AgreementError` (or :class:`~jmg_desktop.core.agreements.MoveRefused`),
 both ``ValueError`` whose text is a user message; nothing is changed when they are raised.
@@ -42,7 +43,6 @@ from sqlalchemy.orm import Session
 
 from jmg_desktop.core.agreements import (
     Body,
-    Change,
     Comparison,
     LineFigures,
     MoveRefused,
@@ -57,6 +57,7 @@ from jmg_desktop.core.agreements import (
     waiting_for,
 )
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.since_agreed import can_be_flagged, differences
 from jmg_desktop.store.audit import current_actor, record_event
 from jmg_desktop.store.models import (
     Agreement,
@@ -78,6 +79,7 @@ __all__ = [
     "AgreementError",
     "AgreementSummary",
     "MeetingRecord",
+    "SinceAgreedMarks",
     "StepRecord",
     "agreement_detail",
     "agreement_findings",
@@ -98,6 +100,7 @@ __all__ = [
     "restore_agreement",
     "restore_meeting",
     "restore_step",
+    "since_agreed_marks",
     "undo_step",
     "update_agreement",
     "update_meeting",
@@ -107,6 +110,8 @@ EDITABLE_FIELDS = ("title", "decision", "reasons", "alternatives", "conflicts", 
 _MEETING_FIELDS = ("body", "held_on", "reference", "note")
 # Agreements whose snapshot no longer matters for the "changed since agreed" mark.
 _CLOSED = (Status.REJECTED.value, Status.SUPERSEDED.value)
+# Agreements never flagged as changed since agreed (core.since_agreed.can_be_flagged).
+_NOT_FLAGGED = tuple(status.value for status in Status if not can_be_flagged(status))
 
 
 class AgreementError(ValueError):
@@ -166,8 +171,14 @@ class AgreementSummary:
 
     @property
     def figures_changed(self) -> bool:
-        """Whether any covered line differs from the figures agreed."""
-        return bool(self.comparison.changed)
+        """Whether a covered line differs from the figures agreed (never for a superseded,
+        rejected or implemented agreement; lines added since are :attr:`lines_added`)."""
+        return can_be_flagged(self.status) and bool(self.comparison.changed)
+
+    @property
+    def lines_added(self) -> int:
+        """Lines added since a pool and year was agreed as a whole (0 when not flagged)."""
+        return len(self.comparison.added) if can_be_flagged(self.status) else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -942,54 +953,79 @@ def agreement_detail(session: Session, agreement_id: int) -> AgreementDetail:
     )
 
 
-def lines_changed_since_agreed(
-    session: Session, pool_id: int | None = None, year: int | None = None
-) -> dict[int, list[int]]:
-    """Lines (of a pool and year, if given) whose figures differ from a live agreement's snapshot,
-    or that joined a pool and year agreed as a whole since: line id → agreement ids.
+@dataclass(frozen=True, slots=True)
+class SinceAgreedMarks:
+    """Lines to flag in the editor: line id → ids of the agreements concerned.
 
-    Rejected and superseded agreements are left out: their figures no longer bind anyone. The
-    comparison runs in SQL (the lines editor asks after every edit).
+    ``changed``: figures differ from what a live agreement agreed; ``added``: new since a pool
+    and year was agreed as a whole (shown apart). The rule is :mod:`jmg_desktop.core.since_agreed`.
+    """
+
+    changed: dict[int, list[int]]
+    added: dict[int, list[int]]
+
+
+def since_agreed_marks(
+    session: Session, pool_id: int | None = None, year: int | None = None
+) -> SinceAgreedMarks:
+    """The lines (of a pool and year, if given) changed or added since a live agreement.
+
+    SQL finds the covered lines whose stored figures differ at all (the lines editor asks after
+    every edit, over pools of any size); the core rule then decides which of those differ.
     """
     differs = or_(
         PoolLine.amount_pence != AgreementLine.amount_pence,
-        PoolLine.service != AgreementLine.service,
         Partner.name != AgreementLine.partner_name,
-        func.coalesce(Category.name, "") != AgreementLine.category_name,
         LineStatus.label != AgreementLine.status_label,
+        PoolLine.service != AgreementLine.service,
+        func.coalesce(Category.name, "") != AgreementLine.category_name,
         PoolLine.financial_year != AgreementLine.financial_year,
         PoolLine.pool_id.is_distinct_from(AgreementLine.pool_id),
     )
     query = (
-        select(PoolLine.id, AgreementLine.agreement_id)
+        select(*_CURRENT_COLUMNS, *_SNAPSHOT_COLUMNS)
         .select_from(AgreementLine)
         .join(Agreement, Agreement.id == AgreementLine.agreement_id)
         .join(PoolLine, PoolLine.id == AgreementLine.line_id)
         .join(Partner, Partner.id == PoolLine.partner_id)
         .join(LineStatus, LineStatus.id == PoolLine.status_id)
+        .join(Pool, Pool.id == PoolLine.pool_id)
         .outerjoin(Category, Category.id == PoolLine.category_id)
-        .where(Agreement.status.not_in(_CLOSED), differs)
+        .where(Agreement.status.not_in(_NOT_FLAGGED), differs)
         .order_by(PoolLine.id, AgreementLine.agreement_id)
     )
     if pool_id is not None:
         query = query.where(PoolLine.pool_id == pool_id)
     if year is not None:
         query = query.where(PoolLine.financial_year == year)
-    result: dict[int, list[int]] = {}
-    for line_id, agreement_id in session.execute(query):
-        if agreement_id not in result.setdefault(line_id, []):
-            result[line_id].append(agreement_id)
+    pools = dict(session.execute(select(Pool.id, Pool.name)).all())
+    changed: dict[int, list[int]] = {}
+    for row in session.execute(query):
+        now, agreed = _figures(row[:9]), _snapshot_figures(row[9:], pools)
+        if differences(agreed, now) and row[9] not in changed.get(now.line_id, []):  # type: ignore[arg-type]
+            changed.setdefault(now.line_id, []).append(row[9])  # type: ignore[arg-type]
     # Lines new to a pool and year that an agreement covers as a whole.
-    whole = select(Agreement).where(Agreement.status.not_in(_CLOSED), Agreement.covers_whole_pool.is_(True))
+    whole = select(Agreement).where(
+        Agreement.status.not_in(_NOT_FLAGGED), Agreement.covers_whole_pool.is_(True)
+    )
     if pool_id is not None:
         whole = whole.where(Agreement.pool_id == pool_id)
     if year is not None:
         whole = whole.where(Agreement.financial_year == year)
+    added: dict[int, list[int]] = {}
     for agreement_id, comparison in _comparisons(session, list(session.execute(whole).scalars())).items():
-        for line in comparison.changed:
-            if line.change is Change.ADDED and line.now is not None and line.now.line_id is not None:
-                result.setdefault(line.now.line_id, []).append(agreement_id)
-    return result
+        for line in comparison.added:
+            if line.now is not None and line.now.line_id is not None:
+                added.setdefault(line.now.line_id, []).append(agreement_id)
+    return SinceAgreedMarks(changed, added)
+
+
+def lines_changed_since_agreed(
+    session: Session, pool_id: int | None = None, year: int | None = None
+) -> dict[int, list[int]]:
+    """Lines whose figures differ from a live agreement: line id → agreement ids (lines added
+    since a whole-pool agreement are apart, in :func:`since_agreed_marks`)."""
+    return since_agreed_marks(session, pool_id, year).changed
 
 
 def agreements_for_line(session: Session, line_id: int) -> list[AgreementSummary]:

@@ -124,7 +124,7 @@ def install_excepthook() -> None:
             first_line = (str(error).splitlines() or [""])[0][:200]
             box = show_error(
                 parent,
-                "Something went wrong",
+                "Something Went Wrong",
                 f"Something went wrong ({kind.__name__}{': ' + first_line if first_line else ''}). "
                 "Your work up to the last change is saved.",
                 details=f"The details were written to {log_file()}.",
@@ -335,7 +335,7 @@ def run_gui(file: str | None, demo: bool) -> int:
             except Exception as error:
                 log.exception("demo build failed")
                 show_error(
-                    window, "Cannot build the demo", f"The demo workspace could not be built: {error}."
+                    window, "Cannot Build the Demo", f"The demo workspace could not be built: {error}."
                 )
                 path = None
         else:

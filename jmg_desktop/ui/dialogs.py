@@ -18,6 +18,9 @@ def show_error(parent: QWidget | None, title: str, message: str, *, details: str
     box.setObjectName("errorDialog")
     if details:
         box.setDetailedText(details)
+    # Enter closes the box (with details, Qt would otherwise leave "Show Details…" in charge).
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
+    box.setEscapeButton(QMessageBox.StandardButton.Ok)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
@@ -27,5 +30,6 @@ def show_info(parent: QWidget | None, title: str, message: str) -> QMessageBox:
     """Show an informational message."""
     box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("infoDialog")
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
     box.open()
     return box

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from jmg_desktop.ui.agreements.install import install as install_agreements
+from jmg_desktop.ui.audit.trail import install as install_audit_trail
 from jmg_desktop.ui.lines.stated_install import install as install_stated_totals
 from jmg_desktop.ui.monitoring import install as install_monitoring
 from jmg_desktop.ui.papers.install import install as install_papers
@@ -27,4 +28,5 @@ FEATURE_INSTALLERS: list[Callable[[MainWindow], None]] = [
     install_stated_totals,
     install_monitoring,
     install_shared,
+    install_audit_trail,
 ]

@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
         try:
             workspace = Workspace.open(path, read_only=read_only)
         except WorkspaceError as error:
-            show_error(self, "Cannot open workspace", str(error))
+            show_error(self, "Cannot Open Workspace", str(error))
             if not path.exists():
                 remove_recent_file(self.settings, path)
                 self._refresh_recent_menu()
@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
         try:
             workspace = Workspace.create(path)
         except WorkspaceError as error:
-            show_error(self, "Cannot create workspace", str(error))
+            show_error(self, "Cannot Create Workspace", str(error))
             return False
         self.set_workspace(workspace)
         add_recent_file(self.settings, path)
@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
         try:
             self._workspace.save_copy(path)
         except WorkspaceError as error:
-            show_error(self, "Copy not saved", str(error))
+            show_error(self, "Copy Not Saved", str(error))
             return False
         self.show_message(f"A copy was saved as {path}.")
         return True
@@ -376,13 +376,13 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self) -> None:
         """Ask for a workspace and open it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", self._start_folder(), _FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open Workspace", self._start_folder(), _FILE_FILTER)
         if path:
             self.open_path(path)
 
     def new_workspace_dialog(self) -> None:
         """Ask where to create a new workspace."""
-        path, _ = QFileDialog.getSaveFileName(self, "New workspace", self._start_folder(), _FILE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "New Workspace", self._start_folder(), _FILE_FILTER)
         if path:
             self.new_workspace_at(path)
 
@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
             suggestion = str(
                 self._workspace.path.with_name(self._workspace.path.stem + " copy" + FILE_SUFFIX)
             )
-        path, _ = QFileDialog.getSaveFileName(self, "Save a copy as", suggestion, _FILE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "Save a Copy As", suggestion, _FILE_FILTER)
         if path:
             self.save_copy_to(path)
 

@@ -48,13 +48,18 @@ def test_a_changed_amount_shows_the_difference_to_the_penny() -> None:
     assert comparison.difference.format_full() == "£48,000.01"
 
 
-def test_renamed_and_restatused_lines_name_the_fields() -> None:
+def test_a_new_status_flags_the_line_and_a_rename_is_only_noted() -> None:
     now = (replace(AGREED[0], service="Day services – in house", status="In pool"), AGREED[1], AGREED[2])
     line = compare_figures(AGREED, now).lines[0]
     assert line.change is Change.CHANGED
-    assert line.fields == ("service", "status")
+    assert line.fields == ("status",)
+    assert line.noted == ("service",)
     assert line.difference == Money.zero()
     assert line.service == "Day services – in house"
+    renamed_only = (replace(AGREED[0], service="Day services – in house"), AGREED[1], AGREED[2])
+    comparison = compare_figures(AGREED, renamed_only)
+    assert comparison.lines[0].change is Change.UNCHANGED and comparison.changed == ()
+    assert comparison.lines[0].noted == ("service",)
 
 
 def test_a_deleted_line_counts_as_removed_with_its_whole_amount() -> None:
@@ -70,5 +75,6 @@ def test_new_lines_count_only_when_the_agreement_covers_the_whole_pool() -> None
     assert len(compare_figures(AGREED, (*AGREED, extra)).lines) == 3
     whole = compare_figures(AGREED, (*AGREED, extra), include_new=True)
     assert whole.lines[-1].change is Change.ADDED
+    assert whole.changed == () and [line.service for line in whole.added] == ["Intermediate care"]
     assert whole.lines[-1].difference == Money.parse("£5,110,000.00")
     assert whole.difference == Money.parse("£5.11m")

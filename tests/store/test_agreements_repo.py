@@ -25,6 +25,7 @@ from jmg_desktop.store.agreements_repo import (
     record_agreement,
     restore_agreement,
     restore_step,
+    since_agreed_marks,
     undo_step,
     update_agreement,
 )
@@ -374,8 +375,8 @@ def test_changed_since_agreed_names_each_kind_of_change(agreed) -> None:
         command.apply(store)
         with workspace.reading() as session:
             marked = lines_changed_since_agreed(session, ids["pool"], 2009)
-        # A note is not one of the agreed figures; the service name and the status are.
-        assert (agreement in marked.get(line, [])) is (field != "note"), field
+        # The status is one of the agreed figures; a note is not, and a renamed service is only noted.
+        assert (agreement in marked.get(line, [])) is (field == "status_id"), field
         command.revert(store)
 
 
@@ -392,6 +393,7 @@ def test_a_line_new_to_a_pool_agreed_as_a_whole_is_marked(demo_workspace: Worksp
     record = LineRecord(new_id, ids["pool"], 2009, "Telecare", None, ids["partner:OCC"], 2, 50_000_00, "", 17)
     insert_lines([record]).apply(store)
     with demo_workspace.reading() as session:
-        marked = lines_changed_since_agreed(session, ids["pool"], 2009)
-    assert marked[new_id] == [4]
-    assert marked[ids["2009/10 base budget changes – inflation, growth and savings"]] == [3]
+        marks = since_agreed_marks(session, ids["pool"], 2009)
+    # New to the pool agreed as a whole: added since agreed, apart from the lines that changed.
+    assert marks.added[new_id] == [4] and new_id not in marks.changed
+    assert marks.changed[ids["2009/10 base budget changes – inflation, growth and savings"]] == [3]

@@ -26,12 +26,38 @@ from PySide6.QtWidgets import (
 
 from jmg_desktop.ui.columns import cell_is_elided, cell_tooltip
 
-__all__ = ["cut_texts", "save_shot"]
+__all__ = ["cut_texts", "is_title_case", "save_shot"]
+
+# Words Qt's title case leaves small (after the first word).
+_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+
+
+def is_title_case(title: str) -> bool:
+    """True for "Copy Lines to 2010/11" and "Save a Copy As"; the part after " — " names data."""
+    words = title.split(" — ")[0].replace("…", "").split()
+    for position, word in enumerate(words):
+        first = next((c for c in word if c.isalpha()), None)
+        if first is None:
+            continue
+        if position and word.lower() in _SMALL and position != len(words) - 1:
+            continue
+        if not first.isupper():
+            return False
+    return True
 
 
 def _plain(text: str) -> str:
     """The text as drawn: mnemonic ampersands gone (a doubled one is a literal "&")."""
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _literal_ampersand(label: QLabel) -> str | None:
+    """A plain label with a mnemonic "&" but no buddy draws the "&" itself ("&Meeting:")."""
+    text = label.text().replace("&&", "")
+    rich = label.textFormat() == Qt.TextFormat.RichText or GuiQt.mightBeRichText(label.text())
+    if "&" in text and label.buddy() is None and not rich:
+        return f"label {label.text()!r} shows its '&' (no buddy)"
+    return None
 
 
 def _label(label: QLabel) -> str | None:
@@ -130,7 +156,7 @@ def cut_texts(root: QWidget) -> list[str]:
         if not widget.isVisible() or widget.width() <= 0:
             continue
         if isinstance(widget, QLabel):
-            problem = _label(widget)
+            problem = _literal_ampersand(widget) or _label(widget)
         elif isinstance(widget, QAbstractButton):
             problem = _button(widget)
         elif isinstance(widget, QComboBox):

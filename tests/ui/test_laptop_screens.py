@@ -14,10 +14,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from jmg_desktop.ui.main_window import MainWindow
 
 _SCALE = float(os.environ.get("QT_SCALE_FACTOR", "1") or 1)
-# (name, logical width, logical height): the screen as the application's layout sees it.
+# (name, logical width, logical height): the screen as the application's layout sees it. A
+# 1920x1080 screen at 150 % lays out in 1280x720; run with QT_SCALE_FACTOR=1.5 to draw it so.
 SCREENS = [
-    ("1366x768", round(1366 / _SCALE), round(768 / _SCALE)),
-    ("1920x1080-150pc", round(1920 / 1.5), round(1080 / 1.5)),
+    *([("1366x768", 1366, 768)] if _SCALE == 1 else []),
+    ("1920x1080-150pc", 1280, 720),
 ]
 
 
@@ -82,6 +83,7 @@ def _dialogs(window: MainWindow) -> list[tuple[str, Callable[[], QWidget | None]
         ("copy-to-next-year", lambda: RollForwardDialog(window.lines_model, window)),
         ("about", window.show_about),
         ("paste-review", lambda: _paste_review(window, PasteDialog, plan_paste)),
+        ("workspace-audit-trail", lambda: _workspace_trail(window)),
     ]
 
 
@@ -95,6 +97,15 @@ def _paste_review(window: MainWindow, dialog_class, plan_paste) -> QWidget:
     return dialog_class(replan(rows), window, rows=rows, replan=replan, parse=window.lines_model.parse)
 
 
+def _workspace_trail(window: MainWindow) -> QWidget:
+    """View ▸ Audit Trail… after a partner change, as a user opens it."""
+    from jmg_desktop.ui.audit.trail import open_audit_trail
+
+    model = window.lines_model
+    model.setData(model.index(10, 2), "PCT")
+    return open_audit_trail(window)
+
+
 def test_every_main_dialog_is_legible(qtbot, laptop, fit_check) -> None:
     name, window = laptop
     for title, opener in _dialogs(window):
@@ -104,6 +115,7 @@ def test_every_main_dialog_is_legible(qtbot, laptop, fit_check) -> None:
         _settle(qtbot, dialog)
         fit_check.save_shot(dialog, f"{name}-dialog-{title}")
         assert dialog.width() <= window.width() and dialog.height() <= window.height(), title
+        assert fit_check.is_title_case(dialog.windowTitle()), dialog.windowTitle()
         assert fit_check.cut_texts(dialog) == [], title
         if isinstance(dialog, QDialog):
             dialog.reject()

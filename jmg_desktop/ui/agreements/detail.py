@@ -21,9 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jmg_desktop.core.agreements import Change, format_date
+from jmg_desktop.core.agreements import STATUS_LABELS, Change, format_date
+from jmg_desktop.core.dates import format_moment
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.line_kinds import BUDGET_CHANGE, SERVICE_BUDGET, kind_label
+from jmg_desktop.core.money import Money
+from jmg_desktop.core.since_agreed import can_be_flagged
 from jmg_desktop.store.agreements_repo import AgreementDetail
 from jmg_desktop.ui.agreements.register_model import signed
 from jmg_desktop.ui.columns import ColumnFit, install_full_text_tooltips
@@ -38,6 +41,7 @@ _ALL_OF_KIND = {
 
 _CHANGE_WORDS = {
     Change.UNCHANGED: "",
+    Change.CHANGED: "",
     Change.REMOVED: "line deleted since",
     Change.ADDED: "line added since",
 }
@@ -50,6 +54,7 @@ _FIELD_WORDS = {
     "status": "status",
     "year": "year",
     "pool": "pool",
+    "kind": "kind",
 }
 
 
@@ -262,43 +267,73 @@ class AgreementDetailView(QWidget):
         parts.append(f"<p><b>To be approved by</b><br>{html.escape(bodies)}</p>")
         parts.append(
             f"<p style='color:#666'>Recorded by {html.escape(detail.recorded_by)} on "
-            f"{html.escape(detail.recorded_at[:10])}.</p>"
+            f"{html.escape(format_moment(detail.recorded_at))}.</p>"
         )
         return "".join(parts)
 
+    def _figures_note(self, detail: AgreementDetail) -> str:
+        """The sentence above the figures: what changed and what was added since agreed."""
+        summary = detail.summary
+        comparison = summary.comparison
+        if not can_be_flagged(summary.status):
+            return (
+                f"{STATUS_LABELS[summary.status]}: its figures are shown agreed and now, but are no "
+                f"longer checked against the lines ({comparison.agreed_total.format_full()} agreed)."
+            )
+        parts = []
+        if summary.figures_changed:
+            count = len(comparison.changed)
+            parts.append(
+                f"<span style='color:#9a3a00'><b>{count} line{'s' if count != 1 else ''} changed since "
+                f"agreed</b>: {signed(comparison.difference_on_agreed_lines)} on the lines agreed.</span>"
+            )
+        if summary.lines_added:
+            added = comparison.added
+            money = sum((line.now_amount for line in added), Money.zero())
+            parts.append(
+                f"<b>{len(added)} line{'s' if len(added) != 1 else ''} added since agreed</b> to the pool "
+                f"and year it covers as a whole ({money.format_full()})."
+            )
+        if not parts:
+            return f"The figures are as agreed: {comparison.agreed_total.format_full()} in total."
+        parts.append(
+            f"Now {comparison.now_total.format_full()} against {comparison.agreed_total.format_full()} agreed."
+        )
+        return " ".join(parts)
+
     def _fill_figures(self, detail: AgreementDetail) -> None:
         comparison = detail.summary.comparison
-        changed = comparison.changed
-        if changed:
-            count = len(changed)
-            self.figures_note.setText(
-                f"<span style='color:#9a3a00'><b>{count} line{'s' if count != 1 else ''} changed since agreed</b>: "
-                f"now {comparison.now_total.format_full()} against {comparison.agreed_total.format_full()} "
-                f"agreed ({signed(comparison.difference)}).</span>"
-            )
-        else:
-            self.figures_note.setText(
-                f"The figures are as agreed: {comparison.agreed_total.format_full()} in total."
-            )
+        flagged = can_be_flagged(detail.summary.status)
+        self.figures_note.setText(self._figures_note(detail))
         rows = list(comparison.lines)
         self.figures.setRowCount(len(rows) + 1)
         for row, line in enumerate(rows):
-            differs = line.change is not Change.UNCHANGED
+            differs = flagged and line.change in (Change.CHANGED, Change.REMOVED)
             colour = _CHANGED_COLOUR if differs else None
             source = line.now or line.agreed
             assert source is not None
             service = _item(line.service)
             service.setData(Qt.ItemDataRole.UserRole, source.line_id)
-            if line.change is Change.CHANGED and "service" in line.fields and line.agreed is not None:
+            if "service" in line.noted and line.agreed is not None:
                 service.setToolTip(f"Agreed as “{line.agreed.service}”")
-            what = _CHANGE_WORDS.get(line.change) or ", ".join(_FIELD_WORDS[f] for f in line.fields)
+            what = ", ".join(
+                filter(
+                    None,
+                    [
+                        _CHANGE_WORDS.get(line.change, ""),
+                        *(_FIELD_WORDS[f] for f in line.fields),
+                        *(_FIELD_WORDS[f] for f in line.noted),
+                    ],
+                )
+            )
+            moved = line.change is not Change.UNCHANGED and line.difference.pence != 0
             cells = [
                 service,
                 _item(source.pool),
                 _item(source.partner),
                 _item(line.agreed_amount.format_full() if line.agreed else "—", right=True),
                 _item(line.now_amount.format_full() if line.now else "—", right=True, colour=colour),
-                _item(signed(line.difference) if differs else "", right=True, bold=differs, colour=colour),
+                _item(signed(line.difference) if moved else "", right=True, bold=differs, colour=colour),
                 _item(what, colour=colour),
                 _item(kind_label(source.kind) if source.kind else ""),
             ]
@@ -335,7 +370,7 @@ class AgreementDetailView(QWidget):
                 _item(step.text, bold=row == len(detail.steps) - 1),
                 _item(step.note),
                 _item(step.recorded_by),
-                _item(step.recorded_at.replace("T", " ")[:16]),
+                _item(format_moment(step.recorded_at)),
             ]
             for column, cell in enumerate(cells):
                 self.history.setItem(row, column, cell)

@@ -4,7 +4,6 @@ the register performs the change (so the store has the last word and refusals re
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -44,8 +42,10 @@ from jmg_desktop.core.agreements import (
     status_text,
     waiting_for,
 )
-from jmg_desktop.core.money import Money
+from jmg_desktop.core.dates import format_moment
 from jmg_desktop.store.agreements_repo import AgreementDetail, AgreementSummary, MeetingRecord
+from jmg_desktop.ui.audit.words import AuditRow, AuditWords, action_words
+from jmg_desktop.ui.columns import ColumnFit, install_full_text_tooltips
 
 __all__ = [
     "AuditRow",
@@ -58,7 +58,7 @@ __all__ = [
     "StatusMoveDialog",
 ]
 
-_DATE_FORMAT = "d MMMM yyyy"
+_DATE_FORMAT = "d MMM yyyy"  # the one date style: "13 Jan 2009"
 _ERROR_STYLE = "QLabel { color: #a00000; }"
 
 
@@ -195,7 +195,10 @@ class _WordsForm(QWidget):
         self.new_meeting.setObjectName("agreementNewMeeting")
         self.new_meeting.setToolTip("Record a new meeting and choose it")
         meeting_row.addWidget(self.new_meeting)
-        form.addRow("&Meeting:", meeting_row)
+        # A row holding a layout gets no buddy from the form, so its "&M" would show literally.
+        meeting_label = QLabel("&Meeting:", self)
+        meeting_label.setBuddy(self.meeting)
+        form.addRow(meeting_label, meeting_row)
         form.addRow("&Title:", self.title)
         form.addRow("&Agreed:", self.decision)
         form.addRow("&Reasons:", self.reasons)
@@ -502,94 +505,21 @@ class StatusMoveDialog(QDialog):
         return self.step(), self.note.text().strip(), f"Move to {self.move.currentText().rstrip('…')}"
 
 
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    """One audit event, read while its session was open."""
-
-    sequence: int
-    at: str
-    actor: str
-    action: str
-    old: str
-    new: str
-
-
-_ACTION_WORDS = {
-    "record_agreement": "Recorded",
-    "move_status": "Status moved",
-    "undo_status_move": "Status move undone",
-    "redo_status_move": "Status move redone",
-    "edit": "Edited",
-    "delete_agreement": "Removed (undo of recording)",
-    "restore_agreement": "Put back (redo of recording)",
-    "edit_lines": "Edited",
-    "undo_edit_lines": "Edit undone",
-    "insert_lines": "Added",
-    "undo_insert_lines": "Addition undone",
-    "delete_lines": "Deleted",
-    "undo_delete_lines": "Deletion undone",
-    "move_lines": "Moved",
-    "undo_move_lines": "Move undone",
-}
-
-
-_KEY_WORDS = {"amount_pence": "Amount", "service": "Service", "note": "Note", "status_id": "Status id"}
-
-
-def _fields_text(value: dict[str, Any]) -> str:
-    """``{"amount_pence": 164600000}`` as "Amount £1,646,000.00"; line lists as their services."""
-    parts = []
-    for key, item in value.items():
-        if key == "amount_pence" and isinstance(item, int):
-            parts.append(f"Amount {Money(item).format_full()}")
-        elif key in ("updates", "lines") and isinstance(item, list):
-            parts.append("; ".join(_fields_text({k: v for k, v in row.items() if k != "id"}) for row in item))
-        else:
-            parts.append(f"{_KEY_WORDS.get(key, key.replace('_', ' ').capitalize())}: {item}")
-    return "; ".join(parts)
-
-
-def _short_json(text: str, limit: int = 160) -> str:
-    if not text:
-        return ""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return text[:limit]
-    if isinstance(value, dict):
-        value = {k: v for k, v in value.items() if k not in ("recorded_at", "id", "agreement_id", "ordinal")}
-        if "text" in value and "on_date" in value:
-            note = f" — {value['note']}" if value.get("note") else ""
-            return f"{value['text']} on {format_date(date.fromisoformat(value['on_date']))}{note}"
-        if "agreement" in value:
-            agreement = value["agreement"]
-            return f"{agreement.get('title', '')}: {len(value.get('lines', []))} line(s) with their figures"
-        text = _fields_text(value)
-    else:
-        text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def describe_change(row: AuditRow) -> str:
-    """An event's old and new values in a line of words."""
-    old, new = _short_json(row.old), _short_json(row.new)
-    if row.action in ("move_status", "redo_status_move", "record_agreement", "restore_agreement"):
-        return new
-    if row.action in ("undo_status_move", "delete_agreement"):
-        return old
-    if old and new:
-        return f"{old}  →  {new}"
-    return new or old
-
-
 class AuditTrailDialog(QDialog):
     """The audit trail of one agreement or line: when, who, what, before and after."""
 
     def __init__(
-        self, parent: QWidget | None, title: str, rows: Sequence[AuditRow], *, preface: str = ""
+        self,
+        parent: QWidget | None,
+        title: str,
+        rows: Sequence[AuditRow],
+        *,
+        preface: str = "",
+        words: AuditWords | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("auditTrailDialog")
+        words = words or AuditWords()
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
         if preface:
@@ -599,24 +529,23 @@ class AuditTrailDialog(QDialog):
             layout.addWidget(label)
         self.table = QTableWidget(len(rows), 5, self)
         self.table.setObjectName("auditTable")
-        self.table.setHorizontalHeaderLabels(["#", "When (UTC)", "Who", "What", "Details"])
+        self.table.setHorizontalHeaderLabels(["#", "When", "Who", "What", "Details"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for r, row in enumerate(rows):
             cells = [
                 str(row.sequence),
-                row.at.replace("T", " ")[:19],
+                format_moment(row.at),
                 row.actor,
-                _ACTION_WORDS.get(row.action, row.action.replace("_", " ").capitalize()),
-                describe_change(row),
+                action_words(row.action),
+                words.change(row),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text if column == 4 else "")
                 self.table.setItem(r, column, item)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self._fit = ColumnFit(self.table, {3: 1.0, 4: 3.0})
+        install_full_text_tooltips(self.table, self)
         if not rows:
             empty = QLabel("No changes are recorded yet.", self)
             empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

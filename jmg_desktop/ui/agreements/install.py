@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 
 __all__ = ["install"]
 
-_MARK_TIP = "Changed since agreed: the figures differ from those of an agreement that covers this line."
-
 
 def _context(window: MainWindow) -> tuple[int, int, list[int]]:
     lines_view = getattr(window, "lines_view", None)
@@ -25,19 +23,46 @@ def _context(window: MainWindow) -> tuple[int, int, list[int]]:
     return window.current_pool_id(), window.current_year(), selected
 
 
+def _titles(titles: dict[int, str], ids: list[int]) -> str:
+    """ "“Base budget changes”" or "“A” and “B”": the agreements a mark is about."""
+    named = [f"“{titles.get(i, f'agreement {i}')}”" for i in ids]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
 def mark_changed_lines(window: MainWindow) -> None:
-    """Flag the editor's lines whose figures moved since a live agreement took its snapshot."""
+    """Flag the editor's lines changed since a live agreement took its snapshot (⚠), and apart
+    from them the lines added since a pool and year was agreed as a whole (ℹ)."""
     lines_view = getattr(window, "lines_view", None)
     if lines_view is None:
         return
     workspace = window.workspace()
-    marked: set[int] = set()
+    marks: dict[int, tuple[str, str]] = {}
     if workspace is not None and window.current_pool_id() >= 0:
-        from jmg_desktop.store.agreements_repo import lines_changed_since_agreed
+        from sqlalchemy import select
+
+        from jmg_desktop.store.agreements_repo import since_agreed_marks
+        from jmg_desktop.store.models import Agreement
+        from jmg_desktop.ui.lines.model import MARK_INFO, MARK_WARNING
 
         with workspace.reading() as session:
-            marked = set(lines_changed_since_agreed(session, window.current_pool_id(), window.current_year()))
-    lines_view.set_marked_line_ids(marked, _MARK_TIP)
+            found = since_agreed_marks(session, window.current_pool_id(), window.current_year())
+            ids = {i for group in (*found.changed.values(), *found.added.values()) for i in group}
+            titles = dict(
+                session.execute(select(Agreement.id, Agreement.title).where(Agreement.id.in_(ids))).all()
+            )
+        for line, agreements in found.added.items():
+            marks[line] = (
+                MARK_INFO,
+                f"Added since agreed: this line is new since {_titles(titles, agreements)} agreed its "
+                "pool and year as a whole.",
+            )
+        for line, agreements in found.changed.items():
+            marks[line] = (
+                MARK_WARNING,
+                f"Changed since agreed: its amount, partner or status is not what {_titles(titles, agreements)} "
+                "agreed.",
+            )
+    lines_view.model.set_line_marks(marks)
 
 
 def _build_view(window: MainWindow, parent: QWidget) -> QWidget:

@@ -9,9 +9,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
-from jmg_desktop.core.agreements import Status, format_date
+from jmg_desktop.core.agreements import STATUS_LABELS, Status, format_date
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.since_agreed import can_be_flagged
 from jmg_desktop.store.agreements_repo import AgreementSummary
 
 __all__ = ["COLUMNS", "SUMMARY_ROLE", "RegisterModel", "signed"]
@@ -154,7 +155,13 @@ class RegisterModel(QAbstractTableModel):
         if column == COL_NOW:
             return comparison.now_total.format_m()
         if column == COL_DIFF:
-            return signed(comparison.difference) if summary.figures_changed else "unchanged"
+            if not can_be_flagged(summary.status):
+                return "not checked"
+            if summary.figures_changed:
+                return signed(comparison.difference)
+            if summary.lines_added:
+                return f"{summary.lines_added} added"
+            return "unchanged"
         return ""
 
     @staticmethod
@@ -174,10 +181,19 @@ class RegisterModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(summary: AgreementSummary, column: int) -> str | None:
-        if column in (COL_NOW, COL_DIFF) and summary.figures_changed:
-            count = len(summary.comparison.changed)
-            lines = "line has" if count == 1 else "lines have"
-            return f"{count} {lines} changed since this was agreed; open it to see agreed against now."
+        if column in (COL_NOW, COL_DIFF) and not can_be_flagged(summary.status):
+            return f"{STATUS_LABELS[summary.status]}: its figures are no longer checked against the lines."
+        if column in (COL_NOW, COL_DIFF) and (summary.figures_changed or summary.lines_added):
+            parts = []
+            if summary.figures_changed:
+                count = len(summary.comparison.changed)
+                parts.append(
+                    f"{count} {'line has' if count == 1 else 'lines have'} changed since this was agreed"
+                )
+            if summary.lines_added:
+                count = summary.lines_added
+                parts.append(f"{count} {'line was' if count == 1 else 'lines were'} added since")
+            return "; ".join(parts) + "; open it to see agreed against now."
         if column == COL_MEETING and summary.meeting:
             reference = f" ({summary.meeting.reference})" if summary.meeting.reference else ""
             return summary.meeting.label + reference

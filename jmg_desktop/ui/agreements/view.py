@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from jmg_desktop.core.agreements import STATUS_LABELS, Status
+from jmg_desktop.core.agreements import STATUS_LABELS, Status, format_date
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.money import Money
 from jmg_desktop.store import agreements_repo as repo
@@ -43,6 +43,7 @@ from jmg_desktop.ui.agreements.dialogs import (
     StatusMoveDialog,
 )
 from jmg_desktop.ui.agreements.register_model import COL_DATE, COLUMNS, SORT_ROLE, RegisterModel
+from jmg_desktop.ui.audit.words import words_for
 from jmg_desktop.ui.columns import ColumnFit, install_full_text_tooltips
 from jmg_desktop.ui.dialogs import show_error
 
@@ -53,7 +54,9 @@ Context = Callable[[], tuple[int, int, list[int]]]
 
 
 def _audit_rows(events: Sequence[AuditEvent]) -> list[AuditRow]:
-    return [AuditRow(e.sequence, e.at, e.actor, e.action, e.old, e.new) for e in events]
+    return [
+        AuditRow(e.sequence, e.at, e.actor, e.action, e.old, e.new, e.entity, e.entity_id) for e in events
+    ]
 
 
 class AgreementsView(QWidget):
@@ -302,10 +305,13 @@ class AgreementsView(QWidget):
             return
         waiting = sum(1 for r in rows if r.status in (Status.AGREED, Status.RECOMMENDED, Status.APPROVED))
         changed = sum(1 for r in rows if r.figures_changed)
+        added = sum(1 for r in rows if r.lines_added)
         noun = "agreement" if len(rows) == 1 else "agreements"
         parts = [f"{len(rows)} {noun} shown", f"{waiting} on the way to approval or implementation"]
         if changed:
             parts.append(f"⚠ {changed} with figures changed since agreed")
+        if added:
+            parts.append(f"ℹ {added} with lines added since agreed")
         self.summary_label.setText(" · ".join(parts))
 
     def current_agreement_id(self) -> int | None:
@@ -347,7 +353,7 @@ class AgreementsView(QWidget):
 
     def _report(self, text: str) -> None:
         self.message.emit(text)
-        show_error(self, "Not changed", text)
+        show_error(self, "Not Changed", text)
 
     def _changed(self, select_id: int | None = None) -> None:
         self._fill_filters()
@@ -403,13 +409,20 @@ class AgreementsView(QWidget):
             figures = repo.current_figures(session, ids, pool_id=pool_id, financial_year=year)
             meetings = repo.list_meetings(session)
             bodies = repo.body_choices(session, ids, pool_id=pool_id, financial_year=year)
-            pool_name = session.get(Pool, pool_id).name if whole_pool and session.get(Pool, pool_id) else ""
+            pool = session.get(Pool, pool_id) if pool_id is not None else None
+            pool_name = pool.name if pool is not None else ""
         total_money = sum((f.amount for f in figures), Money.zero())
-        scope = (
-            f"every line of {pool_name} {FinancialYear(year).label}"  # type: ignore[arg-type]
-            if whole_pool
-            else f"{len(figures)} selected line{'s' if len(figures) != 1 else ''}"
-        )
+        where = f"{pool_name} {FinancialYear(year).label}" if pool_name and year is not None else "the pool"
+        # Say where the lines come from: opened from the register, the Pool lines page is hidden.
+        if whole_pool:
+            scope = f"every line of {where} (no lines are selected on the Pool lines page)"
+        elif line_ids is not None:
+            scope = f"{len(figures)} line{'s' if len(figures) != 1 else ''} of {where}"
+        else:
+            scope = (
+                f"the {len(figures)} line{'s' if len(figures) != 1 else ''} selected on the Pool lines page "
+                f"({where})"
+            )
         dialog = RecordAgreementDialog(
             self,
             meetings=meetings,
@@ -535,7 +548,9 @@ class AgreementsView(QWidget):
         with self._workspace.reading() as session:
             rows = _audit_rows(events_for(session, "agreement", agreement_id))
             title = repo.agreement_detail(session, agreement_id).summary.title
-        return self._open(AuditTrailDialog(self, f"Audit Trail — {title}", rows))
+        return self._open(
+            AuditTrailDialog(self, f"Audit Trail — {title}", rows, words=words_for(self._workspace))
+        )
 
     def open_line_history(self, line_id: int) -> AuditTrailDialog | None:
         """Show a line's audit trail, with the agreements that cover it."""
@@ -545,13 +560,28 @@ class AgreementsView(QWidget):
             rows = _audit_rows(repo.line_history(session, line_id))
             covering = repo.agreements_for_line(session, line_id)
             figures = repo.current_figures(session, [line_id])
+            marks = repo.since_agreed_marks(session)
+            by_id = {s.id: s for s in repo.list_agreements(session)}
         name = figures[0].service if figures else f"line {line_id} (deleted)"
-        preface = "Covered by: " + (
-            "; ".join(f"{a.title} ({a.on:%d/%m/%Y}, {a.status_text})" for a in covering)
-            if covering
-            else "no agreement"
+        changed = set(marks.changed.get(line_id, []))
+        parts = [
+            f"{a.title} ({format_date(a.on)}, {a.status_text})"
+            + (" — changed since agreed" if a.id in changed else "")
+            for a in covering
+        ]
+        # A pool and year agreed as a whole covers the lines added since, without having seen them.
+        parts += [
+            f"{by_id[i].title} ({format_date(by_id[i].on)}, {by_id[i].status_text}) — the line was "
+            "added since it agreed the pool and year as a whole"
+            for i in marks.added.get(line_id, [])
+            if i in by_id
+        ]
+        preface = "Covered by: " + ("; ".join(parts) if parts else "no agreement")
+        return self._open(
+            AuditTrailDialog(
+                self, f"History — {name}", rows, preface=preface, words=words_for(self._workspace)
+            )
         )
-        return self._open(AuditTrailDialog(self, f"History — {name}", rows, preface=preface))
 
     def _open(self, dialog: QDialog) -> QDialog:  # type: ignore[type-var]
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -61,6 +61,10 @@ class LinkedPoolsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ApplyRole)
         buttons.rejected.connect(self.reject)
+        # Enter saves the ticks (Close as the default would quietly drop them).
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
+        self.save_button.setAutoDefault(True)
+        self.save_button.setDefault(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.list, 1)

@@ -10,7 +10,7 @@ model never writes behind the undo stack's back.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import (
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a workspace is firs
     from jmg_desktop.store.lines_repo import LinesStore, References
     from jmg_desktop.store.workspace import Workspace
 
-__all__ = ["BLOCK_SIZE", "COLUMN_AMOUNT", "LINE_ID_ROLE", "PoolLinesModel"]
+__all__ = ["BLOCK_SIZE", "COLUMN_AMOUNT", "LINE_ID_ROLE", "MARK_INFO", "MARK_WARNING", "PoolLinesModel"]
 
 BLOCK_SIZE: Final = 200
 _MAX_BLOCKS: Final = 60  # at most 12,000 rows held in memory
@@ -45,6 +45,9 @@ _ValidIndex = QModelIndex | QPersistentModelIndex
 _LINE_IDS_MIME: Final = "application/x-jmg-desktop-line-ids"
 
 Executor = Callable[[Command], bool]
+#: The icons a line can be flagged with: a warning (changed since agreed), information (added since).
+MARK_WARNING: Final = "warning"
+MARK_INFO: Final = "info"
 
 
 class _EmptyReferences:
@@ -88,9 +91,8 @@ class PoolLinesModel(QAbstractTableModel):
         self._descending = False
         self._needle = ""
         self._read_only = True
-        self._marked: set[int] = set()
-        self._marked_tip = ""
-        self._mark_icon: QIcon | None = None
+        self._marks: dict[int, tuple[str, str]] = {}
+        self._mark_icons: dict[str, QIcon] = {}
         self._executor: Executor | None = None
         self._move_handler: Callable[[list[int], int], bool] | None = None
 
@@ -242,18 +244,23 @@ class PoolLinesModel(QAbstractTableModel):
     # -- marking -----------------------------------------------------------------------------
 
     def set_marked_line_ids(self, line_ids_: Iterable[int], tooltip: str = "") -> None:
-        """Flag lines with an icon and a tooltip (agreements use this for "changed since agreed").
+        """Flag lines with a warning icon and a tooltip (agreements use this for "changed since
+        agreed"). Pass an empty set to clear. Only the Service column shows the flag."""
+        self.set_line_marks({line_id: (MARK_WARNING, tooltip) for line_id in line_ids_})
 
-        Pass an empty set to clear. Only the Service column shows the flag.
-        """
-        self._marked = set(line_ids_)
-        self._marked_tip = tooltip
+    def set_line_marks(self, marks: Mapping[int, tuple[str, str]]) -> None:
+        """Flag lines each with its own icon (:data:`MARK_WARNING` or :data:`MARK_INFO`) and tooltip."""
+        self._marks = dict(marks)
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, 0))
 
-    def marked_line_ids(self) -> set[int]:
-        """The lines currently flagged."""
-        return set(self._marked)
+    def marked_line_ids(self, kind: str | None = None) -> set[int]:
+        """The lines currently flagged (with the given icon, when ``kind`` is given)."""
+        return {line for line, (mark, _tip) in self._marks.items() if kind is None or mark == kind}
+
+    def line_mark(self, line_id: int) -> tuple[str, str] | None:
+        """A flagged line's icon kind and tooltip, or None."""
+        return self._marks.get(line_id)
 
     # -- Qt model ----------------------------------------------------------------------------
 
@@ -314,9 +321,8 @@ class PoolLinesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column == COLUMN_SERVICE:
-            if self._ids[row] in self._marked:
-                return self._marked_icon()
-            return None
+            mark = self._marks.get(self._ids[row])
+            return self._marked_icon(mark[0]) if mark is not None else None
         if role == Qt.ItemDataRole.ForegroundRole and column == COLUMN_AMOUNT:
             if self.record(row).amount_pence < 0:
                 return QBrush(QColor("#b00020"))
@@ -347,8 +353,9 @@ class PoolLinesModel(QAbstractTableModel):
         """Full texts that the cell elides, the partner's full name, an amount in £m and words."""
         record = self.record(row)
         tips = []
-        if column == COLUMN_SERVICE and record.id in self._marked and self._marked_tip:
-            tips.append(self._marked_tip)
+        mark = self._marks.get(record.id) if column == COLUMN_SERVICE else None
+        if mark is not None and mark[1]:
+            tips.append(mark[1])
         if column == COLUMN_PARTNER:
             tips.append(self._names["partner_id"].get(record.partner_id, ""))
         elif column == COLUMN_NOTE and record.note:
@@ -363,14 +370,19 @@ class PoolLinesModel(QAbstractTableModel):
             tips.append(record.service)
         return "\n".join(tip for tip in tips if tip) or None
 
-    def _marked_icon(self) -> QIcon:
-        """The icon flagged lines show (the style's warning icon), made once."""
-        if self._mark_icon is None:
+    def _marked_icon(self, kind: str) -> QIcon:
+        """The icon a flagged line shows (the style's warning or information icon), made once."""
+        icon = self._mark_icons.get(kind)
+        if icon is None:
             from PySide6.QtWidgets import QApplication, QStyle
 
-            style = QApplication.style()
-            self._mark_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        return self._mark_icon
+            pixmap = (
+                QStyle.StandardPixmap.SP_MessageBoxInformation
+                if kind == MARK_INFO
+                else QStyle.StandardPixmap.SP_MessageBoxWarning
+            )
+            icon = self._mark_icons[kind] = QApplication.style().standardIcon(pixmap)
+        return icon
 
     # -- editing -----------------------------------------------------------------------------
 

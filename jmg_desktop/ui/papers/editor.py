@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jmg_desktop.core.dates import format_moment
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.papers import service
 from jmg_desktop.papers.document import PaperDocument, SectionText
@@ -506,7 +507,7 @@ class PaperEditor(QWidget):
         self.export_button.setEnabled(has_paper)
         record = self._record
         if record is not None and record.is_final:
-            when = record.finalised_at[:10]
+            when = format_moment(record.finalised_at)
             self.banner.setText(
                 f"Version {record.version} is final (issued {when}): it is read-only and always exports the "
                 "same PDF. Use New Version to revise it."
@@ -746,13 +747,13 @@ class PaperEditor(QWidget):
         self.commit()
         if self._pool_id < 0 or self._year < 0:
             show_error(
-                self, "New paper", "Choose a pool and a financial year first: the paper is about them."
+                self, "New Paper", "Choose a pool and a financial year first: the paper is about them."
             )
             return None
         try:
             paper_id = service.create_starter_paper(self._workspace, self._pool_id, self._year)
         except (PaperError, WorkspaceError) as error:
-            show_error(self, "New paper", str(error))
+            show_error(self, "New Paper", str(error))
             return None
         self.reload_papers(select_id=paper_id)
         self.message.emit("New draft paper created.")
@@ -766,7 +767,7 @@ class PaperEditor(QWidget):
         try:
             paper_id = service.new_version(self._workspace, self._record.id)
         except (PaperError, WorkspaceError) as error:
-            show_error(self, "New version", str(error))
+            show_error(self, "New Version", str(error))
             return None
         self.reload_papers(select_id=paper_id)
         self.message.emit(f"Version {self._record.version if self._record else ''} started as a draft.")
@@ -780,32 +781,34 @@ class PaperEditor(QWidget):
         if confirm:
             return self._ask_then(
                 "finaliseQuestion",
-                "Make final",
+                "Make Final",
                 f"Make version {self._record.version} of “{self._record.title}” final? Its text and figures "
                 "will be frozen as they print now, and it can no longer be edited.",
                 lambda: self.finalise(confirm=False),
+                "Make Final",
             )
         try:
             service.finalise_paper(
                 self._workspace, self._record.id, acknowledge_differences=self.acknowledge.isChecked()
             )
         except (PaperError, WorkspaceError) as error:
-            show_error(self, "Not made final", str(error))
+            show_error(self, "Not Made Final", str(error))
             return False
         self.reload_papers(select_id=self._record.id)
         self.message.emit("The paper is final.")
         return True
 
-    def _ask_then(self, name: str, title: str, question: str, action: Callable[[], object]) -> QMessageBox:
-        """Ask ``question`` without blocking (tests and the event loop carry on); run ``action`` on OK."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            title,
-            question,
-            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-            self,
-        )
+    def _ask_then(
+        self, name: str, title: str, question: str, action: Callable[[], object], verb: str
+    ) -> QMessageBox:
+        """Ask ``question`` without blocking (tests and the event loop carry on); run ``action`` when
+        the button named ``verb`` is pressed. Cancel is the default: these steps cannot be undone."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.Cancel, self)
         box.setObjectName(name)
+        go = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
+        go.setObjectName(f"{name}Go")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
         box.accepted.connect(action)
         box.open()
         return box
@@ -818,15 +821,16 @@ class PaperEditor(QWidget):
         if confirm:
             return self._ask_then(
                 "deleteDraftQuestion",
-                "Delete draft",
+                "Delete Draft",
                 f"Delete draft version {self._record.version} of “{self._record.title}”? "
                 "The deletion is recorded in the audit trail.",
                 lambda: self.delete_draft(confirm=False),
+                "Delete Draft",
             )
         try:
             service.delete_draft(self._workspace, self._record.id)
         except (PaperError, WorkspaceError) as error:
-            show_error(self, "Draft not deleted", str(error))
+            show_error(self, "Draft Not Deleted", str(error))
             return False
         self._record = None
         self.reload_papers()
@@ -834,11 +838,19 @@ class PaperEditor(QWidget):
         return True
 
     def export_dialog(self) -> None:
-        """Ask where to write the PDF, then export."""
+        """Check the reconciliation gate, then ask where to write the PDF, then export."""
         if self._record is None:
             return
+        if self._workspace is not None and not self.acknowledge.isChecked():
+            self.commit()
+            # Refuse before the file dialog: choosing a name only to be refused wastes the user's time.
+            if service.paper_differences(self._workspace, self._record.id):
+                self._refuse_unreconciled("")
+                return
         start = Path(self._workspace.path).parent if self._workspace else Path.home()
-        safe_title = re.sub(r"[^\w\- ]+", "", self._record.title).strip() or "paper"
+        # "2009/10" keeps its year readable as "2009-10" (a "/" cannot be in a file name).
+        title = re.sub(r"(\d{4})/(\d{2})\b", r"\1-\2", self._record.title)
+        safe_title = re.sub(r"[^\w\- ]+", "", title).strip() or "paper"
         suggestion = str(start / f"{safe_title} v{self._record.version}.pdf")
         path, _filter = QFileDialog.getSaveFileName(
             self, "Export Paper as PDF", suggestion, "PDF files (*.pdf)"
@@ -846,10 +858,20 @@ class PaperEditor(QWidget):
         if path:
             self.export_to(path)
 
+    def _refuse_unreconciled(self, details: str) -> QMessageBox:
+        """Say that stated totals differ and how to go on."""
+        return show_error(
+            self,
+            "Paper Not Exported",
+            "Stated totals differ from the lines. Tick “I have checked these differences” above the "
+            "paper to export it with the computed figures.",
+            details=details,
+        )
+
     def export_to(self, path: str | Path) -> bool:
         """Write the shown paper as a PDF at ``path``; a clear message if it cannot be."""
         if self._workspace is None or self._record is None:
-            show_error(self, "Export paper", "Open a paper first.")
+            show_error(self, "Export Paper", "Open a paper first.")
             return False
         self.commit()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a long paper takes a moment
@@ -858,16 +880,10 @@ class PaperEditor(QWidget):
                 self._workspace, self._record.id, path, acknowledge_differences=self.acknowledge.isChecked()
             )
         except service.ReconciliationRequired as error:
-            show_error(
-                self,
-                "Paper not exported",
-                "Stated totals differ from the lines. Tick “I have checked these differences” above the "
-                "paper to export it with the computed figures.",
-                details=str(error),
-            )
+            self._refuse_unreconciled(str(error))
             return False
         except (PaperError, WorkspaceError) as error:
-            show_error(self, "Paper not exported", str(error))
+            show_error(self, "Paper Not Exported", str(error))
             return False
         finally:
             QApplication.restoreOverrideCursor()

@@ -126,7 +126,7 @@ class MeetingMode(QWidget):
         """Read the pool and year; ``snapshot`` lets a caller pass data already read."""
         super().__init__(None)  # a window of its own: the main window is disabled meanwhile
         self.setObjectName("meetingMode")
-        self.setWindowTitle("Meeting mode")
+        self.setWindowTitle("Meeting Mode")
         self.setAccessibleName("Meeting mode")
         self._workspace = workspace
         self._snapshot = snapshot if snapshot is not None else load_snapshot(workspace, pool_id, year)
@@ -485,7 +485,7 @@ class MeetingMode(QWidget):
 
         When :attr:`new_meeting_body` is set a second button records against a new meeting today.
         """
-        box = QMessageBox(QMessageBox.Icon.Question, "Record in principle", text, parent=self)
+        box = QMessageBox(QMessageBox.Icon.Question, "Record in Principle", text, parent=self)
         box.setObjectName("recordConfirm")
         box.setInformativeText(f"“{title}” will be added to the agreements register.")
         record = box.addButton("Record", QMessageBox.ButtonRole.AcceptRole)

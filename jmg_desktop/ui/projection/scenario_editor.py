@@ -85,7 +85,7 @@ class ScenarioEditor(QDialog):
         """Fill the fields from ``scenario`` (a new scenario when None)."""
         super().__init__(parent)
         self.setObjectName("scenarioEditor")
-        self.setWindowTitle("Edit scenario" if scenario else "New scenario")
+        self.setWindowTitle("Edit Scenario" if scenario else "New Scenario")
         self._references = references
         self._result: Scenario | None = None
         base = scenario or Scenario("New scenario", additions_approved=True, removals_approved=True)

@@ -211,7 +211,7 @@ class ProjectionView(QWidget):
         layout.addWidget(self.message_label)
         layout.addWidget(splitter, 1)
 
-        self.scenario_picker.currentIndexChanged.connect(lambda _i: self.recompute())
+        self.scenario_picker.currentIndexChanged.connect(lambda _i: self._scenario_chosen())
         self.compare_picker.currentIndexChanged.connect(lambda _i: self.recompute())
         self.years_spin.valueChanged.connect(lambda _v: self.recompute())
         self.group_picker.currentIndexChanged.connect(lambda _i: self._show_table())
@@ -292,17 +292,30 @@ class ProjectionView(QWidget):
             except (WorkspaceError, ScenarioError) as error:
                 self.message_label.setText(str(error))
         names = list(self._snapshot.scenarios) if self._snapshot else []
-        for picker, choices, wanted in (
-            (self.scenario_picker, names or [NO_CHANGE.name], keep),
-            (self.compare_picker, [_NONE, *names], keep_compare),
-        ):
-            picker.blockSignals(True)
-            picker.clear()
-            picker.addItems(choices)
-            index = picker.findText(wanted) if wanted else -1
-            picker.setCurrentIndex(max(index, 0))
-            picker.blockSignals(False)
+        self._fill_picker(self.scenario_picker, names or [NO_CHANGE.name], keep)
+        self._fill_compare(keep_compare)
         self._update_enabled()
+        self.recompute()
+
+    @staticmethod
+    def _fill_picker(picker: QComboBox, choices: list[str], wanted: str | None) -> None:
+        """Refill a list without signalling, keeping ``wanted`` chosen when it is still offered."""
+        picker.blockSignals(True)
+        picker.clear()
+        picker.addItems(choices)
+        index = picker.findText(wanted) if wanted else -1
+        picker.setCurrentIndex(max(index, 0))
+        picker.blockSignals(False)
+
+    def _fill_compare(self, wanted: str | None) -> None:
+        """ "Compare with" offers every scenario but the one shown (comparing it with itself says nothing)."""
+        shown = self.scenario_picker.currentText()
+        names = [name for name in (self._snapshot.scenarios if self._snapshot else ()) if name != shown]
+        self._fill_picker(self.compare_picker, [_NONE, *names], wanted)
+
+    def _scenario_chosen(self) -> None:
+        """Another scenario is shown: take it out of "Compare with", then project."""
+        self._fill_compare(self.compare_picker.currentText())
         self.recompute()
 
     def recompute(self) -> None:
@@ -441,7 +454,7 @@ class ProjectionView(QWidget):
             return False
         if confirm:
             answer = QMessageBox.question(
-                self, "Delete scenario", f"Delete the scenario “{scenario.name}” from this workspace?"
+                self, "Delete Scenario", f"Delete the scenario “{scenario.name}” from this workspace?"
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
@@ -488,14 +501,14 @@ class ProjectionView(QWidget):
 
     def _export_csv_dialog(self) -> None:
         """Ask where to save the CSV, then export."""
-        path, _ = QFileDialog.getSaveFileName(self, "Export projection as CSV", self._default_name(".csv"),
+        path, _ = QFileDialog.getSaveFileName(self, "Export Projection as CSV", self._default_name(".csv"),
                                               "CSV files (*.csv)")  # fmt: skip
         if path:
             self.export_csv_to(path)
 
     def _export_xlsx_dialog(self) -> None:
         """Ask where to save the workbook, then export."""
-        path, _ = QFileDialog.getSaveFileName(self, "Export projection as XLSX", self._default_name(".xlsx"),
+        path, _ = QFileDialog.getSaveFileName(self, "Export Projection as XLSX", self._default_name(".xlsx"),
                                               "Excel workbooks (*.xlsx)")  # fmt: skip
         if path:
             self.export_xlsx_to(path)

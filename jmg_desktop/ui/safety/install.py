@@ -83,7 +83,7 @@ def install(window: MainWindow) -> None:
             return
         problem = monitor.take_over()
         if problem:
-            show_error(window, "Not taken over", problem)
+            show_error(window, "Not Taken Over", problem)
             banner.show_state(workspace)
 
     def restore_from_backup() -> RestoreDialog:

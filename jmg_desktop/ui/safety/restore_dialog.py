@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jmg_desktop.core.dates import format_moment
 from jmg_desktop.store.backups import Backup, backups_dir, data_dir, known_workspaces, list_backups, restore
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.workspace import FILE_SUFFIX
@@ -134,7 +135,7 @@ class RestoreDialog(QDialog):
             size = f"{max(1, round(backup.size / 1024)):,} KB"
             item = QTreeWidgetItem(
                 [
-                    backup.taken_at.astimezone().strftime("%d %b %Y %H:%M:%S"),
+                    format_moment(backup.taken_at),
                     _REASONS.get(backup.reason, backup.reason),
                     size,
                     state,
@@ -228,5 +229,5 @@ class RestoreDialog(QDialog):
         from jmg_desktop.ui.dialogs import show_error
 
         self.last_error = message
-        show_error(self, "Backup not restored", message)
+        show_error(self, "Backup Not Restored", message)
         return False

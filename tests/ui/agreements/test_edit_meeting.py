@@ -23,7 +23,7 @@ from jmg_desktop.ui.agreements.register_model import COLUMNS
 from jmg_desktop.ui.agreements.view import AgreementsView
 from jmg_desktop.ui.main_window import MainWindow
 
-#: The demo's third agreement, recorded at the 13 January 2009 meeting.
+#: The demo's third agreement, recorded at the 13 Jan 2009 meeting.
 JANUARY_AGREEMENT = 3
 
 
@@ -69,14 +69,14 @@ def test_correct_the_january_meeting_then_undo_and_redo(
     view: AgreementsView, demo_workspace: Workspace
 ) -> None:
     before = _meeting_rows(demo_workspace)
-    assert _dates(view) == ["13 January 2009", "2 December 2008", "4 November 2008"]
+    assert _dates(view) == ["13 Jan 2009", "2 Dec 2008", "4 Nov 2008"]
     dialog = _open_for_january(view)
     assert dialog.windowTitle() == "Edit Meeting"
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     assert ok.text() == "Save"
     # Pre-filled with the meeting as recorded.
     assert dialog.body.currentText() == "Older People Joint Management Group"
-    assert dialog.held_on.text() == "13 January 2009"
+    assert dialog.held_on.text() == "13 Jan 2009"
     assert dialog.reference.text() == "OPJMG 09/01 item 2"
     dialog.reference.setText("OPJMG 08/11b item 1")
     dialog.held_on.setDate(QDate(2008, 11, 25))
@@ -85,10 +85,10 @@ def test_correct_the_january_meeting_then_undo_and_redo(
     dialog.accept()
 
     # The register re-sorts by the corrected date and keeps the agreement selected.
-    assert _dates(view) == ["2 December 2008", "25 November 2008", "4 November 2008"]
+    assert _dates(view) == ["2 Dec 2008", "25 Nov 2008", "4 Nov 2008"]
     assert view.current_agreement_id() == JANUARY_AGREEMENT
     assert view.detail.meta_label.text().startswith(
-        "Older People Joint Management Group, 25 November 2008 (OPJMG 08/11b item 1)"
+        "Older People Joint Management Group, 25 Nov 2008 (OPJMG 08/11b item 1)"
     )
     view.show()
     view.grab().save("/tmp/editmeeting.png")
@@ -105,10 +105,10 @@ def test_correct_the_january_meeting_then_undo_and_redo(
     assert stack is not None and stack.undoText() == "Edit Meeting"
     stack.undo()
     assert _meeting_rows(demo_workspace) == before
-    assert _dates(view) == ["13 January 2009", "2 December 2008", "4 November 2008"]
-    assert "13 January 2009 (OPJMG 09/01 item 2)" in view.detail.meta_label.text()
+    assert _dates(view) == ["13 Jan 2009", "2 Dec 2008", "4 Nov 2008"]
+    assert "13 Jan 2009 (OPJMG 09/01 item 2)" in view.detail.meta_label.text()
     stack.redo()
-    assert _dates(view) == ["2 December 2008", "25 November 2008", "4 November 2008"]
+    assert _dates(view) == ["2 Dec 2008", "25 Nov 2008", "4 Nov 2008"]
     january = next(m for m in _meeting_rows(demo_workspace) if m.reference == "OPJMG 08/11b item 1")
     assert january.held_on == date(2008, 11, 25)
     # Undo and redo are audited too, each as an edit with the values swapped back and forth.

@@ -19,7 +19,7 @@ from jmg_desktop.store.workspace import Workspace
 from jmg_desktop.ui.projection.meeting import NEW_MEETING_TODAY, MeetingMode, RecordAnswer
 
 OLDER_PEOPLE = 1
-BODY = "Older People Joint Management Group"  # the demo's newest meeting (13 January 2009)
+BODY = "Older People Joint Management Group"  # the demo's newest meeting (13 Jan 2009)
 TODAY = date(2026, 3, 17)
 
 
@@ -66,7 +66,7 @@ def test_newest_meeting_today_records_against_it_without_asking_which(
     assert len(asked) == 1
     text, offered = asked[0]
     assert offered is None and "new meeting" not in text
-    assert text.startswith(f"Record this as agreed in principle for the meeting of {BODY} on 17 March 2026?")
+    assert text.startswith(f"Record this as agreed in principle for the meeting of {BODY} on 17 Mar 2026?")
     with demo_workspace.reading() as session:
         newest = list_agreements(session)
         agreement_id = max(a.id for a in newest)
@@ -87,8 +87,8 @@ def test_older_meeting_choosing_a_new_meeting_today(
     qtbot.keyClick(meeting, Qt.Key.Key_A)
     text, offered = asked[0]
     assert offered == BODY
-    assert f"for the meeting of {BODY} on 13 January 2009?" in text
-    assert f"Or record it for a new meeting of {BODY} held today, 17 March 2026" in text
+    assert f"for the meeting of {BODY} on 13 Jan 2009?" in text
+    assert f"Or record it for a new meeting of {BODY} held today, 17 Mar 2026" in text
     assert len(recorded) == 1
     with demo_workspace.reading() as session:
         meetings = list_meetings(session)
@@ -191,7 +191,7 @@ def test_real_dialog_by_clicker_keys_records_for_a_new_meeting_today(
     qtbot.keyClick(meeting, Qt.Key.Key_A)
     qtbot.waitUntil(lambda: shown_box(meeting) is None)
     assert seen[1:] == ["Cancel", "Record for a new meeting today"]
-    assert "held today, 17 March 2026" in seen[0]
+    assert "held today, 17 Mar 2026" in seen[0]
     with demo_workspace.reading() as session:
         assert [m.held_on for m in list_meetings(session)].count(TODAY) == 1
     assert counts(demo_workspace)[:2] == (meetings_before + 1, agreements_before + 1)
