@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -119,7 +120,8 @@ class AgreementDetailView(QWidget):
         titles.addWidget(self.meta_label)
         titles.addWidget(self.status_label)
         head.addLayout(titles, 1)
-        buttons = QVBoxLayout()
+        # Two by two: on a laptop the height goes to the figures, not to a column of buttons.
+        buttons = QGridLayout()
         self.move_button = QPushButton("&Move Status…", self)
         self.move_button.setObjectName("moveStatusButton")
         self.edit_button = QPushButton("&Edit Words…", self)
@@ -131,9 +133,11 @@ class AgreementDetailView(QWidget):
         )
         self.audit_button = QPushButton("Audit &Trail…", self)
         self.audit_button.setObjectName("agreementAuditButton")
-        for button in (self.move_button, self.edit_button, self.edit_meeting_button, self.audit_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        for position, button in enumerate(
+            (self.move_button, self.edit_button, self.edit_meeting_button, self.audit_button)
+        ):
+            buttons.addWidget(button, position // 2, position % 2)
+        buttons.setRowStretch(2, 1)
         head.addLayout(buttons)
         layout.addLayout(head)
 
@@ -165,7 +169,7 @@ class AgreementDetailView(QWidget):
         history_layout.addWidget(self.history)
         # A few steps show without scrolling; the rest of the height goes to the figures.
         rows = self.history.verticalHeader().defaultSectionSize()
-        self.history.setMaximumHeight(self.history.horizontalHeader().sizeHint().height() + 4 * rows + 6)
+        self.history.setMaximumHeight(self.history.horizontalHeader().sizeHint().height() + 3 * rows + 6)
         # Text columns give way to the figures, which are never cut; a cut cell's tooltip has it all.
         self._figures_fit = ColumnFit(self.figures, {0: 2.0, 1: 1.5, 2: 0.8, 6: 1.0})
         self._history_fit = ColumnFit(self.history, {1: 2.0, 2: 1.0, 3: 1.0})

@@ -95,8 +95,14 @@ class AuditWords:
         """One field's value as a user reads it."""
         if item is None or item == "":
             return "none"
-        if key == "amount_pence" and isinstance(item, int):
+        if isinstance(item, bool):
+            return "yes" if item else "no"
+        if key.endswith("_pence") and isinstance(item, int):
             return Money(item).format_full()
+        if isinstance(item, list):
+            return f"{len(item):,} entr{'y' if len(item) == 1 else 'ies'}"
+        if isinstance(item, dict):
+            return f"{len(item):,} value{'' if len(item) == 1 else 's'}"
         if key == "financial_year" and isinstance(item, int):
             return FinancialYear(item).label
         if key in self.names and isinstance(item, int):
@@ -180,11 +186,14 @@ class AuditWords:
             parts = [self._paired(a, b) for a, b in zip(old["updates"], new["updates"], strict=True)]
             return "; ".join(part for part in parts if part)
         keys = [k for k in new if k not in _HIDDEN]
-        if not keys or set(keys) != {k for k in old if k not in _HIDDEN}:
+        if (
+            not keys
+            or set(keys) != {k for k in old if k not in _HIDDEN}
+            or {"lines", "references"} & set(keys)
+        ):
             return ""
-        if any(isinstance(new[k], (list, dict)) for k in keys):
-            return ""
-        return "; ".join(f"{self.label(k)}: {self.value(k, old[k])} → {self.value(k, new[k])}" for k in keys)
+        moved = [k for k in keys if old[k] != new[k]] or keys
+        return "; ".join(f"{self.label(k)}: {self.value(k, old[k])} → {self.value(k, new[k])}" for k in moved)
 
 
 def words_for(workspace: Any) -> AuditWords:

@@ -121,6 +121,8 @@ class PaperEditor(QWidget):
         self.paper_selector.setAccessibleName("Paper")
         self.paper_selector.setMinimumContentsLength(30)
         self.paper_selector.currentIndexChanged.connect(self._on_paper_chosen)
+        # A long title is cut on a laptop screen; the tooltip gives it in full.
+        self.paper_selector.currentTextChanged.connect(self.paper_selector.setToolTip)
         self.new_button = QPushButton("&New Paper", self)
         self.new_button.clicked.connect(self.new_paper)
         self.version_button = QPushButton("New &Version", self)
@@ -388,6 +390,7 @@ class PaperEditor(QWidget):
             label = f"{record.title or 'Untitled'} — {year}, version {record.version} ({record.status})"
             self.paper_selector.addItem(label, record.id)
         self.paper_selector.blockSignals(False)
+        self.paper_selector.setToolTip(self.paper_selector.currentText())
         if records:
             ids = [record.id for record in records]
             self.open_paper(wanted if wanted in ids else ids[-1])
@@ -409,6 +412,7 @@ class PaperEditor(QWidget):
             self.paper_selector.blockSignals(True)
             self.paper_selector.setCurrentIndex(index)
             self.paper_selector.blockSignals(False)
+            self.paper_selector.setToolTip(self.paper_selector.currentText())
         self._show(record, document)
 
     def current_paper_id(self) -> int | None:
