@@ -1001,9 +1001,11 @@ def since_agreed_marks(
     pools = dict(session.execute(select(Pool.id, Pool.name)).all())
     changed: dict[int, list[int]] = {}
     for row in session.execute(query):
-        now, agreed = _figures(row[:9]), _snapshot_figures(row[9:], pools)
-        if differences(agreed, now) and row[9] not in changed.get(now.line_id, []):  # type: ignore[arg-type]
-            changed.setdefault(now.line_id, []).append(row[9])  # type: ignore[arg-type]
+        now = _figures(row[:_CURRENT_WIDTH])
+        agreed = _snapshot_figures(row[_CURRENT_WIDTH:], pools)
+        agreement_id = row[_CURRENT_WIDTH]
+        if differences(agreed, now) and agreement_id not in changed.get(now.line_id, []):  # type: ignore[arg-type]
+            changed.setdefault(now.line_id, []).append(agreement_id)  # type: ignore[arg-type]
     # Lines new to a pool and year that an agreement covers as a whole.
     whole = select(Agreement).where(
         Agreement.status.not_in(_NOT_FLAGGED), Agreement.covers_whole_pool.is_(True)

@@ -22,13 +22,15 @@ def _line(line_id: int, pence: int, partner: int = 0, status: int = 0, kind: str
     )  # fmt: skip
 
 
+KINDS = ["", "service budget", "change to budgets in the pool"]
 lines = st.lists(
     st.builds(
-        lambda i, pence, p, s: _line(i, pence, p, s),
+        lambda i, pence, p, s, k: _line(i, pence, p, s, k),
         st.integers(1, 40),
         st.integers(-(10**9), 10**9),
         st.integers(0, 1),
         st.integers(0, 2),
+        st.sampled_from(KINDS),
     ),
     max_size=12,
     unique_by=lambda line: line.line_id,
@@ -38,7 +40,7 @@ edits = st.one_of(
     st.tuples(st.just("amount"), st.integers(-(10**9), 10**9).map(Money)),
     st.tuples(st.just("partner"), st.sampled_from(PARTNERS)),
     st.tuples(st.just("status"), st.sampled_from(STATUSES)),
-    st.tuples(st.just("kind"), st.sampled_from(["", "service budget", "change to budgets in the pool"])),
+    st.tuples(st.just("kind"), st.sampled_from(KINDS)),
     st.tuples(st.just("service"), st.text(min_size=1, max_size=20)),
     st.tuples(st.just("category"), st.sampled_from(["Care homes", "Day services", ""])),
 )
@@ -70,7 +72,9 @@ def test_a_line_is_flagged_exactly_when_its_agreed_figures_differ(
             Change.REMOVED
             if after is None
             else Change.CHANGED
-            if any(getattr(before, f) != getattr(after, f) for f in FLAGGED_FIELDS)
+            if any(getattr(before, f) != getattr(after, f) for f in ("amount", "partner", "status"))
+            # A kind counts only where both sides know it (old snapshots hold "").
+            or (before.kind and after.kind and before.kind != after.kind)
             else Change.UNCHANGED
         )
         assert by_id[before.line_id].change is expected
@@ -93,6 +97,12 @@ def test_the_same_amount_written_differently_is_no_difference(pence: int) -> Non
     agreed = _line(1, pence)
     assert differences(agreed, replace(agreed, amount=Money.parse(Money(pence).format_full()))) == ()
     assert differences(agreed, replace(agreed, amount=Money(pence + 1))) == ("amount",)
+
+
+def test_a_kind_counts_only_where_both_sides_know_it() -> None:
+    agreed = _line(1, 100, kind="service budget")
+    assert differences(agreed, replace(agreed, kind="change to budgets in the pool")) == ("kind",)
+    assert differences(replace(agreed, kind=""), agreed) == ()  # a snapshot from before kinds
 
 
 def test_superseded_rejected_and_implemented_agreements_are_never_flagged() -> None:
