@@ -64,8 +64,14 @@ def test_export_checks_the_gate_before_asking_for_a_file_name(
 
 
 def test_the_suggested_pdf_name_keeps_the_year_readable(editor: PaperEditor, monkeypatch) -> None:
+    selector = editor.paper_selector
+    annex = next(
+        i for i in range(selector.count()) if "Widening its Scope for 2009/10" in selector.itemText(i)
+    )
+    selector.setCurrentIndex(annex)
     asked: list[tuple] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", ""))
+    editor.acknowledge.setChecked(True)
     editor.export_dialog()
     name = Path(asked[0][2]).name
     assert "2009-10" in name and "200910" not in name and name.endswith(" v1.pdf")
