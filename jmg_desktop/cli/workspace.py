@@ -72,7 +72,12 @@ def _check(args: argparse.Namespace) -> int:
         print(f"(checked as it stood at one moment: it is open for changes by {holder})")
     if findings:
         return EXIT_PROBLEMS
-    print(f"{args.file}: no problems found")
+    where = args.file
+    if where.lower().startswith(("postgresql://", "postgres://")):
+        from jmg_desktop.store.pg_connect import display_address
+
+        where = display_address(where)  # never echo a password typed into the address
+    print(f"{where}: no problems found")
     return EXIT_OK
 
 

@@ -120,6 +120,16 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _port_is_free(port: int) -> bool:
+    """True when nothing listens on ``port`` of 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def _prepare(folder: Path) -> None:
     """Create the cluster in ``folder/data`` (once), owned by the account the server runs as."""
     data = folder / _DATA
@@ -193,7 +203,10 @@ def start(folder: Path | str, *, fast_and_unsafe: bool = False) -> LocalServer:
     if running is not None:
         return running
     _prepare(folder)
-    port = _free_port()
+    # The same port as last time when it is free, so addresses people saved keep working.
+    port = _state(folder).get("port") or 0
+    if not port or not _port_is_free(int(port)):
+        port = _free_port()
     options = [f"-c listen_addresses=127.0.0.1 -p {port} -k {folder}", "-c max_connections=100"]
     if fast_and_unsafe:
         options.append("-c fsync=off -c synchronous_commit=off -c full_page_writes=off")

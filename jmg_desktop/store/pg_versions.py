@@ -126,9 +126,17 @@ def find_conflict(
     floor = min([seen, *(own_last.get(key, seen) for key in undo_keys)])
     if floor >= before:
         return None, touched
+    # Only events about the same tables and rows (or naming several rows, which list their ids).
+    entities = sorted({key[0] for key in touched})
+    ids = sorted({key[1] for key in touched})
     others = session.execute(
         select(*_COLUMNS)
-        .where(AuditEvent.sequence > floor, AuditEvent.sequence <= before)
+        .where(
+            AuditEvent.sequence > floor,
+            AuditEvent.sequence <= before,
+            AuditEvent.entity.in_(entities),
+            AuditEvent.entity_id.in_(ids) | AuditEvent.entity_id.is_(None),
+        )
         .order_by(AuditEvent.sequence.desc())
     ).all()
     for event in others:
