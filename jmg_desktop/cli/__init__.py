@@ -27,10 +27,15 @@ To add a sub-command:
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
 import importlib
+import os
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from jmg_desktop import APP_NAME, __version__
 from jmg_desktop.cli.common import EXIT_BAD_INPUT, CommandError, UsageError
@@ -123,8 +128,49 @@ SUBCOMMANDS: tuple[SubCommand, ...] = (
 )
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Help text wrapped between words only: never inside ``export-paper`` or ``jmg-desktop``."""
+
+    def __init__(self, prog: str, **kwargs: int) -> None:
+        kwargs.setdefault("max_help_position", 32)  # the longest command name stays on its line
+        super().__init__(prog, **kwargs)  # type: ignore[arg-type]
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False, break_long_words=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(
+            textwrap.fill(
+                " ".join(paragraph.split()),
+                width,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+            for paragraph in text.split("\n\n")
+        ).replace("\n" + indent + "\n", "\n\n")
+
+
+#: What exit code 1 means for the sub-commands that use it; every other one exits 0 or 2.
+_EXIT_ONE: dict[str, str] = {
+    "check": "problems were found (each is printed)",
+    "export-paper": "stated totals differ from the lines (nothing is written unless --accept-differences)",
+}
+
+
+def _exit_codes(command: str) -> str:
+    """The exit-code paragraph of a sub-command's help."""
+    one = f" 1 {_EXIT_ONE[command]};" if command in _EXIT_ONE else ""
+    return f"Exit codes: 0 done;{one} 2 bad input or an unusable file (one line on standard error)."
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors become :class:`UsageError` (one line, exit 2)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> None:  # type: ignore[override]
         command = self.prog.removeprefix("jmg-desktop").strip()
@@ -143,12 +189,19 @@ def build_parser(only: Iterable[str] | None = None) -> argparse.ArgumentParser:
         prog="jmg-desktop",
         description=f"{APP_NAME}: pooled budgets, in-principle agreements and cabinet annex papers.",
         epilog="With no sub-command, opens the application (on FILE if given). "
-        "Run 'jmg-desktop COMMAND --help' for a sub-command's options.",
+        "Run 'jmg-desktop COMMAND --help' for a sub-command's options.\n\n"
+        "Exit codes: 0 done; 1 a check found problems (check, export-paper); 2 bad input or an "
+        "unusable file, with one line on standard error and never a traceback.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for entry in SUBCOMMANDS:
-        sub = subparsers.add_parser(entry.name, help=entry.help)
+        sub = subparsers.add_parser(
+            entry.name,
+            help=entry.help,
+            description=f"{entry.help[0].upper()}{entry.help[1:]}.",
+            epilog=_exit_codes(entry.name),
+        )
         if entry.name in wanted:
             entry.configure(sub)
     return parser
@@ -177,6 +230,30 @@ def _is_plain_gui_launch(args: list[str]) -> bool:
     )
 
 
+def _refuse_unknown_word(args: list[str], commands: set[str]) -> None:
+    """``jmg-desktop papres``: a word that is neither a sub-command nor an existing file is refused.
+
+    Without this the window would open on a new file called ``papres`` (or, with no display,
+    Qt would abort). A close match is suggested.
+    """
+    if not args or args[0].startswith("-") or Path(args[0]).exists():
+        return
+    word = args[0]
+    if len(args) == 1 and word.lower().endswith(".jmg"):
+        return  # a new workspace's name: the window offers to create it
+    guess = difflib.get_close_matches(word.lower(), sorted(commands), n=1, cutoff=0.6)
+    hint = f" (did you mean '{guess[0]}'?)" if guess else " (see 'jmg-desktop --help' for the commands)"
+    raise UsageError(f"no such command or file: '{word}'{hint}")
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush cannot fail."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -196,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser = build_parser(only=[args_list[0]])
             args = parser.parse_args(args_list)
             return int(args.func(args))
+        _refuse_unknown_word(args_list, commands)
         gui_args = _build_gui_parser().parse_args(args_list)
         from jmg_desktop.ui.app import run_gui  # Qt only when the GUI is wanted
 
@@ -206,6 +284,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("jmg-desktop: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``--help | head -1``): stop quietly, as other command-line tools do.
+        _silence_stdout()
+        return 0
     except SystemExit as exit_:  # argparse's own --version exits this way
         return int(exit_.code or 0)
     except Exception as error:  # the last line of defence: never a traceback on a user's screen

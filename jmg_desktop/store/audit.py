@@ -120,6 +120,7 @@ def record_event(
     session.execute(_INSERT_EVENT, {**fields, "hash": digest})
     # The head marker moves in the same transaction, so a later deletion of this (last) event shows.
     head = f"{sequence}:{digest}"
+    session.info["audit_head"] = (sequence, digest)  # witnessed outside the file once committed
     if session.execute(_MOVE_HEAD, {"head_key": HEAD_SETTING, "head_value": head}).rowcount == 0:
         session.execute(_INSERT_HEAD, {"key": HEAD_SETTING, "value": head})
     return sequence

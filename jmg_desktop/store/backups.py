@@ -400,7 +400,19 @@ def restore(backup: Path, destination: Path, *, overwrite: bool = False) -> None
         ok, detail = _verify(temp)
         if not ok:
             raise BackupError(f"The restored copy failed its check ({detail}); nothing was replaced.")
-        os.replace(temp, destination)
+        if overwrite and destination.exists():
+            os.chmod(temp, destination.stat().st_mode & 0o7777)
+            os.replace(temp, destination)
+        else:  # claimed with a link: a file that appeared meanwhile is never replaced
+            from jmg_desktop.store.claim import claim_new
+
+            try:
+                claim_new(temp, destination)
+            except WorkspaceError as error:
+                raise BackupError(str(error)) from None
+        from jmg_desktop.store import witness
+
+        witness.reset_from_file(destination)
     except (OSError, sqlite3.Error) as error:
         raise BackupError(f"“{destination.name}” could not be written: {_reason_text(error)}.") from None
     finally:

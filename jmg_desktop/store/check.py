@@ -30,6 +30,8 @@ from jmg_desktop.store.monitoring_check import monitoring_findings
 from jmg_desktop.store.sqlite_schema import expected_schema, schema_differences, schema_of
 from jmg_desktop.store.totals import stated_comparisons
 from jmg_desktop.store.trust import harden_connection, untrusted_objects
+from jmg_desktop.store.unaudited import unaudited_findings
+from jmg_desktop.store.witness import witness_findings
 from jmg_desktop.store.workspace_file import inspect_file, needs_recovery
 
 __all__ = ["Finding", "in_use_by", "run_checks"]
@@ -73,6 +75,12 @@ def run_checks(path: Path) -> list[Finding]:
         try:
             with Session(engine) as session:
                 findings += _guarded("audit", _audit, session)
+                findings += _guarded(
+                    "audit", lambda s: [Finding("audit", m) for m in witness_findings(s, path)], session
+                )
+                findings += _guarded(
+                    "unaudited", lambda s: [Finding("unaudited", m) for m in unaudited_findings(s)], session
+                )
                 findings += _guarded(
                     "agreements", lambda s: [Finding("agreements", m) for m in agreement_findings(s)], session
                 )

@@ -124,6 +124,20 @@ def _populate(session: Session, data: dict[str, Any]) -> None:
         )
     session.merge(WorkspaceSetting(key="demo", value="1"))
     session.flush()
+    # The starting rows, recorded whole: check compares every later state with the trail.
+    made = {
+        "lines": [_columns(row) for row in session.execute(select(PoolLine)).scalars()],
+        "stated_totals": [_columns(row) for row in session.execute(select(StatedTotal)).scalars()],
+    }
     record_event(
-        session, action="create_demo", entity="workspace", entity_id=None, new={"source": DEMO_SOURCE.name}
+        session,
+        action="create_demo",
+        entity="workspace",
+        entity_id=None,
+        new={"source": DEMO_SOURCE.name, **made},
     )
+
+
+def _columns(row: PoolLine | StatedTotal) -> dict[str, Any]:
+    """A row's columns by name, as the audit trail records rows."""
+    return {column.name: getattr(row, column.name) for column in row.__table__.columns}

@@ -28,7 +28,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from jmg_desktop.core.money import MAX_POUNDS
-from jmg_desktop.store import audit, migrate
+from jmg_desktop.store import audit, migrate, witness
 from jmg_desktop.store.claim import claim_new
 from jmg_desktop.store.dump import DUMP_FORMAT, DUMP_FORMAT_VERSION
 from jmg_desktop.store.errors import DumpError
@@ -431,6 +431,7 @@ class _Build:
             claim_new(temp, self.target)
         finally:
             discard_partial(temp)
+        witness.reset_from_file(self.target)
 
 
 def _audit_problem(path: Path) -> str:

@@ -19,6 +19,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -103,6 +104,7 @@ class Workspace:
         self._identity = file_identity(path)
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._closed = False
+        self._identity_value: str | None = None  # the workspace_id setting, read on first witness
 
     @property
     def display_name(self) -> str:
@@ -135,6 +137,9 @@ class Workspace:
             claim_new(temp, path)
         finally:
             discard_partial(temp)
+        from jmg_desktop.store import witness
+
+        witness.reset_from_file(path)
         return cls.open(path, backup=False)  # an empty new workspace has nothing to lose yet
 
     @classmethod
@@ -436,6 +441,9 @@ class Workspace:
         try:
             yield session
             session.commit()
+            head = session.info.pop("audit_head", None)
+            if head is not None:
+                self._witness(*head)
         except DBAPIError as error:
             with suppress(Exception):  # SQLite may already have rolled back after an I/O error
                 session.rollback()
@@ -448,6 +456,15 @@ class Workspace:
             raise
         finally:
             session.close()
+
+    def _witness(self, sequence: int, digest: str) -> None:
+        """Record the head this change left outside the file (see :mod:`jmg_desktop.store.witness`)."""
+        from jmg_desktop.store import witness
+
+        if self._identity_value is None:
+            with self.reading() as session:
+                self._identity_value = witness.identity_of(session)
+        witness.record(self.path, self._identity_value, sequence, digest)
 
     def _raise_for_fault(self, error: DBAPIError) -> None:
         """Turn a driver error the disk caused into a plain message and a read-only workspace."""
@@ -500,6 +517,9 @@ class Workspace:
             # A copy is a new document: readable by colleagues as the umask allows (mkstemp: 0600).
             os.chmod(temp, new_file_mode())
             os.replace(temp, destination)
+            from jmg_desktop.store import witness
+
+            witness.reset_from_file(destination)  # the copy's history goes on apart from this one
         except (OSError, sqlite3.Error) as error:
             with suppress(OSError):
                 temp.unlink()
@@ -573,6 +593,10 @@ def build_empty(temp: Path, *, title: str, shown: str) -> None:
                     {"k": "title", "v": title},
                     {"k": "created_at", "v": utc_now()},
                     {"k": "created_by_version", "v": __version__},
+                    # witness.IDENTITY_SETTING: who this workspace is, for the witnesses of its trail.
+                    {"k": "workspace_id", "v": uuid.uuid4().hex},
+                    # unaudited.COMPLETE_SETTING: every audited row will be recorded from the start.
+                    {"k": "audit_complete", "v": "1"},
                 ],
             )
     except DBAPIError as error:

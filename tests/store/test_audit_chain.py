@@ -20,7 +20,7 @@ def _workspace_with_events(path: Path, count: int = 5) -> None:
                 record_event(
                     session,
                     action="edit",
-                    entity="pool_line",
+                    entity="remark",  # about nothing in the file: these tests are about the chain
                     entity_id=number,
                     old={"amount_pence": number * 100},
                     new={"amount_pence": number * 200},
