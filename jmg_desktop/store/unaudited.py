@@ -51,7 +51,11 @@ _AUDITED: Final = {
 }
 #: Columns kept in step with another table (an agreement's status follows its steps), not recorded
 #: by the events about the row itself: not compared.
-_DERIVED: Final = {"agreement": frozenset({"status", "superseded_by_id"})}
+#: A line's position moves whenever a line above it is inserted or deleted, without an event of its own.
+_DERIVED: Final = {
+    "agreement": frozenset({"status", "superseded_by_id"}),
+    "pool_line": frozenset({"position"}),
+}
 #: Tables whose rows the demo and every change record whole, so an unknown row means an insert.
 _WHOLLY_RECORDED: Final = frozenset({"pool_line", "stated_total"})
 
@@ -100,7 +104,7 @@ def _recorded(session: Session) -> dict[str, dict[int, Any]]:
                 rows[line["id"]] = _DELETED
             for update in _rows_in(new, "updates"):
                 current = rows.get(update["id"])
-                fields = {k: v for k, v in update.items() if k != "id"}
+                fields = {k: v for k, v in update.items() if k != "id" and k not in _DERIVED["pool_line"]}
                 rows[update["id"]] = {**(current if isinstance(current, dict) else {}), **fields}
             for line in _rows_in(new, "lines"):
                 rows[line["id"]] = dict(line)
@@ -126,16 +130,21 @@ def unaudited_findings(session: Session) -> list[str]:
     complete = session.get(WorkspaceSetting, COMPLETE_SETTING) is not None
     findings: list[str] = []
     for entity, (table, noun) in _AUDITED.items():
-        findings += _table_findings(
-            session, table, noun, state[entity], complete and entity in _WHOLLY_RECORDED
-        )
+        every_row = complete and entity in _WHOLLY_RECORDED
+        derived = _DERIVED.get(entity, frozenset())
+        findings += _table_findings(session, table, noun, state[entity], every_row, derived)
         if len(findings) >= _MAX_LISTED:
             break
     return findings[:_MAX_LISTED]
 
 
 def _table_findings(
-    session: Session, table: Table, noun: str, recorded: dict[int, Any], every_row_recorded: bool
+    session: Session,
+    table: Table,
+    noun: str,
+    recorded: dict[int, Any],
+    every_row_recorded: bool,
+    derived: frozenset[str],
 ) -> list[str]:
     """The differences for one table."""
     columns = {column.name for column in table.columns}
@@ -156,7 +165,8 @@ def _table_findings(
             continue
         for field, expected in last.items():
             comparable = not isinstance(expected, dict | list)  # a summary, not the stored value
-            if field in columns and field != "id" and comparable and values.get(field) != expected:
+            judged = field in columns and field != "id" and field not in derived and comparable
+            if judged and values.get(field) != expected:
                 findings.append(
                     f"{noun.capitalize()} {row_id}'s {_label(field)} is {_shown(field, values.get(field))} but its last "
                     f"recorded change set {_shown(field, expected)} (changed outside JMG Desktop)."

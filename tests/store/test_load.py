@@ -118,7 +118,8 @@ def test_ids_are_kept_exactly_as_dumped(tmp_path: Path, dump: Dump) -> None:
         connection.close()
     assert loaded == {row["id"]: row["amount_pence"] for row in data["tables"]["pool_line"]}
     assert {line_id for (line_id,) in agreed} <= set(loaded)
-    assert run_checks(out) == []
+    # Renumbered by hand, the lines no longer match the audit trail, and check says so; the rest is sound.
+    assert {f.check for f in run_checks(out)} == {"unaudited"}
 
 
 def test_every_table_of_the_schema_must_be_listed(

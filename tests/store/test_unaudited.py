@@ -124,3 +124,20 @@ def _entry(path: Path, stated_id: int):
     finally:
         connection.close()
     return StatedEntry(partner, basis, scope, Money(amount), source, note)
+
+
+def test_lines_inserted_deleted_and_edited_through_the_store_raise_no_alarm(demo_path: Path) -> None:
+    from jmg_desktop.core.commands import delete_lines
+    from jmg_desktop.store.lines_repo import LinesStore
+
+    with Workspace.open(demo_path, backup=False) as workspace:
+        store = LinesStore(workspace)
+        lines = store.lines_in_block(1, 2009)
+        # Deleting a line moves every line below it up a place, without an event of its own.
+        store.apply_changes(delete_lines([lines[2]]).changes, action="delete_lines")
+    assert _unaudited(demo_path) == []
+    _sql(demo_path, f"UPDATE pool_line SET service = 'Renamed' WHERE id = {lines[5].id}")
+    assert _unaudited(demo_path) == [
+        f"Line {lines[5].id}'s service is “Renamed” but its last recorded change set “{lines[5].service}” "
+        "(changed outside JMG Desktop)."
+    ]
