@@ -45,6 +45,11 @@ def _monthly(path: Path) -> None:
         ):
             connection.execute(f"DELETE FROM {table}")
         connection.execute("UPDATE monitoring_setup SET period_kind = 'month' WHERE pool_id = 1")
+        # Every line monitored: the generated pool has proposed removals, which monitoring leaves out.
+        connection.execute(
+            "UPDATE pool_line SET status_id = (SELECT id FROM line_status WHERE effect = 'current' "
+            "ORDER BY position LIMIT 1) WHERE pool_id = 1 AND financial_year = 2009"
+        )
         ids = [
             row[0]
             for row in connection.execute(
@@ -126,18 +131,24 @@ def test_monitoring_benchmarks(qtbot, bench, monitored: Path, tmp_path: Path, mo
                 assert len(rows) >= LINES
 
         floor_read = bench.median(bench.timed_ms(core_read, bench.runs)) / 1000
-        view = MonitoringView()
-        qtbot.addWidget(view)
-        view.resize(1366, 700)
-        view.show()
-        qtbot.waitExposed(view)
+        views: list[MonitoringView] = []
 
         def open_page(_n: int) -> None:
+            # As the Monitoring tab opens: the view is made, given the window's workspace, pool and
+            # year, shown (it reads everything then) and painted.
+            view = MonitoringView()
+            qtbot.addWidget(view)
             view.set_workspace(workspace)
-            view.set_selection(1, 2009)  # reloads at once: the view is shown
+            view.set_selection(1, 2009)
+            view.resize(1366, 700)
+            view.show()
             view.repaint()
+            views.append(view)
 
         open_times = bench.timed_ms(open_page, bench.runs)
+        view = views[-1]
+        for old in views[:-1]:
+            old.close()
         assert view.period() == OPEN_MONTH and view.model.rowCount() >= LINES
         opened = bench.median(open_times) / 1000
         bench.record(
