@@ -71,6 +71,8 @@ def close_period_change(session: Session, pool_id: int, financial_year: int, per
         "closed_by": by,
         "snapshot": text,
         "snapshot_sha256": snapshot_sha256(text),
+        "latest_pence": report.table.pool.latest,
+        "forecast_pence": report.table.pool.forecast,
     }
     return MonitoringChange(
         f"Close {report.label}",

@@ -50,6 +50,10 @@ def monitoring_findings(session: Session) -> list[str]:
         except MonitoringError:
             findings.append(f"{where} is closed but its frozen report cannot be read.")
             continue
+        pool_totals = (frozen.table.pool.latest, frozen.table.pool.forecast)
+        if row.latest_pence is not None and (row.latest_pence, row.forecast_pence) != pool_totals:
+            findings.append(f"{where} is closed but its frozen totals were changed after it was closed.")
+            continue
         stored = forecast_rows(session, row.pool_id, row.financial_year, row.number)
         moved = cumulative_movements(movement_legs(session, row.pool_id, row.financial_year), row.number)
         for line in frozen.lines:

@@ -35,6 +35,7 @@ from jmg_desktop.store.models import (
     RiskSharePartner,
     RiskShareRuleRow,
 )
+from jmg_desktop.store.raw_rows import raw_batches
 
 __all__ = [
     "CLOSE_ACTION",
@@ -155,28 +156,30 @@ def load_rules(session: Session, pool_id: int, financial_year: int) -> RiskShare
 
 def _monitored_line_rows(session: Session, pool_id: int, financial_year: int) -> list[tuple[Any, ...]]:
     """The pool's lines that monitoring covers (every line except proposed removals), in order:
-    ``(id, service, category, partner, amount)``."""
-    return [
-        tuple(row)
-        for row in session.execute(
-            select(
-                PoolLine.id,
-                PoolLine.service,
-                func.coalesce(Category.name, ""),
-                Partner.name,
-                PoolLine.amount_pence,
-            )
-            .join(Partner, Partner.id == PoolLine.partner_id)
-            .join(LineStatus, LineStatus.id == PoolLine.status_id)
-            .outerjoin(Category, Category.id == PoolLine.category_id)
-            .where(
-                PoolLine.pool_id == pool_id,
-                PoolLine.financial_year == financial_year,
-                LineStatus.effect != "removal",
-            )
-            .order_by(PoolLine.position, PoolLine.id)
+    ``(id, service, category, partner, amount)``, straight from the driver (a pool may hold
+    100,000 lines)."""
+    statement = (
+        select(
+            PoolLine.id,
+            PoolLine.service,
+            func.coalesce(Category.name, ""),
+            Partner.name,
+            PoolLine.amount_pence,
         )
-    ]
+        .join(Partner, Partner.id == PoolLine.partner_id)
+        .join(LineStatus, LineStatus.id == PoolLine.status_id)
+        .outerjoin(Category, Category.id == PoolLine.category_id)
+        .where(
+            PoolLine.pool_id == pool_id,
+            PoolLine.financial_year == financial_year,
+            LineStatus.effect != "removal",
+        )
+        .order_by(PoolLine.position, PoolLine.id)
+    )
+    rows: list[tuple[Any, ...]] = []
+    for batch in raw_batches(session.connection(), statement):
+        rows.extend(batch)
+    return rows
 
 
 def movement_legs(session: Session, pool_id: int, financial_year: int) -> list[tuple[int, int, int]]:
@@ -225,13 +228,13 @@ def live_report(session: Session, pool_id: int, financial_year: int, period: int
     lines = _monitored_line_rows(session, pool_id, financial_year)
     moved = cumulative_movements(movement_legs(session, pool_id, financial_year), period)
     table = TABLES["monitoring_forecast"]
+    statement = select(
+        table.c.line_id, table.c.forecast_pence, table.c.actual_pence, table.c.commentary
+    ).where(table.c.pool_id == pool_id, table.c.financial_year == financial_year, table.c.period == period)
     forecasts = {
         line_id: (forecast, actual, commentary)
-        for line_id, forecast, actual, commentary in session.execute(
-            select(table.c.line_id, table.c.forecast_pence, table.c.actual_pence, table.c.commentary).where(
-                table.c.pool_id == pool_id, table.c.financial_year == financial_year, table.c.period == period
-            )
-        )
+        for batch in raw_batches(session.connection(), statement)
+        for line_id, forecast, actual, commentary in batch
     }
     categories, partners = _orders(session)
     return PeriodReport.build(
@@ -268,13 +271,14 @@ def period_series(
     pool, from snapshots for closed periods and the live rows for open ones; the forecast is None
     for an open period in which no forecast has been entered yet (nothing to draw)."""
     settings = load_settings(session, pool_id, financial_year)
+    # The two frozen totals only: a frozen report is read whole only if it predates them.
     closed = {
-        row.number: row
-        for row in session.execute(
-            select(MonitoringPeriod).where(
-                MonitoringPeriod.pool_id == pool_id, MonitoringPeriod.financial_year == financial_year
-            )
-        ).scalars()
+        number: (latest, forecast)
+        for number, latest, forecast in session.execute(
+            select(
+                MonitoringPeriod.number, MonitoringPeriod.latest_pence, MonitoringPeriod.forecast_pence
+            ).where(MonitoringPeriod.pool_id == pool_id, MonitoringPeriod.financial_year == financial_year)
+        )
     }
     # Sums in SQL: a 100,000-line pool has 100,000 forecasts a period, too many to fetch for a chart.
     monitored = (
@@ -324,8 +328,18 @@ def period_series(
     series: list[tuple[int, int, int | None, bool]] = []
     for number in range(1, settings.periods + 1):
         if number in closed:
-            report = report_from_snapshot(closed[number].snapshot)
-            series.append((number, report.table.pool.latest, report.table.pool.forecast, True))
+            latest, forecast = closed[number]
+            if latest is None or forecast is None:
+                text = session.execute(
+                    select(MonitoringPeriod.snapshot).where(
+                        MonitoringPeriod.pool_id == pool_id,
+                        MonitoringPeriod.financial_year == financial_year,
+                        MonitoringPeriod.number == number,
+                    )
+                ).scalar_one()
+                frozen = report_from_snapshot(text).table.pool
+                latest, forecast = frozen.latest, frozen.forecast
+            series.append((number, latest, forecast, True))
             continue
         latest = original + sum(pence for _line, period, pence in legs if period <= number)
         if number not in sums:

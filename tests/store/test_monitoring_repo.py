@@ -151,6 +151,20 @@ def test_check_finds_a_closed_period_changed_behind_the_applications_back(demo_p
     ]
 
 
+def test_check_finds_changed_frozen_totals(demo_path: Path) -> None:
+    """The chart's frozen totals of a closed period are checked against its frozen report."""
+    connection = sqlite3.connect(demo_path)
+    assert connection.execute("SELECT latest_pence, forecast_pence FROM monitoring_period").fetchall() == [
+        (10_429_300_000, 10_480_700_000)  # 104,293,000 and 104,807,000 pounds, as frozen
+    ]
+    connection.execute("UPDATE monitoring_period SET forecast_pence = forecast_pence + 1")
+    connection.commit()
+    connection.close()
+    assert [f.message for f in run_checks(demo_path)] == [
+        "Monitoring: Older People 2009/10 period 1 is closed but its frozen totals were changed after it was closed."
+    ]
+
+
 def test_dump_and_load_keep_monitoring(tmp_path: Path, demo_workspace: Workspace) -> None:
     """Every monitoring table survives dump → load → dump, and the closed period still checks."""
     first = dump_text(demo_workspace)

@@ -66,6 +66,9 @@ class MonitoringPeriod(Base):
     closed_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     snapshot: Mapped[str] = mapped_column(Text, nullable=False)
     snapshot_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    # The frozen report's pool totals, for the chart (NULL for periods closed before schema 9).
+    latest_pence: Mapped[int | None] = mapped_column(BigInteger)
+    forecast_pence: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class MonitoringForecast(Base):

@@ -84,7 +84,6 @@ class MonitoringModel(QAbstractTableModel):
         super().__init__(parent)
         self.table: MonitoringTable | None = None
         self._rows: list[LineFigures] = []
-        self._stored: dict[int, dict[str, Any]] = {}
         self._editable = False
         self._where = (-1, -1, -1)  # pool, year, period
         self._labels: dict[str, str] = {}
@@ -95,20 +94,17 @@ class MonitoringModel(QAbstractTableModel):
     def set_table(
         self,
         table: MonitoringTable | None,
-        stored: dict[int, dict[str, Any]],
         where: tuple[int, int, int],
         *,
         editable: bool,
         only: Sequence[str] = (),
         labels: dict[str, str] | None = None,
     ) -> None:
-        """Show ``table`` (``stored`` holds the period's forecast rows by line id, for building
-        changes); ``only`` limits the rows to those traffic lights (e.g. red and amber);
+        """Show ``table`` (``where`` is its pool, year and period); ``only`` limits the rows to those traffic lights (e.g. red and amber);
         ``labels`` gives partners' short names for the narrow Partner column."""
         self.beginResetModel()
         self._labels = dict(labels or {})
         self.table = table
-        self._stored = stored
         self._where = where
         self._editable = editable
         rows = [] if table is None else table.rows
@@ -242,7 +238,7 @@ class MonitoringModel(QAbstractTableModel):
                 pool,
                 year,
                 period,
-                [(line, self._stored.get(line), entry) for line, entry in entries],
+                [(line, self._stored_row(line), entry) for line, entry in entries],
                 text=text,
             )
         except MonitoringError as error:
@@ -251,6 +247,25 @@ class MonitoringModel(QAbstractTableModel):
         if change.is_empty or self.executor is None:
             return False
         return self.executor(change)
+
+    def _stored_row(self, line_id: int) -> dict[str, Any] | None:
+        """The line's forecast row as stored, every column (the table holds what was stored: it
+        was read from the store and follows every change made through it)."""
+        if self.table is None:
+            return None
+        row = self.table.row(line_id)
+        if not row.has_forecast:
+            return None
+        pool, year, period = self._where
+        return {
+            "line_id": line_id,
+            "period": period,
+            "pool_id": pool,
+            "financial_year": year,
+            "forecast_pence": row.forecast,
+            "actual_pence": row.actual,
+            "commentary": row.commentary,
+        }
 
     def change_made(self, change: MonitoringChange) -> None:
         """A forecast change was made (or undone): update the stored rows, the lines and totals."""
@@ -266,10 +281,8 @@ class MonitoringModel(QAbstractTableModel):
                 continue
             line_id = key_row["line_id"]
             if row_change.new is None:
-                self._stored.pop(line_id, None)
                 self.table.set_forecast(line_id, None, None, "")
             else:
-                self._stored[line_id] = dict(row_change.new)
                 new = row_change.new
                 self.table.set_forecast(
                     line_id, new["forecast_pence"], new["actual_pence"], new["commentary"]

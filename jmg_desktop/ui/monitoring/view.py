@@ -41,7 +41,6 @@ from jmg_desktop.store.monitoring_repo import (
     Movement,
     closed_periods,
     current_period,
-    forecast_rows,
     load_settings,
     movements,
     partner_labels,
@@ -259,7 +258,6 @@ class MonitoringView(QWidget):
                 if not 1 <= wanted <= settings.periods:
                     wanted = current_period(session, self._pool_id, self._year)
                 self.report = period_report(session, self._pool_id, self._year, wanted)
-                self._stored = forecast_rows(session, self._pool_id, self._year, wanted)
                 self._series = period_series(session, self._pool_id, self._year)
                 self._movements = movements(session, self._pool_id, self._year)
                 self._labels = partner_labels(session)
@@ -287,7 +285,6 @@ class MonitoringView(QWidget):
         editable = report is not None and not report.closed and self._writable()
         self.model.set_table(
             None if report is None else report.table,
-            getattr(self, "_stored", {}),
             (self._pool_id, self._year, self.period()),
             editable=editable,
             only=only,
