@@ -22,6 +22,11 @@ def add_demo(parser: argparse.ArgumentParser) -> None:
 def add_check(parser: argparse.ArgumentParser) -> None:
     """Options of ``check``."""
     parser.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
+    parser.add_argument(
+        "--against",
+        metavar="PAPER.pdf",
+        help="instead, check that the history still leads to the audit head this exported paper recorded",
+    )
     parser.set_defaults(func=_check)
 
 
@@ -54,6 +59,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     """Print every problem found (exit 1), or that there is none; say who has the file open."""
+    if getattr(args, "against", None):  # a published paper's witness (cli/witness.py)
+        from jmg_desktop.cli.witness import check_against_paper
+
+        return check_against_paper(args.file, args.against)
     from jmg_desktop.store.check import in_use_by, run_checks
 
     try:

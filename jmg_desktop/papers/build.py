@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from jmg_desktop import APP_NAME, __version__
 from jmg_desktop.papers.document import PaperDocument, SectionText
-from jmg_desktop.papers.figures import FigureFacts, resolve_figure
-from jmg_desktop.papers.markup import FigureRef, normalise_text, parse_body, parse_inline
-from jmg_desktop.papers.model import Block, PaperMetadata, PaperStatus, PaperView, Section
+from jmg_desktop.papers.figure_blocks import BlockContext, UnresolvedFigure, resolve_block
+from jmg_desktop.papers.markup import FIGURE_MENTION, FigureRef, normalise_text, parse_body, parse_inline
+from jmg_desktop.papers.model import (
+    Block,
+    BulletList,
+    Notice,
+    NumberedList,
+    PaperMetadata,
+    PaperStatus,
+    PaperView,
+    Paragraph,
+    Section,
+    plain_text,
+)
 
-__all__ = ["ExtraResolver", "build_view", "creator_string"]
-
-#: Resolves figures blocks that need more than :class:`FigureFacts` (a projection); None if not its kind.
-ExtraResolver = Callable[[FigureRef], list[Block] | None]
+__all__ = ["build_view", "creator_string", "unresolved_figures"]
 
 
 def creator_string() -> str:
@@ -27,29 +34,66 @@ def _line(text: str) -> str:
     return normalise_text(text, multiline=False).strip()
 
 
-def _section(section: SectionText, facts: FigureFacts, extra: ExtraResolver | None) -> Section:
-    """A section with its figures references resolved."""
+def _misplaced(block: Block) -> str:
+    """A figures reference written inside a paragraph or list item (never resolved), or ``""``."""
+    texts: list[str] = []
+    if isinstance(block, Paragraph):
+        texts = [plain_text(block.runs)]
+    elif isinstance(block, BulletList | NumberedList):
+        texts = [plain_text(item) for item in block.items]
+    for text in texts:
+        found = FIGURE_MENTION.search(text)
+        if found:
+            return found.group(0)
+    return ""
+
+
+def _section(section: SectionText, context: BlockContext) -> Section:
+    """A section with its figures references resolved; a reference that cannot be is shown as a
+    notice marked unresolved, so the preview says what is wrong and export refuses."""
     blocks: list[Block] = []
     for raw in parse_body(section.body):
         if isinstance(raw, FigureRef):
-            resolved = extra(raw) if extra is not None else None
-            blocks.extend(resolved if resolved is not None else resolve_figure(raw.kind, facts))
-        else:
-            blocks.append(raw)
+            try:
+                blocks.extend(resolve_block(raw, context))
+            except UnresolvedFigure as error:
+                blocks.append(Notice(str(error), unresolved=raw.source or raw.kind))
+            continue
+        blocks.append(raw)
+        token = _misplaced(raw)
+        if token:
+            blocks.append(
+                Notice(
+                    f"{token} is inside a sentence: a figures block goes on a line of its own.",
+                    unresolved=token,
+                )
+            )
     return Section(_line(section.heading), tuple(blocks), section.language.strip())
+
+
+def unresolved_figures(view: PaperView) -> list[str]:
+    """One sentence per figures block that could not be resolved, naming its section."""
+    found = []
+    for number, section in enumerate(view.sections, start=1):
+        for block in section.blocks:
+            if isinstance(block, Notice) and block.unresolved:
+                found.append(f"Section {number} (“{section.heading}”), {block.unresolved}: {block.text}")
+    return found
 
 
 def build_view(
     document: PaperDocument,
-    facts: FigureFacts,
+    context: BlockContext,
     *,
     version: int,
     status: PaperStatus,
     created: datetime,
     creator: str | None = None,
-    extra: ExtraResolver | None = None,
+    audit_head: str = "",
 ) -> PaperView:
-    """The paper as it prints, every figures reference replaced by figures computed from ``facts``."""
+    """The paper as it prints, every figures reference replaced by figures computed from the
+    context's facts (and, for blocks that read more, its session)."""
+    facts = context.facts
     authors = tuple(person for person in document.authors if person.name.strip())
     keywords = document.keywords or ("pooled budget", facts.pool_name, facts.year_label, "section 75")
     return PaperView(
@@ -64,7 +108,7 @@ def build_view(
         exempt_paragraph=_line(document.exempt_paragraph),
         version=version,
         status=status,
-        sections=tuple(_section(item, facts, extra) for item in document.sections),
+        sections=tuple(_section(item, context) for item in document.sections),
         recommendations_intro=_line(document.recommendations_intro),
         recommendations=tuple(
             parse_inline(item.strip()) for item in document.recommendations if item.strip()
@@ -80,5 +124,6 @@ def build_view(
             subject=f"{facts.pool_name} pooled budget {facts.year_label}",
             keywords=tuple(keywords),
             creator=creator or creator_string(),
+            audit_head=audit_head,
         ),
     )

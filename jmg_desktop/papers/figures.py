@@ -16,7 +16,6 @@ from typing import Final
 
 from jmg_desktop.core.line_kinds import BUDGET_CHANGE, SERVICE_BUDGET
 from jmg_desktop.core.money import Money
-from jmg_desktop.papers.markup import FIGURE_KINDS
 from jmg_desktop.papers.model import Block, FigureTable, Notice, Paragraph, Run, TableRow
 
 __all__ = [
@@ -24,9 +23,12 @@ __all__ = [
     "AgreementFact",
     "FigureFacts",
     "ProposedLine",
+    "agreement",
+    "current_value",
     "format_day",
     "join_names",
-    "resolve_figure",
+    "new_value",
+    "proposed_lines",
     "rounding_breaks",
 ]
 
@@ -108,7 +110,7 @@ def _with_linked(facts: FigureFacts, amount: Money) -> str:
     return f", or {amount.format_prose()} including the {join_names(facts.linked_pool_names)} pooled budgets"
 
 
-def _current_value(facts: FigureFacts) -> list[Block]:
+def current_value(facts: FigureFacts) -> list[Block]:
     """The sentence giving the current value."""
     text = (
         f"The current value of {_whose(facts)} the {facts.pool_name} pooled budget for {facts.year_label} is "
@@ -117,7 +119,7 @@ def _current_value(facts: FigureFacts) -> list[Block]:
     return [Paragraph((Run(text),))]
 
 
-def _new_value(facts: FigureFacts) -> list[Block]:
+def new_value(facts: FigureFacts) -> list[Block]:
     """The sentence giving the value once the proposals are approved."""
     whose = f"{facts.partner_name}’s contribution to" if facts.partner_name else ""
     subject = f"the value of {whose} the {facts.pool_name} pooled budget".replace("  ", " ")
@@ -152,7 +154,7 @@ _SERVICE_LABELS: Final = {"addition": "To be added", "removal": "To be removed"}
 _CHANGE_LABELS: Final = {"addition": "Increase", "removal": "Reduction"}
 
 
-def _proposed_lines(facts: FigureFacts) -> list[Block]:
+def proposed_lines(facts: FigureFacts) -> list[Block]:
     """The table of proposed lines: service budgets joining or leaving the pool listed apart from
     changes to budgets already in it, each group the pool's own lines first, then the net changes."""
     if not facts.proposed:
@@ -181,7 +183,7 @@ def _proposed_lines(facts: FigureFacts) -> list[Block]:
     return [FigureTable(headers, tuple(rows), ROUNDING_NOTE if broken else "")]
 
 
-def _agreement(facts: FigureFacts) -> list[Block]:
+def agreement(facts: FigureFacts) -> list[Block]:
     """One sentence per standing agreement in principle, or a notice that none is recorded."""
     if not facts.agreements:
         return [Notice(f"No agreement in principle is recorded for the {facts.pool_name} pool for "
@@ -195,21 +197,3 @@ def _agreement(facts: FigureFacts) -> list[Block]:
         )
         blocks.append(Paragraph((Run(text),)))
     return blocks
-
-
-_RESOLVERS: Final = {
-    "current_value": _current_value,
-    "proposed_lines": _proposed_lines,
-    "new_value": _new_value,
-    "agreement": _agreement,
-}
-
-
-def resolve_figure(kind: str, facts: FigureFacts) -> list[Block]:
-    """The blocks a figures reference stands for; an unknown kind prints a visible notice."""
-    resolver = _RESOLVERS.get(kind)
-    if resolver is None and kind in FIGURE_KINDS:  # needs more than these facts (a projection)
-        return [Notice(f"[The “{kind}” figures block cannot be computed here.]")]
-    if resolver is None:
-        return [Notice(f"[Unknown figures block “{kind}”: choose one from Insert Figures.]")]
-    return resolver(facts)

@@ -13,13 +13,13 @@ stray asterisk or underscore prints as typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from jmg_desktop.papers.model import BulletList, Inline, NumberedList, Paragraph, Run
 
 __all__ = [
-    "FIGURE_KINDS",
+    "FIGURE_MENTION",
     "FigureRef",
     "RawBlock",
     "figure_token",
@@ -29,18 +29,9 @@ __all__ = [
     "parse_options",
 ]
 
-#: The figures blocks a body can refer to, with the label the editor shows for each.
-FIGURE_KINDS: Final = {
-    "current_value": "Current value of the partner's contribution",
-    "proposed_lines": "Table of lines proposed for addition or removal",
-    "new_value": "New value of the partner's contribution",
-    "agreement": "What the JMG agreed in principle, and when",
-    "projection": "Projection of the pool over the coming years",
-    "monitoring": "Budget monitoring table for a period (show=red,amber for the reds and ambers)",
-    "risk_share": "Risk share of the projected variance for a period",
-}
-
 _FIGURE_LINE: Final = re.compile(r"\{\{\s*figures\s*:\s*([a-z_]+)((?:\s+[^{}]*?)?)\s*\}\}")
+#: A figures reference anywhere in a line: one that is not on a line of its own is never resolved.
+FIGURE_MENTION: Final = re.compile(r"\{\{\s*figures\s*:[^{}]*\}\}")
 _OPTION: Final = re.compile(r'([a-z_]+)(?:\s*=\s*(?:"([^"]*)"|“([^”]*)”|(\S+)))?')
 _BULLET: Final = re.compile(r"[-*•]\s+(.*)")
 _NUMBERED: Final = re.compile(r"\d{1,3}[.)]\s+(.*)")
@@ -69,6 +60,7 @@ class FigureRef:
 
     kind: str
     options: tuple[tuple[str, str], ...] = ()
+    source: str = field(default="", compare=False)  # the reference as typed, for messages
 
     def option(self, name: str, default: str = "") -> str:
         """An option's value (``""`` for a bare flag that is present), or ``default``."""
@@ -145,7 +137,7 @@ def parse_body(text: str) -> list[RawBlock]:
         elif figure:
             flush_paragraph()
             flush_list()
-            blocks.append(FigureRef(figure.group(1), parse_options(figure.group(2) or "")))
+            blocks.append(FigureRef(figure.group(1), parse_options(figure.group(2) or ""), line))
         elif bullet or numbered:
             flush_paragraph()
             kind = BulletList if bullet else NumberedList

@@ -77,9 +77,14 @@ class NumberedList:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A marked note in the body, e.g. that no agreement has been recorded yet."""
+    """A marked note in the body, e.g. that no agreement has been recorded yet.
+
+    ``unresolved`` holds a figures reference as typed when the notice stands in for a block that
+    could not be computed: such a paper is shown, but never exported or made final.
+    """
 
     text: str
+    unresolved: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +141,8 @@ class PaperMetadata:
     keywords: tuple[str, ...] = ()
     creator: str = ""
     language: str = "en-GB"
+    #: ``jmg-audit-head:SEQUENCE:HASH``: the audit head when the paper was exported (papers/witness.py).
+    audit_head: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,19 +18,23 @@ from jmg_desktop.core.monitoring import RAG_LABELS, MonitoringError
 from jmg_desktop.core.monitoring_report import PeriodReport
 from jmg_desktop.core.monitoring_risk import REMAINDER_RULE
 from jmg_desktop.papers.figures import ROUNDING_NOTE, rounding_breaks
-from jmg_desktop.papers.markup import FIGURE_KINDS, FigureRef
+from jmg_desktop.papers.markup import FigureRef
 from jmg_desktop.papers.model import BulletList, FigureTable, Notice, Paragraph, Run, TableRow
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.orm import Session
 
-    from jmg_desktop.papers.build import ExtraResolver
     from jmg_desktop.papers.model import Block
+
+    #: Resolves a reference of this module's kinds; None for any other kind.
+    ExtraResolver = Callable[[FigureRef], list[Block] | None]
 
 __all__ = ["MONITORING_KINDS", "monitoring_blocks", "monitoring_resolver", "risk_share_blocks"]
 
-#: The figures blocks this module resolves, with the label the editor shows for each.
-MONITORING_KINDS: Final = {kind: FIGURE_KINDS[kind] for kind in ("monitoring", "risk_share")}
+#: The figures blocks this module resolves (registered, with their labels, in papers/figure_blocks.py).
+MONITORING_KINDS: Final = ("monitoring", "risk_share")
 _SHOWN: Final = ("red", "amber", "green")
 #: The sign convention as the paper's tables print it (the renderer puts negatives in brackets).
 _CONVENTION: Final = (

@@ -5,19 +5,18 @@ column per partner and the total); the renderer gives each money column a fixed 
 than three or four partners would not fit across.
 
 
-Pure (no workspace, no Typst): the papers feature can offer it as a figures block once a paper
-names the scenario and years to use. Totals come from unrounded pence; the usual note is added
+Pure (no workspace, no Typst): :mod:`jmg_desktop.papers.projection_block` makes it the table of
+the projection figures block, beside the assumptions it states. Totals come from unrounded pence; the usual note is added
 when rounded partner figures do not add to the rounded total in some year.
 """
 
 from __future__ import annotations
 
 from jmg_desktop.core.projection import Projection
-from jmg_desktop.core.scenario import format_percent
 from jmg_desktop.papers.figures import ROUNDING_NOTE, rounding_breaks
-from jmg_desktop.papers.model import Block, FigureTable, Paragraph, Run, TableRow
+from jmg_desktop.papers.model import FigureTable, TableRow
 
-__all__ = ["projection_blocks", "projection_table"]
+__all__ = ["projection_table"]
 
 
 def projection_table(projection: Projection, include_linked: bool = False) -> FigureTable:
@@ -35,16 +34,3 @@ def projection_table(projection: Projection, include_linked: bool = False) -> Fi
         rows=tuple(rows),
         note=ROUNDING_NOTE if breaks else "",
     )
-
-
-def projection_blocks(projection: Projection, pool_name: str, include_linked: bool = False) -> list[Block]:
-    """A sentence stating the assumptions, then the table (the block a paper section would hold)."""
-    scenario = projection.scenario
-    scope = f"the {pool_name} pool including its linked pools" if include_linked else f"the {pool_name} pool"
-    sentence = (
-        f"The table projects {scope} from {projection.years[0].label} to {projection.years[-1].label} "
-        f"on the “{scenario.name}” assumptions: inflation of {format_percent(scenario.inflation)}, "
-        f"demographic growth of {format_percent(scenario.growth)} and efficiency savings of "
-        f"{format_percent(scenario.savings)} a year, each line rounded to the penny every year."
-    )
-    return [Paragraph((Run(sentence),)), projection_table(projection, include_linked)]

@@ -187,7 +187,7 @@ def template_data(view: PaperView) -> dict[str, Any]:
     return {
         "title": view.title,
         "subject": meta.subject,
-        "keywords": list(meta.keywords),
+        "keywords": [*meta.keywords, *([meta.audit_head] if meta.audit_head else [])],
         "created": [created.year, created.month, created.day, created.hour, created.minute, created.second],
         "draft": view.is_draft,
         "footer": footer,

@@ -16,15 +16,16 @@ from sqlalchemy.orm import Session
 
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.totals import StatedComparison
-from jmg_desktop.papers.build import ExtraResolver, build_view
+from jmg_desktop.papers.build import build_view, unresolved_figures
 from jmg_desktop.papers.document import PaperDocument, document_from_json, document_to_json
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.facts import load_facts
-from jmg_desktop.papers.markup import FigureRef
-from jmg_desktop.papers.model import Block, Notice, PaperView
+from jmg_desktop.papers.figure_blocks import BlockContext
+from jmg_desktop.papers.model import Notice, PaperView
 from jmg_desktop.papers.output import write_file_atomically
 from jmg_desktop.papers.render import check_characters, render_pdf
 from jmg_desktop.papers.snapshot import view_from_json, view_to_json
+from jmg_desktop.papers.witness import current_head
 from jmg_desktop.store import papers_repo
 from jmg_desktop.store.audit import current_actor
 from jmg_desktop.store.errors import WorkspaceError
@@ -35,6 +36,7 @@ from jmg_desktop.store.workspace import Workspace, make_engine
 __all__ = [
     "Difference",
     "ReconciliationRequired",
+    "UnresolvedFiguresError",
     "create_paper",
     "create_starter_paper",
     "delete_draft",
@@ -53,8 +55,6 @@ __all__ = [
     "save_document",
 ]
 
-_PROJECTION_YEARS = 5  # a projection block's default span, beyond the paper's own year
-_PROJECTION_MAX_YEARS = 20  # a row a year: more would not read as a table in an annex
 _BASIS = {"current": "Current value", "new": "New value"}
 _SCOPE = {"pool": "pool alone", "with_linked": "including linked pools"}
 
@@ -243,67 +243,43 @@ def save_document(
         raise PaperError(str(error)) from None
 
 
-def _projection_resolver(session: Session, record: PaperRecord) -> ExtraResolver:
-    """Resolves ``{{figures:projection ...}}`` for this paper's pool, from its year on."""
+def _last_change(session: Session, record: PaperRecord) -> datetime:
+    """When the paper was last changed (its newest audit event), else created: a draft's PDF date."""
+    from sqlalchemy import select
 
-    def resolve(ref: FigureRef) -> list[Block] | None:
-        """The projection sentence and table, or a notice saying why there is none."""
-        if ref.kind != "projection":
-            return None
-        from jmg_desktop.core.projection import project
-        from jmg_desktop.papers.projection_table import projection_blocks
-        from jmg_desktop.store.scenarios_repo import load_scenario, projection_inputs, scenario_names
+    from jmg_desktop.store.models import AuditEvent
 
-        base = FinancialYear(record.financial_year)
-        years_text = ref.option("years", str(_PROJECTION_YEARS))
-        if not years_text.isdigit() or not 1 <= int(years_text) <= _PROJECTION_MAX_YEARS:
-            return [
-                Notice(
-                    f"The projection block’s years must be a whole number from 1 to {_PROJECTION_MAX_YEARS}."
-                )
-            ]
-        try:
-            inputs = projection_inputs(session, record.pool_id, base)
-            names = scenario_names(session)
-            name = ref.option("scenario") or (names[0] if names else "")
-            if not name:
-                return [Notice("No projection scenario is recorded: add one on the Projection page.")]
-            scenario = load_scenario(session, name, inputs.pool_ids)
-            projection = project(inputs.lines, scenario, base, int(years_text), inputs.host_partner)
-        except (ValueError, WorkspaceError) as error:
-            return [Notice(f"The projection cannot be shown: {error}")]
-        return projection_blocks(projection, inputs.pool_name, include_linked=ref.has("linked"))
-
-    return resolve
+    at = session.execute(
+        select(AuditEvent.at)
+        .where(AuditEvent.entity == "paper", AuditEvent.entity_id == record.id)
+        .order_by(AuditEvent.sequence.desc())
+        .limit(1)
+    ).scalar()
+    try:
+        return (
+            datetime.fromisoformat(at).astimezone(UTC).replace(tzinfo=None, microsecond=0)
+            if at
+            else _created(record)
+        )
+    except ValueError:
+        return _created(record)
 
 
-def _extra_resolver(session: Session, record: PaperRecord) -> ExtraResolver:
-    """The figures blocks that need the workspace: the projection, then monitoring and risk share."""
-    from jmg_desktop.papers.monitoring_blocks import monitoring_resolver
-
-    resolvers = (
-        _projection_resolver(session, record),
-        monitoring_resolver(session, record.pool_id, record.financial_year),
-    )
-
-    def resolve(ref: FigureRef) -> list[Block] | None:
-        """The first resolver's blocks that knows ``ref``'s kind; None when none does."""
-        return next((found for found in (r(ref) for r in resolvers) if found is not None), None)
-
-    return resolve
-
-
-def _draft_view(session: Session, record: PaperRecord, *, status: str = "draft") -> PaperView:
-    """A paper's view built now from its content and the current lines."""
+def _draft_view(
+    session: Session, record: PaperRecord, *, status: str = "draft", issued_at: datetime | None = None
+) -> PaperView:
+    """A paper's view built now from its content and the current lines, dated by its last change
+    (a draft) or its finalisation (``issued_at``), and pinning the audit head."""
     document = document_from_json(record.content)
     facts = load_facts(session, record.pool_id, record.financial_year, record.partner_id)
+    context = BlockContext(facts, record.pool_id, record.financial_year, record.partner_id, session)
     return build_view(
         document,
-        facts,
+        context,
         version=record.version,
         status="final" if status == "final" else "draft",
-        created=_created(record),
-        extra=_extra_resolver(session, record),
+        created=issued_at or _last_change(session, record),
+        audit_head=current_head(session).keyword,
     )
 
 
@@ -338,6 +314,19 @@ def paper_differences(workspace: Workspace, paper_id: int) -> list[Difference]:
         return _differences(session, record)
 
 
+class UnresolvedFiguresError(PaperError):
+    """A figures block cannot be computed; the paper is shown but never exported or issued."""
+
+
+def _refuse_unresolved(view: PaperView, what: str) -> None:
+    """Refuse to go on while a figures block is unresolved, naming each section and block."""
+    problems = unresolved_figures(view)
+    if problems:
+        raise UnresolvedFiguresError(
+            f"The paper cannot be {what} until its figures are fixed: " + " ".join(problems)
+        )
+
+
 def _gate(differences: list[Difference], acknowledged: bool) -> None:
     """Refuse to go on while differences stand unacknowledged."""
     if differences and not acknowledged:
@@ -353,6 +342,7 @@ def paper_pdf(workspace: Workspace, paper_id: int, *, acknowledge_differences: b
     if issued:
         return issued
     view = paper_view(workspace, paper_id)
+    _refuse_unresolved(view, "exported")
     check_characters(view)
     _gate(paper_differences(workspace, paper_id), acknowledge_differences)
     return render_pdf(view)
@@ -375,7 +365,11 @@ def finalise_paper(workspace: Workspace, paper_id: int, *, acknowledge_differenc
         problems = document_from_json(record.content).problems()
         if problems:
             raise PaperError("The paper cannot be made final yet: " + " ".join(problems))
-        view = _draft_view(session, record, status="final")
+        now = _now()
+        view = _draft_view(
+            session, record, status="final", issued_at=datetime.fromisoformat(now).replace(tzinfo=None)
+        )
+        _refuse_unresolved(view, "made final")
         notices = [
             block.text for section in view.sections for block in section.blocks if isinstance(block, Notice)
         ]
@@ -388,7 +382,7 @@ def finalise_paper(workspace: Workspace, paper_id: int, *, acknowledge_differenc
             paper_id,
             snapshot=view_to_json(view),
             issued_pdf=render_pdf(view),
-            finalised_at=_now(),
+            finalised_at=now,
             finalised_by=current_actor(),
         )
 

@@ -61,7 +61,11 @@ def _block(block: Block) -> dict[str, Any]:
         kind = "bullets" if isinstance(block, BulletList) else "numbers"
         return {"type": kind, "items": [_runs(item) for item in block.items]}
     if isinstance(block, Notice):
-        return {"type": "notice", "text": block.text}
+        return {
+            "type": "notice",
+            "text": block.text,
+            **({"unresolved": block.unresolved} if block.unresolved else {}),
+        }
     return {
         "type": "table",
         "headers": list(block.headers),
@@ -87,7 +91,7 @@ def _read_block(data: dict[str, Any]) -> Block:
     if kind == "numbers":
         return NumberedList(tuple(_read_runs(item) for item in data["items"]))
     if kind == "notice":
-        return Notice(str(data["text"]))
+        return Notice(str(data["text"]), str(data.get("unresolved", "")))
     if kind == "table":
         rows = tuple(
             TableRow(
@@ -142,6 +146,7 @@ def view_to_json(view: PaperView) -> str:
             "keywords": list(meta.keywords),
             "creator": meta.creator,
             "language": meta.language,
+            **({"audit_head": meta.audit_head} if meta.audit_head else {}),
         },
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -187,6 +192,7 @@ def view_from_json(text: str) -> PaperView:
                 keywords=tuple(meta["keywords"]),
                 creator=meta["creator"],
                 language=meta["language"],
+                audit_head=str(meta.get("audit_head", "")),
             ),
         )
     except PaperError:

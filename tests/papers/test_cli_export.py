@@ -82,3 +82,24 @@ def test_real_process_run(demo_path: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 10_000
+
+
+def test_an_unknown_figures_block_is_refused_with_exit_2_naming_section_and_block(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import dataclasses
+
+    from jmg_desktop.papers import service
+    from jmg_desktop.papers.document import SectionText
+
+    with Workspace.open(demo_path) as workspace:
+        _record, document = service.load_document(workspace, 1)
+        sections = (*document.sections, SectionText("Outlook", "{{figures:forecast}}"))
+        service.save_document(workspace, 1, dataclasses.replace(document, sections=sections))
+    out = tmp_path / "annex.pdf"
+    code = main(["export-paper", str(demo_path), "--paper", "1", "-o", str(out), "--accept-differences"])
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err
+    assert "Section 6 (“Outlook”), {{figures:forecast}}: There is no figures block called “forecast”" in err
+    assert not out.exists()

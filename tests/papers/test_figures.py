@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from jmg_desktop.core.line_kinds import BUDGET_CHANGE
 from jmg_desktop.core.money import Money
+from jmg_desktop.papers.figure_blocks import BlockContext, UnresolvedFigure, resolve_block
 from jmg_desktop.papers.figures import (
     ROUNDING_NOTE,
     AgreementFact,
     FigureFacts,
     ProposedLine,
     join_names,
-    resolve_figure,
     rounding_breaks,
 )
+from jmg_desktop.papers.markup import FigureRef
 from jmg_desktop.papers.model import FigureTable, Notice, Paragraph, plain_text
 
 M = Money.from_pounds
@@ -34,6 +37,11 @@ def _facts(**changes: object) -> FigureFacts:
     }
     base.update(changes)
     return FigureFacts(**base)  # type: ignore[arg-type]
+
+
+def resolve_figure(kind: str, facts: FigureFacts) -> list:
+    """A block through the registry, as a paper resolves it."""
+    return resolve_block(FigureRef(kind), BlockContext(facts))
 
 
 def _text(blocks: list) -> str:
@@ -129,7 +137,8 @@ def test_new_value_sentence_warns_when_its_rounded_parts_do_not_add() -> None:
 def test_no_lines_no_agreement_and_unknown_blocks_print_clear_notices() -> None:
     assert isinstance(resolve_figure("proposed_lines", _facts(proposed=()))[0], Notice)
     assert _text(resolve_figure("agreement", _facts())).startswith("No agreement in principle is recorded")
-    assert "Unknown figures block “totals”" in _text(resolve_figure("totals", _facts()))
+    with pytest.raises(UnresolvedFigure, match="There is no figures block called “totals”"):
+        resolve_figure("totals", _facts())
 
 
 def test_agreement_sentences_one_per_standing_agreement() -> None:

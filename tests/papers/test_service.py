@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from jmg_desktop.papers import service
 from jmg_desktop.papers.document import SectionText
 from jmg_desktop.papers.errors import PaperError, UnsupportedCharactersError
+from jmg_desktop.papers.render import render_pdf
 from jmg_desktop.store.models import Agreement, AgreementStep, Meeting, Paper, PoolLine
 from jmg_desktop.store.workspace import Workspace
 
@@ -286,9 +287,51 @@ def test_projection_block_uses_a_stored_scenario_from_the_papers_year(
     service.save_document(
         paper_workspace, paper_id, dataclasses.replace(document, sections=(*document.sections, extra))
     )
-    text = _flat(pdf_text(service.paper_pdf(paper_workspace, paper_id)))
+    # The preview still shows the paper, saying what is wrong with the second block.
+    view = service.paper_view(paper_workspace, paper_id)
+    text = _flat(pdf_text(render_pdf(view)))
     assert f"from 2009/10 to 2012/13 on the “{names[-1]}” assumptions" in text
     assert "Year (£m)" in text and "2012/13" in text
     assert "years must be a whole number from 1 to 20" in text
-    with pytest.raises(PaperError, match="while it shows a notice"):
-        service.finalise_paper(paper_workspace, paper_id)
+    message = (
+        "Section 6 (“Looking ahead”), {{figures:projection years=0}}: "
+        "The projection’s years must be a whole number from 1 to 20."
+    )
+    with pytest.raises(service.UnresolvedFiguresError, match="cannot be exported") as caught:
+        service.paper_pdf(paper_workspace, paper_id, acknowledge_differences=True)
+    assert message in str(caught.value)
+    with pytest.raises(service.UnresolvedFiguresError, match="cannot be made final") as caught:
+        service.finalise_paper(paper_workspace, paper_id, acknowledge_differences=True)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("{{figures:totals}}", "{{figures:totals}}: There is no figures block called “totals”"),
+        (
+            '{{figures:projection scenario="Nowhere"}}',
+            '{{figures:projection scenario="Nowhere"}}: The projection cannot be made: There is no scenario '
+            "called “Nowhere”",
+        ),
+        (
+            "The value is {{figures:new_value}} this year.",
+            "{{figures:new_value}}: {{figures:new_value}} is inside a sentence: a figures block goes on a line "
+            "of its own.",
+        ),
+    ],
+)
+def test_unresolved_figures_blocks_refuse_export_and_make_final_naming_section_and_block(
+    paper_workspace: Workspace, paper_id: int, body: str, problem: str, tmp_path: Path
+) -> None:
+    _record, document = service.load_document(paper_workspace, paper_id)
+    sections = (*document.sections[:2], SectionText("Risks", body), *document.sections[2:])
+    service.save_document(paper_workspace, paper_id, dataclasses.replace(document, sections=sections))
+    target = tmp_path / "paper.pdf"
+    with pytest.raises(service.UnresolvedFiguresError) as caught:
+        service.export_paper(paper_workspace, paper_id, target, acknowledge_differences=True)
+    assert f"Section 3 (“Risks”), {problem}" in str(caught.value)
+    assert not target.exists()
+    with pytest.raises(service.UnresolvedFiguresError, match="Section 3 "):
+        service.finalise_paper(paper_workspace, paper_id, acknowledge_differences=True)
+    assert not service.list_papers(paper_workspace)[0].is_final

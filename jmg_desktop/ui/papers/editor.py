@@ -41,7 +41,8 @@ from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.papers import service
 from jmg_desktop.papers.document import PaperDocument, SectionText
 from jmg_desktop.papers.errors import PaperError
-from jmg_desktop.papers.markup import FIGURE_KINDS, figure_token
+from jmg_desktop.papers.figure_blocks import FIGURE_BLOCKS
+from jmg_desktop.papers.markup import figure_token
 from jmg_desktop.papers.model import DEFAULT_RECOMMENDATIONS_INTRO, PaperView, Person
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.papers_repo import PaperRecord
@@ -295,8 +296,8 @@ class PaperEditor(QWidget):
         self.insert_figures.setText("Insert Figures")
         self.insert_figures.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.insert_figures)
-        for kind, label in FIGURE_KINDS.items():
-            action = QAction(label, menu)
+        for kind, block in FIGURE_BLOCKS.items():
+            action = QAction(block.label, menu)
             action.triggered.connect(lambda _checked=False, k=kind: self.insert_figure(k))
             menu.addAction(action)
         self.insert_figures.setMenu(menu)
@@ -601,8 +602,9 @@ class PaperEditor(QWidget):
         cursor = self.section_body.textCursor()
         before = "" if cursor.atBlockStart() else "\n"
         token = figure_token(kind)
-        if kind == "projection":  # show the options so they can be changed in place
-            token = token.replace("}}", ' scenario="" years=5}}')
+        options = FIGURE_BLOCKS[kind].options if kind in FIGURE_BLOCKS else ""
+        if options:  # show the options so they can be changed in place
+            token = token.replace("}}", f" {options}}}}}")
         cursor.insertText(f"{before}{token}\n")
         self.section_body.setFocus()
 

@@ -1,0 +1,99 @@
+"""A published paper pins the history behind it.
+
+Every exported PDF records the workspace's audit head — the sequence number and hash of the last
+audit event — in its metadata (a keyword ``jmg-audit-head:SEQUENCE:HASH``, in the document
+information and the XMP). Later, :func:`check_against` asks whether the workspace's history still
+leads to that head: the events up to it must be there, unchanged and in order, ending in exactly
+that event. Anything else means events before the paper was published were changed, removed or
+rewritten, and the paper no longer witnesses the history its figures came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jmg_desktop.store.audit import event_hash
+from jmg_desktop.store.models import AuditEvent
+
+__all__ = ["AuditHead", "check_against", "current_head", "head_keyword", "pinned_head"]
+
+_PREFIX: Final = "jmg-audit-head"
+_PINNED: Final = re.compile(rb"jmg-audit-head:(\d{1,18}):([0-9a-f]{64})")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditHead:
+    """The last audit event at a moment: its sequence number and hash (0 and "" for none)."""
+
+    sequence: int
+    hash: str
+
+    @property
+    def keyword(self) -> str:
+        """``jmg-audit-head:42:<64 hex digits>``, as the PDF's metadata holds it."""
+        return head_keyword(self)
+
+
+def head_keyword(head: AuditHead) -> str:
+    """The metadata keyword recording ``head``."""
+    return f"{_PREFIX}:{head.sequence}:{head.hash}"
+
+
+def current_head(session: Session) -> AuditHead:
+    """The workspace's audit head now (the newest event in the chain)."""
+    row = session.execute(
+        select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
+    ).first()
+    return AuditHead(0, "") if row is None else AuditHead(int(row[0]), str(row[1]))
+
+
+def pinned_head(pdf: bytes) -> AuditHead | None:
+    """The audit head a paper's PDF records, or None when it records none (or is not ours)."""
+    found = _PINNED.search(pdf)
+    if found is None:
+        return None
+    return AuditHead(int(found.group(1)), found.group(2).decode("ascii"))
+
+
+def check_against(session: Session, head: AuditHead) -> str | None:
+    """None when the history still leads to ``head``; otherwise one sentence saying how it does not."""
+    previous = ""
+    expected = 1
+    columns = select(
+        AuditEvent.sequence, AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.entity,
+        AuditEvent.entity_id, AuditEvent.old, AuditEvent.new, AuditEvent.prev_hash, AuditEvent.hash,
+    ).where(AuditEvent.sequence <= head.sequence).order_by(AuditEvent.sequence)  # fmt: skip
+    for event in session.execute(columns):
+        if event.sequence != expected:
+            return (
+                f"The history behind the paper has been changed: audit event {expected} of the "
+                f"{head.sequence} before it was published is missing."
+            )
+        recomputed = event_hash(
+            sequence=event.sequence, at=event.at, actor=event.actor, action=event.action,
+            entity=event.entity, entity_id=event.entity_id, old=event.old, new=event.new,
+            prev_hash=event.prev_hash,
+        )  # fmt: skip
+        if event.prev_hash != previous or recomputed != event.hash:
+            return (
+                f"The history behind the paper has been changed: audit event {event.sequence}, from "
+                "before it was published, was altered."
+            )
+        previous = event.hash
+        expected += 1
+    if expected - 1 < head.sequence:
+        return (
+            f"The history behind the paper has been changed: it was published after audit event "
+            f"{head.sequence}, but the workspace's history stops at event {expected - 1}."
+        )
+    if previous != head.hash:
+        return (
+            f"The history behind the paper has been rewritten: audit event {head.sequence} is not the one "
+            "the paper was published after."
+        )
+    return None
