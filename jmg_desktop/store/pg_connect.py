@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Final
+from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -62,7 +63,10 @@ def display_address(address: str | URL) -> str:
         url = make_url(address) if isinstance(address, str) else address
     except ArgumentError:
         return re.sub(r"://([^:@/]*):[^@/]*@", r"://\1@", str(address))
-    return url.set(drivername="postgresql", password=None).render_as_string(hide_password=True)
+    # Rebuilt without the password (URL.set ignores None), and unquoted for reading: a socket folder
+    # shows as /tmp/x, not %2Ftmp%2Fx (libpq and make_url read it either way).
+    bare = URL.create("postgresql", url.username, None, url.host, url.port, url.database, url.query)
+    return unquote(bare.render_as_string(hide_password=False))
 
 
 def _target(url: URL) -> str:

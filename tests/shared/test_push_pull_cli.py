@@ -150,3 +150,13 @@ def test_a_server_that_requires_tls_is_named_in_one_sentence() -> None:
         "The server at db.council.example:5432 accepts only encrypted connections: add ?sslmode=require "
         "to the address."
     )
+
+
+def test_an_address_is_shown_and_remembered_without_its_password() -> None:
+    from jmg_desktop.store.pg_connect import display_address, parse_address
+
+    shown = display_address("postgresql://helen:s3cret@db.example:5432/pool?sslmode=require")
+    assert shown == "postgresql://helen@db.example:5432/pool?sslmode=require"
+    socket = display_address("postgresql://vera:s3cret@/pool?host=/tmp/jmg server&port=5433")
+    assert "s3cret" not in socket and "***" not in socket
+    assert dict(parse_address(socket).query) == {"host": "/tmp/jmg server", "port": "5433"}
