@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from datetime import datetime
 
 from jmg_desktop import APP_NAME, __version__
@@ -71,6 +73,12 @@ def _section(section: SectionText, context: BlockContext) -> Section:
     return Section(_line(section.heading), tuple(blocks), section.language.strip())
 
 
+def _possessive(pool: str, title: str) -> str:
+    """``Older People’s`` when the title names the pool with a possessive, else ``""``."""
+    found = re.search(re.escape(pool) + r"[’']s\b", title, flags=re.IGNORECASE)
+    return f"{pool}’s" if found else ""
+
+
 def unresolved_figures(view: PaperView) -> list[str]:
     """One sentence per figures block that could not be resolved, naming its section."""
     found = []
@@ -94,6 +102,10 @@ def build_view(
     """The paper as it prints, every figures reference replaced by figures computed from the
     context's facts (and, for blocks that read more, its session)."""
     facts = context.facts
+    possessive = _possessive(facts.pool_name, document.title)
+    if possessive:
+        context = dataclasses.replace(context, facts=dataclasses.replace(facts, pool_label=possessive))
+        facts = context.facts
     authors = tuple(person for person in document.authors if person.name.strip())
     keywords = document.keywords or ("pooled budget", facts.pool_name, facts.year_label, "section 75")
     return PaperView(

@@ -13,7 +13,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from jmg_desktop.core.financial_year import FinancialYear
-from jmg_desktop.core.money import Money
+from jmg_desktop.core.money import MAX_POUNDS, Money, MoneyError
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.figures import AgreementFact, FigureFacts, ProposedLine
 from jmg_desktop.store.models import (
@@ -36,7 +36,43 @@ _DEFAULT_BODY: Final = "Joint Management Group"
 
 
 def load_facts(session: Session, pool_id: int, financial_year: int, partner_id: int | None) -> FigureFacts:
-    """The figures facts for a pool, year and (optionally) one partner's contribution."""
+    """The figures facts for a pool, year and (optionally) one partner's contribution; an amount
+    over the application's limit is refused naming its line."""
+    try:
+        return _load_facts(session, pool_id, financial_year, partner_id)
+    except MoneyError:
+        raise PaperError(_too_large(session, pool_id, financial_year)) from None
+
+
+def _too_large(session: Session, pool_id: int, financial_year: int) -> str:
+    """Which line (or which pool's total) is over the application's £1 trillion."""
+    limit = MAX_POUNDS * 100
+    pools = [pool_id, *linked_pool_ids(session, pool_id)]
+    row = session.execute(
+        select(PoolLine.service, Pool.name, PoolLine.position)
+        .join(Pool, Pool.id == PoolLine.pool_id)
+        .where(
+            PoolLine.pool_id.in_(pools),
+            PoolLine.financial_year == financial_year,
+            or_(PoolLine.amount_pence > limit, PoolLine.amount_pence < -limit),
+        )
+        .order_by(PoolLine.pool_id != pool_id, PoolLine.position)
+        .limit(1)
+    ).first()
+    year = FinancialYear(financial_year).label
+    if row is not None:
+        return (
+            f"The paper cannot be built: line {row.position} “{row.service}” of the {row.name} pool for {year} "
+            "holds more than £1 trillion, the most this application accepts. Correct its amount in the lines editor."
+        )
+    return (
+        f"The paper cannot be built: the lines of the pool for {year} add up to more than £1 trillion, "
+        "the most this application accepts."
+    )
+
+
+def _load_facts(session: Session, pool_id: int, financial_year: int, partner_id: int | None) -> FigureFacts:
+    """:func:`load_facts` without the guard."""
     pool = session.get(Pool, pool_id)
     if pool is None:
         raise PaperError("The pool this paper is about no longer exists.")

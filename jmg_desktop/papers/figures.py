@@ -8,6 +8,7 @@ note says so wherever the rounded parts do not add to the rounded total.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,7 @@ __all__ = [
     "new_value",
     "proposed_lines",
     "rounding_breaks",
+    "typographic",
 ]
 
 ROUNDING_NOTE: Final = (
@@ -79,6 +81,19 @@ class FigureFacts:
     new_with_linked: Money
     proposed: tuple[ProposedLine, ...] = ()
     agreements: tuple[AgreementFact, ...] = ()
+    #: How sentences name the pool before "pooled budget": "Older People’s" when the paper's title
+    #: says it so, else the pool's name.
+    pool_label: str = ""
+
+    @property
+    def budget_name(self) -> str:
+        """``Older People’s`` (as the title has it) or ``Older People``."""
+        return self.pool_label or self.pool_name
+
+
+def typographic(text: str) -> str:
+    """Straight apostrophes between letters as the title prints them: ``People's`` → ``People’s``."""
+    return re.sub(r"(?<=\w)'(?=\w)", "’", text)
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -113,7 +128,7 @@ def _with_linked(facts: FigureFacts, amount: Money) -> str:
 def current_value(facts: FigureFacts) -> list[Block]:
     """The sentence giving the current value."""
     text = (
-        f"The current value of {_whose(facts)} the {facts.pool_name} pooled budget for {facts.year_label} is "
+        f"The current value of {_whose(facts)} the {facts.budget_name} pooled budget for {facts.year_label} is "
         f"{facts.current.format_prose()}{_with_linked(facts, facts.current_with_linked)}."
     )
     return [Paragraph((Run(text),))]
@@ -122,7 +137,7 @@ def current_value(facts: FigureFacts) -> list[Block]:
 def new_value(facts: FigureFacts) -> list[Block]:
     """The sentence giving the value once the proposals are approved."""
     whose = f"{facts.partner_name}’s contribution to" if facts.partner_name else ""
-    subject = f"the value of {whose} the {facts.pool_name} pooled budget".replace("  ", " ")
+    subject = f"the value of {whose} the {facts.budget_name} pooled budget".replace("  ", " ")
     text = (
         f"If the changes proposed are approved, {subject} for {facts.year_label} will be "
         f"{facts.new.format_prose()}{_with_linked(facts, facts.new_with_linked)}."
@@ -193,7 +208,7 @@ def agreement(facts: FigureFacts) -> list[Block]:
         minute = f" (minute {fact.reference})" if fact.reference else ""
         text = (
             f"On {format_day(fact.agreed_on)} the {fact.body} agreed in principle the proposal "
-            f"“{fact.title.strip().rstrip('.')}”{minute}."
+            f"“{typographic(fact.title.strip().rstrip('.'))}”{minute}."
         )
         blocks.append(Paragraph((Run(text),)))
     return blocks

@@ -176,30 +176,45 @@ class PaperView:
 
     def all_text(self) -> list[str]:
         """Every string that will be printed, for checking the font covers it before rendering."""
-        texts = [
-            self.title,
-            *self.annex_labels,
-            self.meeting,
-            self.item_code,
-            self.report_by,
-            self.divisions_affected,
-            self.exempt_paragraph,
-            self.recommendations_intro,
-            *self.background_papers,
-            self.date_line,
-            self.metadata.author,
-            self.metadata.subject,
-            *self.metadata.keywords,
+        return [text for _where, text in self.placed_text()]
+
+    def placed_text(self) -> list[tuple[str, str]]:
+        """Every printed string with where it is (``section 2 (“Intro”)``, ``line “Care”``), so a
+        character the font lacks can be found."""
+        placed: list[tuple[str, str]] = [
+            ("the title", self.title),
+            *(("the annex labels", label) for label in self.annex_labels),
+            ("the meeting", self.meeting),
+            ("the item code", self.item_code),
+            ("report by", self.report_by),
+            ("divisions affected", self.divisions_affected),
+            ("the exempt paragraph", self.exempt_paragraph),
+            ("the recommendations", self.recommendations_intro),
+            *(("the background papers", item) for item in self.background_papers),
+            ("the date line", self.date_line),
+            ("the keywords", ", ".join(self.metadata.keywords)),
         ]
-        for section in self.sections:
-            texts.append(section.heading)
+        for number, section in enumerate(self.sections, start=1):
+            where = f"section {number} (“{section.heading}”)"
+            placed.append((where, section.heading))
             for block in section.blocks:
-                texts.extend(_block_text(block))
-        texts.extend(plain_text(item) for item in self.recommendations)
+                if isinstance(block, FigureTable):
+                    placed.extend((where, text) for text in block.headers)
+                    for row in block.rows:
+                        label = next((cell for cell in row.cells if isinstance(cell, str)), "")
+                        placed.extend(
+                            (f"{where}, line “{label}”", cell) for cell in row.cells if isinstance(cell, str)
+                        )
+                    placed.append((where, block.note))
+                else:
+                    placed.extend((where, text) for text in _block_text(block))
+        placed.extend(("the recommendations", plain_text(item)) for item in self.recommendations)
         people = [*self.authors, *([self.contact_officer] if self.contact_officer else [])]
         for person in people:
-            texts.extend([person.name, person.job_title, person.phone, person.email])
-        return [text for text in texts if text]
+            placed.extend(
+                ("the authors", text) for text in (person.name, person.job_title, person.phone, person.email)
+            )
+        return [(where, text) for where, text in placed if text]
 
 
 def _block_text(block: Block) -> list[str]:

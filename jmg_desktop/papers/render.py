@@ -57,11 +57,17 @@ def _letter(number: int) -> str:
 
 def check_characters(view: PaperView) -> None:
     """Raise :class:`UnsupportedCharactersError` naming every character the font cannot print."""
-    missing = missing_characters(view.all_text())
+    placed = view.placed_text()
+    missing = missing_characters([text for _where, text in placed])
     if missing:
+        places = []
+        for char in missing:
+            wheres = list(dict.fromkeys(where for where, text in placed if char in text))
+            shown = ", ".join(wheres[:3]) + (f" and {len(wheres) - 3} more places" if len(wheres) > 3 else "")
+            places.append(f"{describe_characters([char])} in {shown}")
         raise UnsupportedCharactersError(
             "The paper cannot be exported: the paper's font has no glyph for "
-            f"{describe_characters(missing)}. Replace or remove these characters and try again.",
+            f"{'; '.join(places)}. Replace or remove these characters and try again.",
             missing,
         )
 
