@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from jmg_desktop.cli.common import EXIT_OK, CommandError, UsageError, open_workspace
+from jmg_desktop.core.money import Money
 
 __all__ = ["add_export_xlsx", "add_import_lines"]
 
@@ -45,6 +46,12 @@ def add_import_lines(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="show what would be imported and change nothing"
     )
+    parser.add_argument(
+        "--bcf",
+        action="store_true",
+        help="a BCF planning workbook: replace the pool's income from its Income sheet and add its "
+        "Expenditure sheet's schemes, in one change",
+    )
     parser.set_defaults(func=_import_lines)
 
 
@@ -54,6 +61,11 @@ def add_export_xlsx(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="the workbook to write")
     parser.add_argument("--pool", metavar="NAME", help="only this pool (with --year)")
     parser.add_argument("--year", metavar="YEAR", help="only this financial year (with --pool)")
+    parser.add_argument(
+        "--bcf",
+        action="store_true",
+        help="write the pool's BCF plan in the planning template's shape (needs --pool and --year)",
+    )
     parser.set_defaults(func=_export_xlsx)
 
 
@@ -73,6 +85,7 @@ def _import_lines(args: argparse.Namespace) -> int:
     from jmg_desktop.interchange.import_lines import import_command
     from jmg_desktop.interchange.planning import make_defaults, plan_source, resolve_pool
     from jmg_desktop.interchange.sources import open_source
+    from jmg_desktop.store.bcf_repo import stream_names
     from jmg_desktop.store.errors import WorkspaceError
     from jmg_desktop.store.lines_repo import LinesStore, load_references
 
@@ -88,6 +101,10 @@ def _import_lines(args: argparse.Namespace) -> int:
             pool = resolve_pool(workspace, args.pool)
             defaults = make_defaults(workspace, refs, pool, year, args.partner, args.status)
             source = open_source(source_path)
+            if args.bcf:
+                return _import_bcf(args, workspace, source, defaults, pool.name, pool.id, year)
+            with workspace.reading() as session:
+                streams = {name.casefold(): stream_id for stream_id, name in stream_names(session)}
             plan = plan_source(
                 source,
                 refs,
@@ -95,6 +112,7 @@ def _import_lines(args: argparse.Namespace) -> int:
                 sheet_name=args.sheet,
                 header_row=args.header_row,
                 map_options=args.map,
+                streams=streams,
             )
         except InterchangeError as error:
             raise CommandError(str(error)) from None
@@ -106,8 +124,7 @@ def _import_lines(args: argparse.Namespace) -> int:
         print(f"Sheet “{plan.sheet}”, headings on row {plan.header_row}: {described}.")
         for line in plan.skipped:
             print(line)
-        for refusal in plan.refusals:
-            print(refusal.sentence())
+        _print_refusals(plan.refusals)
         if plan.refusals and not args.skip_refused:
             raise CommandError(
                 f"Nothing was imported: {len(plan.refusals)} cell{'s' if len(plan.refusals) != 1 else ''} "
@@ -130,6 +147,51 @@ def _import_lines(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_refusals(refusals: list) -> None:  # type: ignore[type-arg]
+    """Each refused cell on its own line (the first 500; then how many more)."""
+    for refusal in refusals[:500]:
+        print(refusal.sentence())
+    if len(refusals) > 500:
+        print(f"… and {len(refusals) - 500:,} more refused cells.")
+
+
+def _import_bcf(
+    args: argparse.Namespace, workspace, source, defaults, pool_name: str, pool_id: int, year
+) -> int:  # type: ignore[no-untyped-def]
+    """``import-lines --bcf``: the Income and Expenditure sheets together, or nothing."""
+    from jmg_desktop.interchange.bcf_template import apply_bcf_import, plan_bcf_import
+    from jmg_desktop.store.errors import WorkspaceError
+
+    plan = plan_bcf_import(workspace, source, defaults, sheet_name=args.sheet)
+    assert plan.lines is not None
+    for note in plan.lines.notes:
+        print(note)
+    income = Money(sum(entry.amount.pence for entry in plan.income))
+    print(
+        f"Income sheet “{plan.income_sheet}”: {len(plan.income)} rows totalling {income.format_full()}; "
+        f"Expenditure sheet “{plan.lines.sheet}”, headings on row {plan.lines.header_row}: "
+        f"{len(plan.lines.lines)} schemes totalling {plan.lines.total.format_full()}."
+    )
+    if plan.new_streams:
+        print("New funding streams: " + ", ".join(plan.new_streams) + ".")
+    for line in plan.lines.skipped:
+        print(line)
+    _print_refusals(plan.refusals)
+    if plan.refusals:
+        raise CommandError(f"Nothing was imported: {len(plan.refusals):,} cells were refused.")
+    if args.dry_run:
+        print(
+            f"Would replace the income and add the schemes of “{pool_name}” {year.label}; nothing was changed."
+        )
+        return EXIT_OK
+    try:
+        count = apply_bcf_import(workspace, plan, pool_id, year.start_year)
+    except WorkspaceError as error:
+        raise CommandError(str(error)) from None
+    print(f"Imported the income and {count} schemes into “{pool_name}” {year.label} from {source.path.name}.")
+    return EXIT_OK
+
+
 def _export_xlsx(args: argparse.Namespace) -> int:
     from jmg_desktop.interchange.errors import InterchangeError
     from jmg_desktop.interchange.export import Scope, export_workbook
@@ -138,11 +200,21 @@ def _export_xlsx(args: argparse.Namespace) -> int:
 
     if (args.pool is None) != (args.year is None):
         raise UsageError("export-xlsx: give --pool and --year together, or neither for the whole workspace.")
+    if args.bcf and args.pool is None:
+        raise UsageError("export-xlsx: --bcf needs --pool and --year.")
     with open_workspace(args.file) as workspace:
         try:
             scope = Scope()
             if args.pool is not None:
                 scope = Scope(resolve_pool(workspace, args.pool).id, _year(args.year))
+            if args.bcf:
+                from jmg_desktop.interchange.bcf_template import export_bcf_workbook
+
+                count = export_bcf_workbook(workspace, args.output, scope.pool_id, scope.year)  # type: ignore[arg-type]
+                print(
+                    f"Wrote {count} scheme{'s' if count != 1 else ''} in the BCF template's shape to {args.output}"
+                )
+                return EXIT_OK
             count = export_workbook(workspace, args.output, scope)
         except (InterchangeError, SafeWriteError) as error:
             raise CommandError(str(error)) from None

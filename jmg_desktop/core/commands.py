@@ -47,6 +47,16 @@ FIELD_LABELS: Final = {
     "note": "Note",
     "kind": "Kind",
     "position": "Position",
+    "scheme_ref": "Scheme ID",
+    "scheme_type": "Scheme Type",
+    "scheme_subtype": "Sub-type",
+    "area_of_spend": "Area of Spend",
+    "commissioner": "Commissioner",
+    "nhs_share_bp": "NHS Share",
+    "council_share_bp": "Council Share",
+    "provider": "Provider",
+    "funding_stream_id": "Funding Stream",
+    "new_or_existing": "New or Existing",
 }
 
 
@@ -66,22 +76,24 @@ class LineRecord:
     position: int
     #: A service budget or a change to budgets already in the pool (see core.line_kinds).
     kind: str = SERVICE_BUDGET
+    # Better Care Fund scheme columns; empty for a line that is not a scheme (core.bcf reads them).
+    scheme_ref: str = ""
+    scheme_type: str = ""
+    scheme_subtype: str = ""
+    area_of_spend: str = ""
+    commissioner: str = ""
+    nhs_share_bp: int | None = None
+    council_share_bp: int | None = None
+    provider: str = ""
+    funding_stream_id: int | None = None
+    new_or_existing: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Every stored column, for audit records and inserts."""
-        return {
-            "id": self.id,
-            "pool_id": self.pool_id,
-            "financial_year": self.financial_year,
-            "service": self.service,
-            "category_id": self.category_id,
-            "partner_id": self.partner_id,
-            "status_id": self.status_id,
-            "amount_pence": self.amount_pence,
-            "note": self.note,
-            "position": self.position,
-            "kind": self.kind,
-        }
+        return {name: getattr(self, name) for name in _RECORD_FIELDS}
+
+
+_RECORD_FIELDS: Final = tuple(LineRecord.__slots__)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,8 @@ SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
     "pool": ("pool", "pool name", "pooled budget"),
 }
 
+#: Headings with a £ in them that are not amounts.
+_NOT_MONEY: Final = ("note", "notes", "comment", "comments")
 _BY_HEADING: Final = {name: field for field, names in SYNONYMS.items() for name in names}
 
 _THOUSANDS: Final = re.compile(
@@ -118,12 +120,13 @@ def field_for_heading(heading: str, fields: Mapping[str, tuple[str, ...]] | None
     """The field a heading names, or None. ``fields`` adds synonyms (the BCF columns)."""
     key = normalise(heading)
     found: str | None = None
+    if (unit_of(heading) != 1 or "£" in heading) and key not in _NOT_MONEY:
+        # "2019/20 £000", "Council £000", "Expenditure (£)": a money column whatever its words.
+        return "amount"
     if key and fields:
         found = next((field for field, names in fields.items() if key in names), None)
     if key and found is None:
         found = _BY_HEADING.get(key)
-    if found is None and (unit_of(heading) != 1 or "£" in heading):
-        return "amount"  # "2019/20 £000", "Planned £": a money column whatever its words
     return found
 
 

@@ -3,11 +3,44 @@ audited command that adds the lines at the end of the pool's year."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from jmg_desktop.core.commands import ChangeSet, Command, LineRecord
 from jmg_desktop.interchange.mapping import ImportPlan
 from jmg_desktop.store.lines_repo import LinesStore
 
-__all__ = ["import_command"]
+__all__ = ["import_command", "scheme_columns"]
+
+
+def scheme_columns(extra: Mapping[str, object]) -> dict[str, Any]:
+    """A planned line's BCF scheme fields as stored columns. A joint scheme given only one share
+    gets the other as its complement, so the two add to 100%."""
+    if not extra:
+        return {}
+    columns: dict[str, Any] = {
+        name: extra[name]
+        for name in (
+            "scheme_ref",
+            "scheme_type",
+            "scheme_subtype",
+            "area_of_spend",
+            "commissioner",
+            "provider",
+            "new_or_existing",
+        )
+        if name in extra
+    }
+    nhs, council = extra.get("nhs_share"), extra.get("council_share")
+    if columns.get("commissioner") == "joint":
+        if nhs is None and isinstance(council, int):
+            nhs = 10_000 - council
+        if council is None and isinstance(nhs, int):
+            council = 10_000 - nhs
+    columns["nhs_share_bp"] = nhs
+    columns["council_share_bp"] = council
+    columns["funding_stream_id"] = extra.get("funding_stream")
+    return columns
 
 
 def import_command(store: LinesStore, plan: ImportPlan, pool_id: int, year: int, file_name: str) -> Command:
@@ -27,6 +60,7 @@ def import_command(store: LinesStore, plan: ImportPlan, pool_id: int, year: int,
             amount_pence=line.amount.pence,
             note=line.note,
             position=first + offset,
+            **scheme_columns(line.extra),
         )
         for offset, (line_id, line) in enumerate(zip(ids, plan.lines, strict=True))
     )

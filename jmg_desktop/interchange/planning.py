@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from jmg_desktop.core.financial_year import FinancialYear
+from jmg_desktop.interchange.bcf_fields import SCHEME_FIELDS, SCHEME_SYNONYMS, scheme_readers
 from jmg_desktop.interchange.errors import InterchangeError
 from jmg_desktop.interchange.headings import FIELD_NAMES, auto_map
 from jmg_desktop.interchange.mapping import (
@@ -110,13 +111,17 @@ def plan_source(
     sheet_name: str | None = None,
     header_row: int | None = None,
     map_options: Sequence[str] = (),
+    streams: Mapping[str, int] | None = None,
 ) -> ImportPlan:
-    """The full plan for a file: sheet, header, automatic mapping with the user's changes."""
-    sheet = choose_sheet(source, sheet_name)
-    index = header_index(sheet, header_row)
+    """The full plan for a file: sheet, header, automatic mapping with the user's changes.
+
+    The BCF scheme columns (scheme ID, type, commissioner, funding stream…) are recognised too;
+    ``streams`` maps case-folded funding stream names to ids for the "Source of funding" column."""
+    sheet = choose_sheet(source, sheet_name, SCHEME_SYNONYMS)
+    index = header_index(sheet, header_row, SCHEME_SYNONYMS)
     headings = headings_of(sheet, index)
-    mapping = auto_map(headings)
-    mapping.update(parse_map_options(list(map_options), headings, FIELD_NAMES))
-    plan = plan_import(sheet, index, mapping, refs, defaults)
+    mapping = auto_map(headings, SCHEME_SYNONYMS)
+    mapping.update(parse_map_options(list(map_options), headings, {**FIELD_NAMES, **SCHEME_FIELDS}))
+    plan = plan_import(sheet, index, mapping, refs, defaults, scheme_readers(streams or {}))
     plan.notes[:0] = [n for n in source.notes if n not in plan.notes]
     return plan

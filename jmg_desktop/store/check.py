@@ -149,7 +149,15 @@ def _integrity(connection: sqlite3.Connection) -> list[Finding]:
         rows = connection.execute(f"PRAGMA integrity_check({_MAX_LISTED})").fetchall()
     except sqlite3.DatabaseError as error:
         return [Finding("integrity", f"Integrity: the file is damaged ({error}).")]
-    return [Finding("integrity", f"Integrity: {row[0]}", True) for row in rows if row[0] != "ok"]
+    # One row can hold several problems on separate lines, under a "*** in database main ***"
+    # heading; each problem is its own one-line finding.
+    problems = [
+        part.strip()
+        for row in rows
+        for part in str(row[0]).splitlines()
+        if part.strip() and part.strip() != "ok" and not part.startswith("***")
+    ]
+    return [Finding("integrity", f"Integrity: {problem}", True) for problem in problems[:_MAX_LISTED]]
 
 
 def _foreign_keys(connection: sqlite3.Connection) -> list[Finding]:

@@ -20,6 +20,7 @@ from jmg_desktop.core.money import Money
 from jmg_desktop.resources import resource_path
 from jmg_desktop.store.agreements_demo import add_demo_agreements
 from jmg_desktop.store.audit import record_event
+from jmg_desktop.store.bcf_demo import add_demo_bcf
 from jmg_desktop.store.models import (
     Category,
     LineStatus,
@@ -46,6 +47,7 @@ DEMO_EXTENSIONS: list[Callable[[Session], None]] = [
     add_demo_scenarios,
     add_demo_paper,
     add_demo_monitoring,
+    add_demo_bcf,
 ]
 
 

@@ -15,6 +15,7 @@ from typing import Any, Final
 from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from jmg_desktop.core.commands import ChangeSet, LineRecord, RefChange
 from jmg_desktop.store.audit import record_event
@@ -468,34 +469,39 @@ class LinesStore:
     def _apply(self, changes: ChangeSet, action: str) -> None:
         """The body of :meth:`apply_changes`: one transaction, one audit event."""
         with self.workspace.writing() as session:
-            connection = session.connection()
-            for ref in changes.refs:
-                if ref.new is not None:
-                    self._apply_ref(connection, ref)
-            if changes.deletes:
-                self._delete_lines(connection, changes.deletes)
-            by_field: dict[str, list[dict[str, Any]]] = {}
-            for field_update in changes.updates:  # one prepared statement per field, in order
-                by_field.setdefault(field_update.field, []).append(
-                    {"u_id": field_update.line_id, "u_old": field_update.old, "u_new": field_update.new}
+            self.apply_in(session, changes, action=action)
+
+    def apply_in(self, session: Session, changes: ChangeSet, *, action: str) -> None:
+        """Apply a change set inside the caller's transaction (so an import can add its lines and
+        other rows together), with one audit event; the caller commits or rolls back."""
+        connection = session.connection()
+        for ref in changes.refs:
+            if ref.new is not None:
+                self._apply_ref(connection, ref)
+        if changes.deletes:
+            self._delete_lines(connection, changes.deletes)
+        by_field: dict[str, list[dict[str, Any]]] = {}
+        for field_update in changes.updates:  # one prepared statement per field, in order
+            by_field.setdefault(field_update.field, []).append(
+                {"u_id": field_update.line_id, "u_old": field_update.old, "u_new": field_update.new}
+            )
+        for field, rows in by_field.items():
+            result = connection.execute(_field_update(field), rows)
+            # Each row matches only if the line still holds the old value: otherwise someone
+            # else changed it since it was shown, and the whole change set is refused.
+            if result.rowcount != len(rows):
+                raise StaleEditError(
+                    "The line was changed or deleted elsewhere since it was shown; nothing was changed.",
+                    ids=[row["u_id"] for row in rows],
                 )
-            for field, rows in by_field.items():
-                result = connection.execute(_field_update(field), rows)
-                # Each row matches only if the line still holds the old value: otherwise someone
-                # else changed it since it was shown, and the whole change set is refused.
-                if result.rowcount != len(rows):
-                    raise StaleEditError(
-                        "The line was changed or deleted elsewhere since it was shown; nothing was changed.",
-                        ids=[row["u_id"] for row in rows],
-                    )
-            if changes.inserts:
-                self._insert_lines(connection, changes.inserts)
-                self._raise_high_water(connection, max(line.id for line in changes.inserts))
-            for ref in changes.refs:
-                if ref.new is None:
-                    self._apply_ref(connection, ref)
-            old, new, entity_id = _audit_detail(changes)
-            record_event(session, action=action, entity="pool_line", entity_id=entity_id, old=old, new=new)
+        if changes.inserts:
+            self._insert_lines(connection, changes.inserts)
+            self._raise_high_water(connection, max(line.id for line in changes.inserts))
+        for ref in changes.refs:
+            if ref.new is None:
+                self._apply_ref(connection, ref)
+        old, new, entity_id = _audit_detail(changes)
+        record_event(session, action=action, entity="pool_line", entity_id=entity_id, old=old, new=new)
 
     @staticmethod
     def _blocks(lines: Iterable[LineRecord]) -> dict[tuple[int, int], list[LineRecord]]:

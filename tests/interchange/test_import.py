@@ -53,7 +53,8 @@ def test_template_shape_with_units_header_below_title_and_a_total_row(
     assert plan.sheet == "Expenditure"
     assert plan.header_row == 5
     # "Budget £000" is the first amount heading; "Planned (£m)" is left unmapped.
-    assert plan.mapping == {1: "service", 2: "partner", 3: "amount", 5: "note"}
+    assert plan.mapping == {0: "scheme_ref", 1: "service", 2: "partner", 3: "amount", 5: "note"}
+    assert [line.extra["scheme_ref"] for line in plan.lines] == ["1", "2", "3"]
     assert [(line.service, line.amount.pence) for line in plan.lines] == [
         ("Home First reablement", 334_200_000),
         ("Care home quality", 125_050_000),

@@ -9,6 +9,7 @@ from jmg_desktop.store.models.agreements import (
     Meeting,
 )
 from jmg_desktop.store.models.base import Base
+from jmg_desktop.store.models.bcf import BcfCondition, BcfIncome, BcfListItem, BcfStream
 from jmg_desktop.store.models.foundation import (
     AuditEvent,
     Category,
@@ -40,6 +41,10 @@ __all__ = [
     "AgreementStep",
     "AuditEvent",
     "Base",
+    "BcfCondition",
+    "BcfIncome",
+    "BcfListItem",
+    "BcfStream",
     "Category",
     "LineStatus",
     "Meeting",

@@ -87,6 +87,8 @@ class PoolLine(Base):
         Index("ix_pool_line_pool_year_position", "pool_id", "financial_year", "position"),
         CheckConstraint("financial_year BETWEEN 1900 AND 2998", name="year"),
         CheckConstraint("kind IN ('service_budget', 'budget_change')", name="kind"),
+        CheckConstraint("commissioner IN ('', 'council', 'nhs', 'joint')", name="commissioner"),
+        CheckConstraint("new_or_existing IN ('', 'new', 'existing')", name="new_or_existing"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -104,6 +106,23 @@ class PoolLine(Base):
     kind: Mapped[str] = mapped_column(
         String(20), nullable=False, default="service_budget", server_default="service_budget"
     )
+    # Better Care Fund scheme columns (migration 0009); empty for a line that is not a scheme.
+    # Type, sub-type and area are text checked against the reference lists (which change every
+    # year), so a template's new entry is never refused, only flagged by the checklist.
+    scheme_ref: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
+    scheme_type: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    scheme_subtype: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    area_of_spend: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    commissioner: Mapped[str] = mapped_column(String(10), nullable=False, default="", server_default="")
+    # A joint scheme's shares in hundredths of a percent (6000 is 60%); the checklist wants 100%.
+    nhs_share_bp: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    council_share_bp: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    provider: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    funding_stream_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bcf_stream.id", ondelete="RESTRICT", name="fk_pool_line_funding_stream_id_bcf_stream"),
+        nullable=True,
+    )
+    new_or_existing: Mapped[str] = mapped_column(String(10), nullable=False, default="", server_default="")
 
 
 class StatedTotal(Base):

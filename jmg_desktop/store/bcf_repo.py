@@ -1,0 +1,181 @@
+"""Better Care Fund data in the workspace: funding streams, income, scheme lists and conditions,
+read as a :class:`~jmg_desktop.core.bcf.BcfPlan`; income replaced as one audited change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from jmg_desktop.core.bcf import BcfPlan, Condition, Income, Scheme
+from jmg_desktop.core.money import Money
+from jmg_desktop.store.audit import record_event
+from jmg_desktop.store.models import BcfCondition, BcfIncome, BcfListItem, BcfStream, Partner, PoolLine
+from jmg_desktop.store.workspace import Workspace
+
+__all__ = [
+    "IncomeEntry",
+    "bcf_plan",
+    "ensure_streams",
+    "list_entries",
+    "pool_uses_schemes",
+    "replace_income",
+    "stream_names",
+]
+
+_LINE = PoolLine.__table__
+#: A line is a scheme when any of these is set.
+_SCHEME_TEST = or_(
+    _LINE.c.scheme_ref != "",
+    _LINE.c.scheme_type != "",
+    _LINE.c.commissioner != "",
+    _LINE.c.funding_stream_id.is_not(None),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IncomeEntry:
+    """One income row to store: a stream (by name), the partner holding it, the amount."""
+
+    stream: str
+    partner_id: int
+    amount: Money
+    note: str = ""
+
+
+def stream_names(session: Session) -> list[tuple[int, str]]:
+    """Every funding stream ``(id, name)`` in display order."""
+    return [
+        tuple(r)
+        for r in session.execute(
+            select(BcfStream.id, BcfStream.name).order_by(BcfStream.position, BcfStream.id)
+        )
+    ]  # type: ignore[misc]
+
+
+def list_entries(session: Session, list_name: str) -> list[str]:
+    """The names of a scheme reference list (``scheme_type``, ``scheme_subtype``, ``area_of_spend``)."""
+    return list(
+        session.execute(
+            select(BcfListItem.name)
+            .where(BcfListItem.list_name == list_name)
+            .order_by(BcfListItem.position, BcfListItem.id)
+        ).scalars()
+    )
+
+
+def pool_uses_schemes(workspace: Workspace, pool_id: int, financial_year: int) -> bool:
+    """Whether any line of the pool and year carries scheme columns (so the editor shows them)."""
+    with workspace.engine.connect() as connection:
+        found = connection.execute(
+            select(_LINE.c.id)
+            .where(_LINE.c.pool_id == pool_id, _LINE.c.financial_year == financial_year, _SCHEME_TEST)
+            .limit(1)
+        ).first()
+        connection.rollback()
+    return found is not None
+
+
+def bcf_plan(session: Session, pool_id: int, financial_year: int) -> BcfPlan:
+    """The pool's BCF plan for the year, ready for its balances, conditions and checklist."""
+    streams = tuple(stream_names(session))
+    income = tuple(
+        Income(row.stream_id, row.stream, row.partner, Money(row.amount_pence))
+        for row in session.execute(
+            select(
+                BcfIncome.stream_id,
+                BcfStream.name.label("stream"),
+                Partner.name.label("partner"),
+                BcfIncome.amount_pence,
+            )
+            .join(BcfStream, BcfStream.id == BcfIncome.stream_id)
+            .join(Partner, Partner.id == BcfIncome.partner_id)
+            .where(BcfIncome.pool_id == pool_id, BcfIncome.financial_year == financial_year)
+            .order_by(BcfStream.position, BcfStream.id, Partner.position, Partner.id)
+        )
+    )
+    schemes = tuple(
+        Scheme(
+            r.id,
+            r.scheme_ref,
+            r.service,
+            r.scheme_type,
+            r.area_of_spend,
+            r.commissioner,
+            r.nhs_share_bp,
+            r.council_share_bp,
+            r.provider,
+            r.funding_stream_id,
+            r.new_or_existing,
+            Money(r.amount_pence),
+        )
+        for r in session.execute(
+            select(_LINE)
+            .where(_LINE.c.pool_id == pool_id, _LINE.c.financial_year == financial_year, _SCHEME_TEST)
+            .order_by(_LINE.c.position, _LINE.c.id)
+        )
+    )
+    conditions = tuple(
+        Condition(
+            r.label, Money(r.minimum_pence), r.stream_id, r.area_of_spend, r.commissioner, r.scheme_type
+        )
+        for r in session.execute(
+            select(BcfCondition)
+            .where(BcfCondition.pool_id == pool_id, BcfCondition.financial_year == financial_year)
+            .order_by(BcfCondition.position, BcfCondition.id)
+        ).scalars()
+    )
+    return BcfPlan(streams, income, schemes, conditions, tuple(list_entries(session, "scheme_type")))
+
+
+def ensure_streams(session: Session, names: Sequence[str]) -> dict[str, int]:
+    """Stream name (case-folded) → id for ``names``, adding the streams that are new (audited)."""
+    known = {name.casefold(): stream_id for stream_id, name in stream_names(session)}
+    position = session.execute(select(func.max(BcfStream.position))).scalar() or 0
+    for name in names:
+        clean = " ".join(name.split())
+        if clean and clean.casefold() not in known:
+            position += 1
+            row = BcfStream(name=clean, note="", position=position)
+            session.add(row)
+            session.flush()
+            known[clean.casefold()] = row.id
+            record_event(
+                session, action="add_bcf_stream", entity="bcf_stream", entity_id=row.id, new={"name": clean}
+            )
+    return known
+
+
+def replace_income(
+    session: Session, pool_id: int, financial_year: int, entries: Sequence[IncomeEntry]
+) -> None:
+    """Make ``entries`` the pool's income for the year (streams added as needed), in the caller's
+    transaction, with one audit event holding the rows before and after."""
+    streams = ensure_streams(session, [entry.stream for entry in entries])
+    table = BcfIncome.__table__
+    where = (table.c.pool_id == pool_id, table.c.financial_year == financial_year)
+    before = [dict(r) for r in session.execute(select(table).where(*where).order_by(table.c.id)).mappings()]
+    session.execute(delete(table).where(*where))
+    rows = [
+        {
+            "pool_id": pool_id,
+            "financial_year": financial_year,
+            "stream_id": streams[" ".join(entry.stream.split()).casefold()],
+            "partner_id": entry.partner_id,
+            "amount_pence": entry.amount.pence,
+            "note": entry.note,
+        }
+        for entry in entries
+    ]
+    if rows:
+        session.execute(insert(table), rows)
+    record_event(
+        session,
+        action="replace_bcf_income",
+        entity="bcf_income",
+        entity_id=None,
+        old={"pool_id": pool_id, "financial_year": financial_year, "rows": before},
+        new={"pool_id": pool_id, "financial_year": financial_year, "rows": rows},
+    )
