@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -303,14 +304,15 @@ class RecordAgreementDialog(QDialog):
         step_row.addStretch(1)
         layout.addLayout(step_row)
         bodies_box = QGroupBox("To be approved by", self)
-        bodies_layout = QHBoxLayout(bodies_box)
+        # Two to a row: a workspace with four or more partners would not fit a laptop in one row.
+        bodies_layout = QGridLayout(bodies_box)
         self.body_boxes: list[tuple[int, QCheckBox]] = []
-        for body in bodies:
+        for place, body in enumerate(bodies):
             box = QCheckBox(body.text, bodies_box)
             box.setChecked(body.checked)
             self.body_boxes.append((body.partner_id, box))
-            bodies_layout.addWidget(box)
-        bodies_layout.addStretch(1)
+            bodies_layout.addWidget(box, place // 2, place % 2)
+        bodies_layout.setColumnStretch(2, 1)
         layout.addWidget(bodies_box)
         self.error = _error_label(self)
         layout.addWidget(self.error)
