@@ -64,6 +64,7 @@ def test_opening_demo_shows_pools_lines_and_title(window: MainWindow, demo_path:
         "Older People",
         "Physical Disabilities",
         "Equipment",
+        "Staffordshire Better Care Fund 2019/20 (illustrative)",
     ]
     assert window.year_selector.currentText() == "2009/10"
     assert window.current_year() == 2009
