@@ -80,6 +80,24 @@ def _monitoring(ref: FigureRef, context: BlockContext) -> list[Block]:
     return monitoring_resolver(context.session, context.pool_id, context.financial_year)(ref) or []
 
 
+def _bcf(ref: FigureRef, context: BlockContext) -> list[Block]:
+    """The Better Care Fund blocks (papers/bcf_blocks.py), from the pool's plan for the year."""
+    from jmg_desktop.core.financial_year import FinancialYear
+    from jmg_desktop.papers.bcf_blocks import bcf_blocks
+    from jmg_desktop.store.bcf_repo import bcf_plan
+    from jmg_desktop.store.models import Pool
+
+    if context.session is None:
+        raise UnresolvedFigure(f"The {ref.kind} block needs the workspace, which is not open here.")
+    pool = context.session.get(Pool, context.pool_id)
+    name = pool.name if pool is not None else "The pool"
+    year = FinancialYear(context.financial_year).label
+    plan = bcf_plan(context.session, context.pool_id, context.financial_year)
+    if not plan.is_bcf:
+        raise UnresolvedFigure(f"{name} has no Better Care Fund income or schemes for {year}.")
+    return bcf_blocks(ref.kind, plan, name, year)
+
+
 #: Every figures block by name, in the editor's menu order.
 FIGURE_BLOCKS: Final[dict[str, FigureBlock]] = {
     "current_value": FigureBlock("Current value of the partner's contribution", _from_facts(current_value)),
@@ -95,6 +113,9 @@ FIGURE_BLOCKS: Final[dict[str, FigureBlock]] = {
         "Budget monitoring table for a period (show=red,amber for the reds and ambers)", _monitoring
     ),
     "risk_share": FigureBlock("Risk share of the projected variance for a period", _monitoring),
+    "bcf_income": FigureBlock("Better Care Fund income by funding stream", _bcf),
+    "bcf_schemes": FigureBlock("Better Care Fund schemes and their planned expenditure", _bcf),
+    "bcf_balances": FigureBlock("Better Care Fund balances, conditions and checklist", _bcf),
 }
 
 

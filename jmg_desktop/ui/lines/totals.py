@@ -7,6 +7,7 @@ formats them. Figures are £m to three decimals; tooltips give the exact amount.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -80,6 +81,9 @@ class TotalsPanel(QWidget):
         layout.addWidget(self.tree, 1)
         self.totals: PoolTotals | None = None
         self.comparisons: list[StatedComparison] = []
+        #: Features' extra sections, ``provide(panel, workspace, pool_id, year)``, added after the
+        #: totals each time they are shown (e.g. the Better Care Fund balances).
+        self.section_providers: list[Callable[[TotalsPanel, Workspace, int, int], None]] = []
         self.show_totals(None, -1, -1)
 
     # -- filling -----------------------------------------------------------------------------
@@ -147,6 +151,8 @@ class TotalsPanel(QWidget):
             )
             for comparison in comparisons:
                 self._stated(comparison, short_names)
+        for provide in self.section_providers:
+            provide(self, workspace, pool_id, financial_year)
         self.tree.expandAll()
         self._fit_width()
 
