@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Final, Protocol
 
 from jmg_desktop.core.line_kinds import SERVICE_BUDGET
@@ -90,10 +91,12 @@ class LineRecord:
 
     def as_dict(self) -> dict[str, Any]:
         """Every stored column, for audit records and inserts."""
-        return {name: getattr(self, name) for name in _RECORD_FIELDS}
+        return dict(zip(_RECORD_FIELDS, _RECORD_VALUES(self), strict=True))
 
 
 _RECORD_FIELDS: Final = tuple(LineRecord.__slots__)  # type: ignore[attr-defined]
+# One C call for every field (an import of 100,000 lines makes two dicts per line).
+_RECORD_VALUES: Final = attrgetter(*_RECORD_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
