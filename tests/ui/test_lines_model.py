@@ -168,7 +168,11 @@ def test_a_lines_kind_is_shown_and_can_be_typed_and_refused(
     assert model.setData(model.index(0, 6), "uplift")
     assert model.data(model.index(0, 6)) == "Change"
     line_id = model.data(model.index(0, 0), LINE_ID_ROLE)
-    stored = dict((row[0], row[-1]) for row in _db_lines(demo_path))
+    connection = sqlite3.connect(demo_path)
+    try:
+        stored = dict(connection.execute("SELECT id, kind FROM pool_line").fetchall())
+    finally:
+        connection.close()
     assert stored[line_id] == "budget_change"
     assert model.setData(model.index(0, 6), "Service budget")
     assert model.data(model.index(0, 6)) == "Service"
