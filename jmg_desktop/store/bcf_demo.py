@@ -148,10 +148,23 @@ def add_demo_bcf(session: Session) -> None:
             )
         )
     session.flush()
+    # The BCF pool's starting rows, recorded whole as the core demo records its own, so that
+    # ``check`` finds every line and stated total in the trail.
+    lines = session.execute(select(PoolLine).where(PoolLine.pool_id == pool.id)).scalars()
+    stated = session.execute(select(StatedTotal).where(StatedTotal.pool_id == pool.id)).scalars()
     record_event(
         session,
         action="create_demo_bcf",
-        entity="pool",
-        entity_id=pool.id,
-        new={"source": BCF_DEMO_SOURCE.name},
+        entity="workspace",
+        entity_id=None,
+        new={
+            "source": BCF_DEMO_SOURCE.name,
+            "lines": [_columns(row) for row in lines],
+            "stated_totals": [_columns(row) for row in stated],
+        },
     )
+
+
+def _columns(row: PoolLine | StatedTotal) -> dict[str, Any]:
+    """A row's columns by name, as the audit trail records rows."""
+    return {column.name: getattr(row, column.name) for column in row.__table__.columns}
