@@ -106,7 +106,7 @@ class PoolLine(Base):
     kind: Mapped[str] = mapped_column(
         String(20), nullable=False, default="service_budget", server_default="service_budget"
     )
-    # Better Care Fund scheme columns (migration 0009); empty for a line that is not a scheme.
+    # Better Care Fund scheme columns (migration 0010); empty for a line that is not a scheme.
     # Type, sub-type and area are text checked against the reference lists (which change every
     # year), so a template's new entry is never refused, only flagged by the checklist.
     scheme_ref: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
