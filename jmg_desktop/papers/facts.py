@@ -26,6 +26,7 @@ from jmg_desktop.store.models import (
     Pool,
     PoolLine,
 )
+from jmg_desktop.store.agreements_repo import agreement_detail
 from jmg_desktop.store.totals import linked_pool_ids, pool_totals
 
 __all__ = ["load_facts"]
@@ -165,9 +166,16 @@ def _agreements(session: Session, pool_id: int, financial_year: int) -> tuple[Ag
         day = _parse_day(on_date) or _parse_day(held_on or "")
         if day is None:
             continue
+        comparison = agreement_detail(session, agreement.id).summary.comparison
         facts.append(
             AgreementFact(
-                body=body or _DEFAULT_BODY, agreed_on=day, title=agreement.title, reference=reference or ""
+                body=body or _DEFAULT_BODY,
+                agreed_on=day,
+                title=agreement.title,
+                reference=reference or "",
+                changed_lines=len(comparison.changed),
+                changed_by=comparison.difference_on_agreed_lines,
+                added_lines=len(comparison.added),
             )
         )
     return tuple(facts)

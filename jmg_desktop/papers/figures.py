@@ -65,6 +65,11 @@ class AgreementFact:
     agreed_on: date
     title: str
     reference: str = ""
+    #: Covered lines whose agreed figures have changed since (the core changed-since-agreed rule),
+    #: the net effect of those changes, and lines added since to a pool agreed as a whole.
+    changed_lines: int = 0
+    changed_by: Money = Money.zero()
+    added_lines: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,5 +215,23 @@ def agreement(facts: FigureFacts) -> list[Block]:
             f"On {format_day(fact.agreed_on)} the {fact.body} agreed in principle the proposal "
             f"“{typographic(fact.title.strip().rstrip('.'))}”{minute}."
         )
-        blocks.append(Paragraph((Run(text),)))
+        blocks.append(Paragraph((Run(text + _since_agreed(fact)),)))
     return blocks
+
+
+def _since_agreed(fact: AgreementFact) -> str:
+    """A sentence saying how the figures moved since the agreement, or "" when they did not."""
+    parts: list[str] = []
+    if fact.changed_lines:
+        lines = "one line" if fact.changed_lines == 1 else f"{fact.changed_lines} lines"
+        verb = "has" if fact.changed_lines == 1 else "have"
+        if not fact.changed_by.pence:
+            effect = "with no net effect on the total"
+        else:
+            direction = "more" if fact.changed_by.pence > 0 else "less"
+            effect = f"{abs(fact.changed_by).format_prose()} {direction} than agreed"
+        parts.append(f"the figures of {lines} it covers {verb} changed, {effect}")
+    if fact.added_lines:
+        added = "one line has" if fact.added_lines == 1 else f"{fact.added_lines} lines have"
+        parts.append(f"{added} been added to the pool")
+    return f" Since then, {' and '.join(parts)}." if parts else ""

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from jmg_desktop.core.agreements import (
@@ -310,14 +310,15 @@ _SNAPSHOT_COLUMNS = (
     AgreementLine.financial_year,
     AgreementLine.amount_pence,
     AgreementLine.pool_id,
+    AgreementLine.kind,
 )
 
 
 def _snapshot_figures(row: Any, pools: dict[int, str]) -> LineFigures:
     """A row of :data:`_SNAPSHOT_COLUMNS` as figures."""
-    _agreement_id, line_id, service, partner, category, status, year, pence, pool_id = row
+    _agreement_id, line_id, service, partner, category, status, year, pence, pool_id, kind = row
     pool = pools.get(pool_id, "") if pool_id is not None else ""
-    return LineFigures(line_id, service, partner, category, status, year, Money(pence), pool)
+    return LineFigures(line_id, service, partner, category, status, year, Money(pence), pool, kind)
 
 
 # Above this many agreements, reading every snapshot row beats binding thousands of ids.
@@ -621,7 +622,7 @@ def record_agreement(
         pence,
         _pool,
         line_pool_id,
-        _kind,
+        kind,
     ) in enumerate(wanted, start=1):
         session.add(
             AgreementLine(
@@ -635,6 +636,7 @@ def record_agreement(
                 category_name=category or "",
                 status_label=label,
                 amount_pence=pence,
+                kind=kind or "",
             )
         )
     step = AgreementStep(
@@ -981,6 +983,7 @@ def since_agreed_marks(
         func.coalesce(Category.name, "") != AgreementLine.category_name,
         PoolLine.financial_year != AgreementLine.financial_year,
         PoolLine.pool_id.is_distinct_from(AgreementLine.pool_id),
+        and_(AgreementLine.kind != "", PoolLine.kind != AgreementLine.kind),
     )
     query = (
         select(*_CURRENT_COLUMNS, *_SNAPSHOT_COLUMNS)

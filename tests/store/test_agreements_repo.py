@@ -380,6 +380,26 @@ def test_changed_since_agreed_names_each_kind_of_change(agreed) -> None:
         command.revert(store)
 
 
+def test_a_change_of_kind_since_agreed_is_flagged_and_undone(agreed) -> None:
+    workspace, agreement, ids = agreed
+    line = ids["Intermediate care"]
+    with workspace.reading() as session:
+        detail = agreement_detail(session, agreement)
+    # The snapshot keeps each line's kind as it was agreed.
+    assert {figures.agreed.kind for figures in detail.summary.comparison.lines} == {"service_budget"}
+    store = LinesStore(workspace)
+    command = edit_fields([FieldUpdate(line, "kind", "service_budget", "budget_change")])
+    command.apply(store)
+    with workspace.reading() as session:
+        marked = lines_changed_since_agreed(session, ids["pool"], 2009)
+        changed = agreement_detail(session, agreement).summary.comparison.changed
+    assert agreement in marked.get(line, [])
+    assert [(c.service, c.fields) for c in changed] == [("Intermediate care", ("kind",))]
+    command.revert(store)
+    with workspace.reading() as session:
+        assert agreement not in lines_changed_since_agreed(session, ids["pool"], 2009).get(line, [])
+
+
 def test_a_line_new_to_a_pool_agreed_as_a_whole_is_marked(demo_workspace: Workspace) -> None:
     from jmg_desktop.core.commands import LineRecord, insert_lines
 

@@ -128,3 +128,6 @@ class AgreementLine(Base):
     category_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     status_label: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     amount_pence: Mapped[int] = mapped_column(PENCE, nullable=False)
+    # The line's kind when agreed (migration 0011); "" for snapshots taken before it was kept,
+    # which cannot say whether the kind has changed since.
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="", server_default="")
