@@ -16,6 +16,7 @@ from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.money import MAX_POUNDS, Money, MoneyError
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.figures import AgreementFact, FigureFacts, ProposedLine
+from jmg_desktop.store.agreements_repo import agreement_detail
 from jmg_desktop.store.models import (
     Agreement,
     AgreementLine,
@@ -26,7 +27,6 @@ from jmg_desktop.store.models import (
     Pool,
     PoolLine,
 )
-from jmg_desktop.store.agreements_repo import agreement_detail
 from jmg_desktop.store.totals import linked_pool_ids, pool_totals
 
 __all__ = ["load_facts"]

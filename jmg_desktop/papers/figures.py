@@ -223,14 +223,14 @@ def _since_agreed(fact: AgreementFact) -> str:
     """A sentence saying how the figures moved since the agreement, or "" when they did not."""
     parts: list[str] = []
     if fact.changed_lines:
-        lines = "one line" if fact.changed_lines == 1 else f"{fact.changed_lines} lines"
+        lines = "one of the lines" if fact.changed_lines == 1 else f"{fact.changed_lines} of the lines"
         verb = "has" if fact.changed_lines == 1 else "have"
         if not fact.changed_by.pence:
             effect = "with no net effect on the total"
         else:
             direction = "more" if fact.changed_by.pence > 0 else "less"
             effect = f"{abs(fact.changed_by).format_prose()} {direction} than agreed"
-        parts.append(f"the figures of {lines} it covers {verb} changed, {effect}")
+        parts.append(f"{lines} it covers {verb} changed, {effect}")
     if fact.added_lines:
         added = "one line has" if fact.added_lines == 1 else f"{fact.added_lines} lines have"
         parts.append(f"{added} been added to the pool")

@@ -4,6 +4,7 @@ the reconciliation gate, export and lookup."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -107,6 +108,31 @@ def test_agreement_sentence_comes_from_the_register(
     )
     assert "A withdrawn idea" not in text
     assert "No agreement in principle is recorded" not in text
+
+
+def test_the_agreement_sentence_says_how_its_figures_moved_since(
+    demo_workspace: Workspace, pdf_text: Callable[[bytes], str]
+) -> None:
+    annex = next(p.id for p in service.list_papers(demo_workspace) if p.title.startswith("Older People"))
+
+    def since_then() -> list[str]:
+        pdf = service.paper_pdf(demo_workspace, annex, acknowledge_differences=True)
+        text = _flat(pdf_text(pdf))
+        return [
+            text[m.start() : text.index(".", m.start() + 60) + 1] for m in re.finditer("Since then", text)
+        ]
+
+    # The demo's January agreement on the base budget changes has already moved by £46,000.
+    assert since_then() == [
+        "Since then, one of the lines it covers has changed, £0.046 million more than agreed."
+    ]
+    # Intermediate care, agreed in December at £5.110m, now stands £250,000 higher and another line £1 lower.
+    _set_line(demo_workspace, "Intermediate care", 5_360_000_00)
+    _set_line(demo_workspace, "Day services – internal", 3_341_999_00)
+    assert since_then() == [
+        "Since then, 2 of the lines it covers have changed, £0.250 million more than agreed.",
+        "Since then, one of the lines it covers has changed, £0.046 million more than agreed.",
+    ]
 
 
 def test_export_is_byte_identical_and_leaves_only_the_pdf(
