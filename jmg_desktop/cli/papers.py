@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import argparse
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from jmg_desktop.cli.common import EXIT_OK, EXIT_PROBLEMS, CommandError, open_workspace
+from jmg_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CommandError,
+    is_shared_address,
+    open_workspace,
+    read_file,
+)
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.store.errors import WorkspaceError
+
+if TYPE_CHECKING:
+    from jmg_desktop.store.reads.papers import PaperRecord
+    from jmg_desktop.store.reads.rows import Rows
 
 __all__ = ["add_export_paper", "add_papers"]
 
@@ -41,10 +54,16 @@ def add_export_paper(export: argparse.ArgumentParser) -> None:
 
 def _list(args: argparse.Namespace) -> int:
     """Print one line per paper version."""
-    from jmg_desktop.papers.service import list_papers
+    if is_shared_address(args.file):
+        from jmg_desktop.papers.service import list_papers
 
-    with open_workspace(args.file) as workspace:
-        papers = list_papers(workspace)
+        with open_workspace(args.file) as workspace:
+            papers = list_papers(workspace)
+    else:  # a file: read straight through sqlite3, without SQLAlchemy (issue 13's start-up cost)
+        from jmg_desktop.store.reads.papers import list_papers as read_papers
+
+        with read_file(args.file) as rows:
+            papers = read_papers(rows)
     if not papers:
         print("No papers in this workspace.")
     for paper in papers:
@@ -54,21 +73,36 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    """Export one paper; the gate's refusal exits 1, other refusals exit 2."""
-    from jmg_desktop.papers.service import ReconciliationRequired, export_paper, find_paper
+    """Export one paper; the gate's refusal exits 1, other refusals exit 2.
 
-    with open_workspace(args.file) as workspace:
-        try:
-            paper = find_paper(workspace, args.paper)
-            path = export_paper(
-                workspace, paper.id, args.output, acknowledge_differences=args.accept_differences
-            )
-        except ReconciliationRequired as error:
-            raise _GateError(
-                f"{error} Nothing was written (use --accept-differences to export anyway)."
-            ) from None
-        except (PaperError, WorkspaceError) as error:
-            raise CommandError(str(error)) from None
+    A workspace file is read straight through ``sqlite3`` (one snapshot, no SQLAlchemy), a shared
+    workspace through its session: the same reads either way (:mod:`jmg_desktop.papers.reading`).
+    """
+    from jmg_desktop.papers import reading
+    from jmg_desktop.papers.output import write_file_atomically
+
+    try:
+        if is_shared_address(args.file):
+            from jmg_desktop.store.reads.sa_rows import session_rows
+
+            with open_workspace(args.file) as workspace, workspace.reading() as session:
+                paper, data = _paper_and_pdf(reading, session_rows(session), args)
+        else:
+            with read_file(args.file) as rows:
+                paper, data = _paper_and_pdf(reading, rows, args)
+        path = write_file_atomically(data, args.output)
+    except reading.ReconciliationRequired as error:
+        raise _GateError(
+            f"{error} Nothing was written (use --accept-differences to export anyway)."
+        ) from None
+    except (PaperError, WorkspaceError) as error:
+        raise CommandError(str(error)) from None
     status = "final" if paper.is_final else "draft"
     print(f"Wrote version {paper.version} ({status}) of “{paper.title}” to {path}")
     return EXIT_OK
+
+
+def _paper_and_pdf(reading: ModuleType, rows: Rows, args: argparse.Namespace) -> tuple[PaperRecord, bytes]:
+    """The paper asked for and its PDF bytes, from one snapshot."""
+    paper = reading.find_paper(rows, args.paper)
+    return paper, reading.paper_pdf(rows, paper.id, acknowledge_differences=args.accept_differences)

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jmg_desktop.cli.common import EXIT_OK, EXIT_PROBLEMS, CommandError, open_workspace
+from jmg_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CommandError,
+    is_shared_address,
+    open_workspace,
+    read_file,
+)
 
 __all__ = ["check_against_paper"]
 
@@ -24,8 +31,14 @@ def check_against_paper(file: str, paper: str) -> int:
         raise CommandError(
             f"{paper} records no audit head: it is not a paper exported by this version of JMG Desktop."
         )
-    with open_workspace(file) as workspace, workspace.reading() as session:
-        problem = check_against(session, head)
+    if is_shared_address(file):
+        from jmg_desktop.store.reads.sa_rows import session_rows
+
+        with open_workspace(file) as workspace, workspace.reading() as session:
+            problem = check_against(session_rows(session), head)
+    else:  # a file: straight through sqlite3
+        with read_file(file) as rows:
+            problem = check_against(rows, head)
     if problem is not None:
         print(problem)
         return EXIT_PROBLEMS

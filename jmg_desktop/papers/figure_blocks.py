@@ -2,7 +2,7 @@
 
 A section refers to a block by a line such as ``{{figures:proposed_lines}}``; building the paper
 looks the name up in :data:`FIGURE_BLOCKS` and calls its ``resolve`` with the reference (its
-options) and a :class:`BlockContext` (the figures facts, and the workspace session for blocks that
+options) and a :class:`BlockContext` (the figures facts, and the workspace's rows for blocks that
 read more). A block returns ordinary paragraphs, notices and tables (``papers/model.py``), so a new
 one needs no renderer or template change: write its resolver and add one entry here. A resolver that
 cannot produce its figures raises :class:`UnresolvedFigure` with a plain reason; the paper then
@@ -21,7 +21,7 @@ from jmg_desktop.papers.markup import FigureRef
 from jmg_desktop.papers.model import Block
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from jmg_desktop.store.reads.rows import Rows
 
 __all__ = ["FIGURE_BLOCKS", "BlockContext", "FigureBlock", "UnresolvedFigure", "block_labels"]
 
@@ -32,13 +32,14 @@ class UnresolvedFigure(PaperError):
 
 @dataclass(frozen=True, slots=True)
 class BlockContext:
-    """What a block may read: the paper's pool, year and partner, its facts, and a session."""
+    """What a block may read: the paper's pool, year and partner, its facts, and the workspace's
+    rows (one read snapshot, :mod:`jmg_desktop.store.reads`)."""
 
     facts: FigureFacts
     pool_id: int = 0
     financial_year: int = 0
     partner_id: int | None = None
-    session: Session | None = None
+    rows: Rows | None = None
 
 
 Resolver = Callable[[FigureRef, BlockContext], list[Block]]
@@ -75,24 +76,24 @@ def _monitoring(ref: FigureRef, context: BlockContext) -> list[Block]:
     """The monitoring and risk-share blocks (papers/monitoring_blocks.py), for the paper's period."""
     from jmg_desktop.papers.monitoring_blocks import monitoring_resolver
 
-    if context.session is None:
+    if context.rows is None:
         raise UnresolvedFigure(f"The {ref.kind} block needs the workspace, which is not open here.")
-    return monitoring_resolver(context.session, context.pool_id, context.financial_year)(ref) or []
+    return monitoring_resolver(context.rows, context.pool_id, context.financial_year)(ref) or []
 
 
 def _bcf(ref: FigureRef, context: BlockContext) -> list[Block]:
     """The Better Care Fund blocks (papers/bcf_blocks.py), from the pool's plan for the year."""
     from jmg_desktop.core.financial_year import FinancialYear
     from jmg_desktop.papers.bcf_blocks import bcf_blocks
-    from jmg_desktop.store.bcf_repo import bcf_plan
-    from jmg_desktop.store.models import Pool
+    from jmg_desktop.store.reads.bcf import bcf_plan
+    from jmg_desktop.store.reads.rows import first
 
-    if context.session is None:
+    if context.rows is None:
         raise UnresolvedFigure(f"The {ref.kind} block needs the workspace, which is not open here.")
-    pool = context.session.get(Pool, context.pool_id)
-    name = pool.name if pool is not None else "The pool"
+    pool = first(context.rows, "SELECT name FROM pool WHERE id = :id", {"id": context.pool_id})
+    name = pool[0] if pool is not None else "The pool"
     year = FinancialYear(context.financial_year).label
-    plan = bcf_plan(context.session, context.pool_id, context.financial_year)
+    plan = bcf_plan(context.rows, context.pool_id, context.financial_year)
     if not plan.is_bcf:
         raise UnresolvedFigure(f"{name} has no Better Care Fund income or schemes for {year}.")
     return bcf_blocks(ref.kind, plan, name, year)

@@ -24,9 +24,8 @@ from jmg_desktop.papers.model import BulletList, FigureTable, Notice, Paragraph,
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from sqlalchemy.orm import Session
-
     from jmg_desktop.papers.model import Block
+    from jmg_desktop.store.reads.rows import Rows
 
     #: Resolves a reference of this module's kinds; None for any other kind.
     ExtraResolver = Callable[[FigureRef], list[Block] | None]
@@ -189,17 +188,17 @@ def risk_share_blocks(report: PeriodReport) -> list[Block]:
     return [Paragraph((Run(sentence),)), table, reasons]
 
 
-def _period(ref: FigureRef, session: Session, pool_id: int, year: int) -> int | None:
+def _period(ref: FigureRef, rows: Rows, pool_id: int, year: int) -> int | None:
     """The ``period=N`` option, or the first open period; None when the option is not a number."""
-    from jmg_desktop.store.monitoring_repo import current_period
+    from jmg_desktop.store.reads.monitoring import current_period
 
     text = ref.option("period", "")
     if not text:
-        return current_period(session, pool_id, year)
+        return current_period(rows, pool_id, year)
     return int(text) if text.isdigit() else None
 
 
-def monitoring_resolver(session: Session, pool_id: int, year: int) -> ExtraResolver:
+def monitoring_resolver(rows: Rows, pool_id: int, year: int) -> ExtraResolver:
     """Resolves the ``monitoring`` and ``risk_share`` blocks for this paper's pool and year."""
 
     def resolve(ref: FigureRef) -> list[Block] | None:
@@ -207,9 +206,9 @@ def monitoring_resolver(session: Session, pool_id: int, year: int) -> ExtraResol
         if ref.kind not in MONITORING_KINDS:
             return None
         from jmg_desktop.store.errors import WorkspaceError
-        from jmg_desktop.store.monitoring_repo import period_report
+        from jmg_desktop.store.reads.monitoring import period_report
 
-        period = _period(ref, session, pool_id, year)
+        period = _period(ref, rows, pool_id, year)
         if period is None:
             return [Notice(f"The {ref.kind} block’s period must be a whole number, like period=2.")]
         show = tuple(part.strip().lower() for part in ref.option("show", "").split(",") if part.strip())
@@ -217,7 +216,7 @@ def monitoring_resolver(session: Session, pool_id: int, year: int) -> ExtraResol
         if unknown:
             return [Notice(f"The monitoring block’s show= takes red, amber or green, not “{unknown[0]}”.")]
         try:
-            report = period_report(session, pool_id, year, period)
+            report = period_report(rows, pool_id, year, period)
         except (WorkspaceError, MonitoringError) as error:
             return [Notice(f"The {ref.kind.replace('_', ' ')} figures cannot be shown: {error}")]
         if not report.lines:

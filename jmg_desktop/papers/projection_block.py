@@ -120,22 +120,22 @@ def resolve_projection(ref: FigureRef, context: BlockContext) -> list[Block]:
     from jmg_desktop.core.projection import project
     from jmg_desktop.papers.projection_table import projection_table
     from jmg_desktop.store.errors import WorkspaceError
-    from jmg_desktop.store.scenarios_repo import load_scenario, projection_inputs, scenario_names
+    from jmg_desktop.store.reads.scenarios import load_scenario, projection_inputs, scenario_names
 
-    if context.session is None:
+    if context.rows is None:
         raise UnresolvedFigure("The projection needs the workspace, which is not open here.")
-    session = context.session
+    rows = context.rows
     base = FinancialYear(context.financial_year)
     years_text = ref.option("years", str(DEFAULT_YEARS))
     if not years_text.isdigit() or not 1 <= int(years_text) <= MAX_YEARS:
         raise UnresolvedFigure(f"The projection’s years must be a whole number from 1 to {MAX_YEARS}.")
     try:
-        inputs = projection_inputs(session, context.pool_id, base)
-        names = scenario_names(session)
+        inputs = projection_inputs(rows, context.pool_id, base)
+        names = scenario_names(rows)
         name = ref.option("scenario") or (names[0] if names else "")
         if not name:
             raise UnresolvedFigure("No projection scenario is recorded: add one on the Projection page.")
-        scenario = load_scenario(session, name, inputs.pool_ids)
+        scenario = load_scenario(rows, name, inputs.pool_ids)
         projection = project(inputs.lines, scenario, base, int(years_text), inputs.host_partner)
     except (ValueError, WorkspaceError) as error:
         if isinstance(error, UnresolvedFigure):

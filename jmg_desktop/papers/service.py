@@ -2,35 +2,34 @@
 check the reconciliation gate, finalise, start a new version, export.
 
 Final papers are built from their frozen snapshot, never from the lines, so they stay as issued.
+Building, checking and rendering read through :mod:`jmg_desktop.papers.reading` (one snapshot,
+portable SQL): here on the workspace's session; ``export-paper`` on a file runs the same functions
+straight on ``sqlite3``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from jmg_desktop.core.financial_year import FinancialYear
-from jmg_desktop.core.totals import StatedComparison
-from jmg_desktop.papers.build import build_view, unresolved_figures
+from jmg_desktop.papers import reading
 from jmg_desktop.papers.document import PaperDocument, document_from_json, document_to_json
 from jmg_desktop.papers.errors import PaperError
-from jmg_desktop.papers.facts import load_facts
-from jmg_desktop.papers.figure_blocks import BlockContext
 from jmg_desktop.papers.model import Notice, PaperView
 from jmg_desktop.papers.output import write_file_atomically
+from jmg_desktop.papers.reading import Difference, ReconciliationRequired, UnresolvedFiguresError
 from jmg_desktop.papers.render import check_characters, render_pdf
-from jmg_desktop.papers.snapshot import view_from_json, view_to_json
-from jmg_desktop.papers.witness import current_head
+from jmg_desktop.papers.snapshot import view_to_json
 from jmg_desktop.store import papers_repo
 from jmg_desktop.store.audit import current_actor
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.papers_repo import PaperRecord
-from jmg_desktop.store.totals import stated_comparisons
+from jmg_desktop.store.reads.sa_rows import session_rows
 from jmg_desktop.store.workspace import Workspace, make_engine
 
 __all__ = [
@@ -55,59 +54,15 @@ __all__ = [
     "save_document",
 ]
 
-_BASIS = {"current": "Current value", "new": "New value"}
-_SCOPE = {"pool": "pool alone", "with_linked": "including linked pools"}
-
-
-@dataclass(frozen=True, slots=True)
-class Difference:
-    """A stated total that the lines do not add up to; the paper prints the computed figure."""
-
-    comparison: StatedComparison
-
-    def describe(self) -> str:
-        """``New value (pool alone): stated £86.946m, computed £85.300m, difference -£1.646m.``"""
-        stated = self.comparison.stated
-        return (
-            f"{_BASIS[stated.basis]} ({_SCOPE[stated.scope]}): stated {stated.amount.format_full()}, "
-            f"computed from the lines {self.comparison.computed.format_full()}, "
-            f"difference {self.comparison.difference.format_full()}."
-        )
-
-
-class ReconciliationRequired(PaperError):
-    """Stated totals differ from the lines; the export must be acknowledged explicitly."""
-
-    def __init__(self, differences: list[Difference]) -> None:
-        count = len(differences)
-        super().__init__(
-            f"{count} stated total{'s' if count != 1 else ''} differ{'s' if count == 1 else ''} from the "
-            "figures computed from the lines; the paper prints the computed figures. "
-            "Acknowledge the difference to export: "
-            + " ".join(difference.describe() for difference in differences)
-        )
-        self.differences = differences
-
 
 def _now() -> str:
     """The current moment, UTC, to the second, as ISO text."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _created(record: PaperRecord) -> datetime:
-    """The version's fixed creation moment (UTC, naive for the PDF date stamp)."""
-    try:
-        return datetime.fromisoformat(record.created_at).astimezone(UTC).replace(tzinfo=None)
-    except ValueError:
-        raise PaperError("The paper's creation date is damaged.") from None
-
-
 def _require(session: Session, paper_id: int) -> PaperRecord:
     """The stored version, or a plain error when it is gone."""
-    record = papers_repo.get_paper(session, paper_id)
-    if record is None:
-        raise PaperError("That paper no longer exists in this workspace.")
-    return record
+    return reading.require(session_rows(session), paper_id)
 
 
 @contextmanager
@@ -158,20 +113,8 @@ def list_papers(workspace: Workspace) -> list[PaperRecord]:
 
 def find_paper(workspace: Workspace, id_or_title: str) -> PaperRecord:
     """A paper by id (``3``) or by title (the newest version of that title); a plain error otherwise."""
-    key = id_or_title.strip()
     with workspace.reading() as session:
-        if key.isdigit():
-            record = papers_repo.get_paper(session, int(key))
-            if record is None:
-                raise PaperError(f"There is no paper with id {key} in this workspace.")
-            return record
-        matches = papers_repo.papers_titled(session, key)
-    if not matches:
-        raise PaperError(f"There is no paper titled “{key}” in this workspace.")
-    if len({record.series_id for record in matches}) > 1:
-        ids = ", ".join(str(record.id) for record in matches)
-        raise PaperError(f"More than one paper is titled “{key}”; give its id instead (one of {ids}).")
-    return matches[-1]
+        return reading.find_paper(session_rows(session), id_or_title)
 
 
 def load_document(workspace: Workspace, paper_id: int) -> tuple[PaperRecord, PaperDocument]:
@@ -243,63 +186,10 @@ def save_document(
         raise PaperError(str(error)) from None
 
 
-def _last_change(session: Session, record: PaperRecord) -> datetime:
-    """When the paper was last changed (its newest audit event), else created: a draft's PDF date."""
-    from sqlalchemy import select
-
-    from jmg_desktop.store.models import AuditEvent
-
-    at = session.execute(
-        select(AuditEvent.at)
-        .where(AuditEvent.entity == "paper", AuditEvent.entity_id == record.id)
-        .order_by(AuditEvent.sequence.desc())
-        .limit(1)
-    ).scalar()
-    try:
-        return (
-            datetime.fromisoformat(at).astimezone(UTC).replace(tzinfo=None, microsecond=0)
-            if at
-            else _created(record)
-        )
-    except ValueError:
-        return _created(record)
-
-
-def _draft_view(
-    session: Session, record: PaperRecord, *, status: str = "draft", issued_at: datetime | None = None
-) -> PaperView:
-    """A paper's view built now from its content and the current lines, dated by its last change
-    (a draft) or its finalisation (``issued_at``), and pinning the audit head."""
-    document = document_from_json(record.content)
-    facts = load_facts(session, record.pool_id, record.financial_year, record.partner_id)
-    context = BlockContext(facts, record.pool_id, record.financial_year, record.partner_id, session)
-    return build_view(
-        document,
-        context,
-        version=record.version,
-        status="final" if status == "final" else "draft",
-        created=issued_at or _last_change(session, record),
-        audit_head=current_head(session).keyword,
-    )
-
-
 def paper_view(workspace: Workspace, paper_id: int) -> PaperView:
     """The paper as it prints now: the frozen snapshot of a final paper, else built from the lines."""
     with workspace.reading() as session:
-        record = _require(session, paper_id)
-        if record.is_final:
-            return view_from_json(record.snapshot)
-        return _draft_view(session, record)
-
-
-def _differences(session: Session, record: PaperRecord) -> list[Difference]:
-    """Stated totals for the paper's pool, year and partner that the lines do not add up to."""
-    comparisons = stated_comparisons(session, record.pool_id, record.financial_year)
-    return [
-        Difference(comparison)
-        for comparison in comparisons
-        if comparison.stated.partner_id == record.partner_id and not comparison.reconciles
-    ]
+        return reading.paper_view(session_rows(session), paper_id)
 
 
 def paper_differences(workspace: Workspace, paper_id: int) -> list[Difference]:
@@ -308,44 +198,17 @@ def paper_differences(workspace: Workspace, paper_id: int) -> list[Difference]:
     A final paper's figures are frozen and were acknowledged when it was issued, so it has none.
     """
     with workspace.reading() as session:
-        record = _require(session, paper_id)
-        if record.is_final:
-            return []
-        return _differences(session, record)
-
-
-class UnresolvedFiguresError(PaperError):
-    """A figures block cannot be computed; the paper is shown but never exported or issued."""
-
-
-def _refuse_unresolved(view: PaperView, what: str) -> None:
-    """Refuse to go on while a figures block is unresolved, naming each section and block."""
-    problems = unresolved_figures(view)
-    if problems:
-        raise UnresolvedFiguresError(
-            f"The paper cannot be {what} until its figures are fixed: " + " ".join(problems)
-        )
-
-
-def _gate(differences: list[Difference], acknowledged: bool) -> None:
-    """Refuse to go on while differences stand unacknowledged."""
-    if differences and not acknowledged:
-        raise ReconciliationRequired(differences)
+        rows = session_rows(session)
+        return reading.differences(rows, reading.require(rows, paper_id))
 
 
 def paper_pdf(workspace: Workspace, paper_id: int, *, acknowledge_differences: bool = False) -> bytes:
     """The PDF bytes of a paper: a final paper's PDF exactly as issued; a draft's rendered now, after
-    the character check and the reconciliation gate."""
+    the character check and the reconciliation gate (all read from one snapshot)."""
     with workspace.reading() as session:
-        record = _require(session, paper_id)
-        issued = papers_repo.issued_pdf(session, paper_id) if record.is_final else None
-    if issued:
-        return issued
-    view = paper_view(workspace, paper_id)
-    _refuse_unresolved(view, "exported")
-    check_characters(view)
-    _gate(paper_differences(workspace, paper_id), acknowledge_differences)
-    return render_pdf(view)
+        return reading.paper_pdf(
+            session_rows(session), paper_id, acknowledge_differences=acknowledge_differences
+        )
 
 
 def export_paper(
@@ -366,17 +229,18 @@ def finalise_paper(workspace: Workspace, paper_id: int, *, acknowledge_differenc
         if problems:
             raise PaperError("The paper cannot be made final yet: " + " ".join(problems))
         now = _now()
-        view = _draft_view(
-            session, record, status="final", issued_at=datetime.fromisoformat(now).replace(tzinfo=None)
+        rows = session_rows(session)
+        view = reading.draft_view(
+            rows, record, status="final", issued_at=datetime.fromisoformat(now).replace(tzinfo=None)
         )
-        _refuse_unresolved(view, "made final")
+        reading.refuse_unresolved(view, "made final")
         notices = [
             block.text for section in view.sections for block in section.blocks if isinstance(block, Notice)
         ]
         if notices:
             raise PaperError("The paper cannot be made final while it shows a notice: " + " ".join(notices))
         check_characters(view)
-        _gate(_differences(session, record), acknowledge_differences)
+        reading.gate(reading.differences(rows, record), acknowledge_differences)
         papers_repo.finalise(
             session,
             paper_id,

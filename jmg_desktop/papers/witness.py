@@ -14,11 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from jmg_desktop.store.audit import event_hash
-from jmg_desktop.store.models import AuditEvent
+from jmg_desktop.store.reads.audit import events_up_to, head_event
+from jmg_desktop.store.reads.rows import Rows
 
 __all__ = ["AuditHead", "check_against", "current_head", "head_keyword", "pinned_head"]
 
@@ -44,12 +41,9 @@ def head_keyword(head: AuditHead) -> str:
     return f"{_PREFIX}:{head.sequence}:{head.hash}"
 
 
-def current_head(session: Session) -> AuditHead:
+def current_head(rows: Rows) -> AuditHead:
     """The workspace's audit head now (the newest event in the chain)."""
-    row = session.execute(
-        select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
-    ).first()
-    return AuditHead(0, "") if row is None else AuditHead(int(row[0]), str(row[1]))
+    return AuditHead(*head_event(rows))
 
 
 def pinned_head(pdf: bytes) -> AuditHead | None:
@@ -60,31 +54,22 @@ def pinned_head(pdf: bytes) -> AuditHead | None:
     return AuditHead(int(found.group(1)), found.group(2).decode("ascii"))
 
 
-def check_against(session: Session, head: AuditHead) -> str | None:
+def check_against(rows: Rows, head: AuditHead) -> str | None:
     """None when the history still leads to ``head``; otherwise one sentence saying how it does not."""
     previous = ""
     expected = 1
-    columns = select(
-        AuditEvent.sequence, AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.entity,
-        AuditEvent.entity_id, AuditEvent.old, AuditEvent.new, AuditEvent.prev_hash, AuditEvent.hash,
-    ).where(AuditEvent.sequence <= head.sequence).order_by(AuditEvent.sequence)  # fmt: skip
-    for event in session.execute(columns):
-        if event.sequence != expected:
+    for sequence, prev_hash, digest, recomputed in events_up_to(rows, head.sequence):
+        if sequence != expected:
             return (
                 f"The history behind the paper has been changed: audit event {expected} of the "
                 f"{head.sequence} before it was published is missing."
             )
-        recomputed = event_hash(
-            sequence=event.sequence, at=event.at, actor=event.actor, action=event.action,
-            entity=event.entity, entity_id=event.entity_id, old=event.old, new=event.new,
-            prev_hash=event.prev_hash,
-        )  # fmt: skip
-        if event.prev_hash != previous or recomputed != event.hash:
+        if prev_hash != previous or recomputed != digest:
             return (
-                f"The history behind the paper has been changed: audit event {event.sequence}, from "
+                f"The history behind the paper has been changed: audit event {sequence}, from "
                 "before it was published, was altered."
             )
-        previous = event.hash
+        previous = digest
         expected += 1
     if expected - 1 < head.sequence:
         return (

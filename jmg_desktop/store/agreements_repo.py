@@ -50,7 +50,6 @@ from jmg_desktop.core.agreements import (
     Status,
     Step,
     apply_step,
-    compare_figures,
     describe_step,
     replay,
     status_text,
@@ -73,6 +72,8 @@ from jmg_desktop.store.models import (
     Pool,
     PoolLine,
 )
+from jmg_desktop.store.reads import agreements as agreement_reads
+from jmg_desktop.store.reads.sa_rows import session_rows
 
 __all__ = [
     "AgreementDetail",
@@ -86,6 +87,7 @@ __all__ = [
     "agreement_record",
     "agreements_for_line",
     "body_choices",
+    "comparisons",
     "create_meeting",
     "current_figures",
     "delete_agreement",
@@ -321,56 +323,9 @@ def _snapshot_figures(row: Any, pools: dict[int, str]) -> LineFigures:
     return LineFigures(line_id, service, partner, category, status, year, Money(pence), pool, kind)
 
 
-# Above this many agreements, reading every snapshot row beats binding thousands of ids.
-_MANY_IDS = 500
-
-
-def _comparisons(session: Session, agreements: Sequence[Agreement]) -> dict[int, Comparison]:
-    """Agreed-vs-now for many agreements: one query joins each snapshot row to its line as it is now."""
-    ids = [agreement.id for agreement in agreements]
-    if not ids:
-        return {}
-    pools = dict(session.execute(select(Pool.id, Pool.name)).all())
-    query = (
-        select(*_CURRENT_COLUMNS, *_SNAPSHOT_COLUMNS)
-        .select_from(AgreementLine)
-        .outerjoin(PoolLine, PoolLine.id == AgreementLine.line_id)
-        .order_by(AgreementLine.agreement_id, AgreementLine.position)
-    )
-    # The line's joins must be outer: a deleted line leaves its snapshot row with no match.
-    query = _outer_current_joins(query)
-    if len(ids) <= _MANY_IDS:
-        query = query.where(AgreementLine.agreement_id.in_(ids))
-    wanted = set(ids)
-    snapshots: dict[int, list[LineFigures]] = {agreement_id: [] for agreement_id in ids}
-    current: dict[int, LineFigures] = {}
-    for row in session.execute(query):
-        agreement_id = row[_CURRENT_WIDTH]
-        if agreement_id not in wanted:
-            continue
-        snapshots[agreement_id].append(_snapshot_figures(row[_CURRENT_WIDTH:], pools))
-        if row[0] is not None:
-            current[row[0]] = _figures(row[:_CURRENT_WIDTH])
-    whole = {(a.pool_id, a.financial_year) for a in agreements if a.covers_whole_pool and a.pool_id}
-    # Every line of a pool and year, in the editor's order, for whole-pool agreements.
-    by_pool_year: dict[tuple[int, int], list[LineFigures]] = {}
-    if whole:
-        for row in session.execute(
-            _current_figures_query()
-            .where(or_(*[(PoolLine.pool_id == p) & (PoolLine.financial_year == y) for p, y in whole]))
-            .order_by(PoolLine.position, PoolLine.id)
-        ):
-            by_pool_year.setdefault((row[8], row[5]), []).append(_figures(row))
-    result: dict[int, Comparison] = {}
-    for agreement in agreements:
-        agreed = snapshots[agreement.id]
-        if agreement.covers_whole_pool and agreement.pool_id is not None:
-            now = by_pool_year.get((agreement.pool_id, agreement.financial_year or 0), [])
-            result[agreement.id] = compare_figures(agreed, now, include_new=True)
-        else:
-            now = [current[f.line_id] for f in agreed if f.line_id is not None and f.line_id in current]
-            result[agreement.id] = compare_figures(agreed, now)
-    return result
+def comparisons(session: Session, agreements: Sequence[Agreement]) -> dict[int, Comparison]:
+    """Agreed-vs-now for many agreements in one read (:func:`reads.agreements.comparisons`)."""
+    return agreement_reads.comparisons(session_rows(session), agreements)
 
 
 def _agreement(session: Session, agreement_id: int) -> Agreement:
@@ -867,7 +822,7 @@ def _summaries(session: Session, rows: Sequence[Agreement]) -> list[AgreementSum
     ids = [row.id for row in rows]
     bodies = _bodies_of(session, ids)
     steps = _steps_of(session, ids)
-    comparisons = _comparisons(session, rows)
+    compared = comparisons(session, rows)
     meetings = {
         m.id: _meeting_record(m)
         for m in session.execute(
@@ -893,7 +848,7 @@ def _summaries(session: Session, rows: Sequence[Agreement]) -> list[AgreementSum
                 status_text=status_text(state, bodies[row.id]),
                 waiting_for=waiting_for(state, bodies[row.id]),
                 bodies=bodies[row.id],
-                comparison=comparisons[row.id],
+                comparison=compared[row.id],
             )
         )
     return result
@@ -1018,7 +973,7 @@ def since_agreed_marks(
     if year is not None:
         whole = whole.where(Agreement.financial_year == year)
     added: dict[int, list[int]] = {}
-    for agreement_id, comparison in _comparisons(session, list(session.execute(whole).scalars())).items():
+    for agreement_id, comparison in comparisons(session, list(session.execute(whole).scalars())).items():
         for line in comparison.added:
             if line.now is not None and line.now.line_id is not None:
                 added.setdefault(line.now.line_id, []).append(agreement_id)

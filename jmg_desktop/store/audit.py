@@ -12,11 +12,8 @@ one) is detected too: without it a truncated chain would still look whole.
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +21,9 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from jmg_desktop.store.models import AuditEvent, WorkspaceSetting
+from jmg_desktop.store.reads import audit as reads_audit
+from jmg_desktop.store.reads.audit import HEAD_SETTING, AuditBreak, current_actor, event_hash
+from jmg_desktop.store.reads.sa_rows import session_rows
 
 __all__ = [
     "HEAD_SETTING",
@@ -36,10 +36,6 @@ __all__ = [
     "verify_chain",
 ]
 
-#: The workspace_setting key holding ``"<sequence>:<hash>"`` of the newest audit event.
-HEAD_SETTING = "audit_head"
-
-
 _EVENTS = AuditEvent.__table__
 _SETTINGS = WorkspaceSetting.__table__
 _LAST_EVENT = select(_EVENTS.c.sequence, _EVENTS.c.hash).order_by(_EVENTS.c.sequence.desc()).limit(1)
@@ -50,39 +46,10 @@ _MOVE_HEAD = (
 _INSERT_HEAD = insert(_SETTINGS)
 
 
-def current_actor() -> str:
-    """The person at the keyboard, as the operating system names them."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in some containers and services
-        return "unknown"
-
-
 def _canonical(value: Mapping[str, Any] | None) -> str:
     return (
         "" if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     )
-
-
-def event_hash(
-    *,
-    sequence: int,
-    at: str,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    old: str,
-    new: str,
-    prev_hash: str,
-) -> str:
-    """The SHA-256 of an event's content and its predecessor's hash."""
-    payload = json.dumps(
-        [sequence, at, actor, action, entity, entity_id, old, new, prev_hash],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def record_event(
@@ -126,105 +93,14 @@ def record_event(
     return sequence
 
 
-@dataclass(frozen=True, slots=True)
-class AuditBreak:
-    """Where the chain first fails, in words fit for ``jmg-desktop check``."""
-
-    sequence: int
-    reason: str
-
-
-def _stored_head(session: Session) -> tuple[int, str] | None:
-    """The head marker as (sequence, hash); None when there is none; (-1, "") when unreadable."""
-    value = session.get(WorkspaceSetting, HEAD_SETTING)
-    if value is None:
-        return None
-    sequence, _, digest = value.value.partition(":")
-    try:
-        return int(sequence), digest
-    except ValueError:
-        return -1, ""
-
-
 def verify_chain(session: Session) -> AuditBreak | None:
-    """Walk the chain in order; return the first break, or None when it is whole.
-
-    After the walk the last event is compared with the head marker: a missing marker while events
-    exist, fewer events than the marker names (the last ones deleted), or more (appended behind the
-    application's back) are breaks too.
-    """
-    prev_hash = ""
-    expected_sequence = 1
-    # Plain rows, not entities: a long-lived workspace holds tens of thousands of events.
-    columns = select(
-        AuditEvent.sequence,
-        AuditEvent.at,
-        AuditEvent.actor,
-        AuditEvent.action,
-        AuditEvent.entity,
-        AuditEvent.entity_id,
-        AuditEvent.old,
-        AuditEvent.new,
-        AuditEvent.prev_hash,
-        AuditEvent.hash,
-    ).order_by(AuditEvent.sequence)
-    for event in session.execute(columns):
-        if event.sequence != expected_sequence:
-            return AuditBreak(expected_sequence, f"audit event {expected_sequence} is missing")
-        if event.prev_hash != prev_hash:
-            return AuditBreak(
-                event.sequence, f"audit event {event.sequence} does not follow the one before it"
-            )
-        recomputed = event_hash(
-            sequence=event.sequence,
-            at=event.at,
-            actor=event.actor,
-            action=event.action,
-            entity=event.entity,
-            entity_id=event.entity_id,
-            old=event.old,
-            new=event.new,
-            prev_hash=event.prev_hash,
-        )
-        if recomputed != event.hash:
-            return AuditBreak(
-                event.sequence, f"audit event {event.sequence} was changed after it was written"
-            )
-        prev_hash = event.hash
-        expected_sequence += 1
-    return _check_head(session, expected_sequence - 1, prev_hash)
-
-
-def _check_head(session: Session, last_sequence: int, last_hash: str) -> AuditBreak | None:
-    """Compare the end of a whole chain with the head marker kept beside it."""
-    head = _stored_head(session)
-    if head is None:
-        if last_sequence == 0:
-            return None
-        return AuditBreak(last_sequence, "the audit trail's record of its last event is missing")
-    head_sequence, head_hash = head
-    if head_sequence < 0:
-        return AuditBreak(last_sequence, "the audit trail's record of its last event is unreadable")
-    if last_sequence < head_sequence:
-        missing = last_sequence + 1
-        what = "is missing" if missing == head_sequence else f"to {head_sequence} are missing"
-        return AuditBreak(missing, f"audit event {missing} {what} (deleted from the end of the trail)")
-    if last_sequence > head_sequence:
-        return AuditBreak(
-            head_sequence + 1,
-            f"audit event {head_sequence + 1} was added outside the application",
-        )
-    if head_hash != last_hash:
-        return AuditBreak(last_sequence, f"audit event {last_sequence} was replaced outside the application")
-    return None
+    """The first break in the chain, or None when it is whole (:func:`reads.audit.verify_chain`)."""
+    return reads_audit.verify_chain(session_rows(session))
 
 
 def audit_findings(session: Session) -> list[str]:
     """Problems with the audit trail, each a sentence for ``jmg-desktop check``; empty when whole."""
-    problem = verify_chain(session)
-    if problem is None:
-        return []
-    return [f"Audit trail broken at event {problem.sequence}: {problem.reason}."]
+    return reads_audit.audit_findings(session_rows(session))
 
 
 def events_for(session: Session, entity: str, entity_id: int) -> list[AuditEvent]:

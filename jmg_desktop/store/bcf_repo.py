@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from jmg_desktop.core.bcf import BcfPlan, Condition, Income, Scheme
+from jmg_desktop.core.bcf import BcfPlan
 from jmg_desktop.core.money import Money
 from jmg_desktop.store.audit import record_event
-from jmg_desktop.store.models import BcfCondition, BcfIncome, BcfListItem, BcfStream, Partner, PoolLine
+from jmg_desktop.store.models import BcfIncome, BcfStream, PoolLine
+from jmg_desktop.store.reads import bcf as reads
+from jmg_desktop.store.reads.sa_rows import session_rows
 from jmg_desktop.store.workspace import Workspace
 
 __all__ = [
@@ -47,23 +49,12 @@ class IncomeEntry:
 
 def stream_names(session: Session) -> list[tuple[int, str]]:
     """Every funding stream ``(id, name)`` in display order."""
-    return [
-        tuple(r)
-        for r in session.execute(
-            select(BcfStream.id, BcfStream.name).order_by(BcfStream.position, BcfStream.id)
-        )
-    ]  # type: ignore[misc]
+    return reads.stream_names(session_rows(session))
 
 
 def list_entries(session: Session, list_name: str) -> list[str]:
     """The names of a scheme reference list (``scheme_type``, ``scheme_subtype``, ``area_of_spend``)."""
-    return list(
-        session.execute(
-            select(BcfListItem.name)
-            .where(BcfListItem.list_name == list_name)
-            .order_by(BcfListItem.position, BcfListItem.id)
-        ).scalars()
-    )
+    return reads.list_entries(session_rows(session), list_name)
 
 
 def pool_uses_schemes(workspace: Workspace, pool_id: int, financial_year: int) -> bool:
@@ -80,54 +71,7 @@ def pool_uses_schemes(workspace: Workspace, pool_id: int, financial_year: int) -
 
 def bcf_plan(session: Session, pool_id: int, financial_year: int) -> BcfPlan:
     """The pool's BCF plan for the year, ready for its balances, conditions and checklist."""
-    streams = tuple(stream_names(session))
-    income = tuple(
-        Income(row.stream_id, row.stream, row.partner, Money(row.amount_pence))
-        for row in session.execute(
-            select(
-                BcfIncome.stream_id,
-                BcfStream.name.label("stream"),
-                Partner.name.label("partner"),
-                BcfIncome.amount_pence,
-            )
-            .join(BcfStream, BcfStream.id == BcfIncome.stream_id)
-            .join(Partner, Partner.id == BcfIncome.partner_id)
-            .where(BcfIncome.pool_id == pool_id, BcfIncome.financial_year == financial_year)
-            .order_by(BcfStream.position, BcfStream.id, Partner.position, Partner.id)
-        )
-    )
-    schemes = tuple(
-        Scheme(
-            r.id,
-            r.scheme_ref,
-            r.service,
-            r.scheme_type,
-            r.area_of_spend,
-            r.commissioner,
-            r.nhs_share_bp,
-            r.council_share_bp,
-            r.provider,
-            r.funding_stream_id,
-            r.new_or_existing,
-            Money(r.amount_pence),
-        )
-        for r in session.execute(
-            select(_LINE)
-            .where(_LINE.c.pool_id == pool_id, _LINE.c.financial_year == financial_year, _SCHEME_TEST)
-            .order_by(_LINE.c.position, _LINE.c.id)
-        )
-    )
-    conditions = tuple(
-        Condition(
-            r.label, Money(r.minimum_pence), r.stream_id, r.area_of_spend, r.commissioner, r.scheme_type
-        )
-        for r in session.execute(
-            select(BcfCondition)
-            .where(BcfCondition.pool_id == pool_id, BcfCondition.financial_year == financial_year)
-            .order_by(BcfCondition.position, BcfCondition.id)
-        ).scalars()
-    )
-    return BcfPlan(streams, income, schemes, conditions, tuple(list_entries(session, "scheme_type")))
+    return reads.bcf_plan(session_rows(session), pool_id, financial_year)
 
 
 def ensure_streams(session: Session, names: Sequence[str]) -> dict[str, int]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Final
 
 from jmg_desktop import __version__
-from jmg_desktop.store.audit import current_actor
+from jmg_desktop.store.reads.audit import current_actor
 
 __all__ = [
     "HEARTBEAT_SECONDS",

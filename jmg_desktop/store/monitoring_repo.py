@@ -14,15 +14,11 @@ from typing import Any, Final
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from jmg_desktop.core.financial_year import FinancialYear
-from jmg_desktop.core.monitoring import RagThresholds, cumulative_movements, monitored_lines
 from jmg_desktop.core.monitoring_commands import needs_higher_approval
 from jmg_desktop.core.monitoring_report import MonitoringSettings, PeriodReport, report_from_snapshot
-from jmg_desktop.core.monitoring_risk import PartnerTerms, RiskShareRule, RiskShareRules
-from jmg_desktop.store.errors import WorkspaceError
+from jmg_desktop.core.monitoring_risk import RiskShareRules
 from jmg_desktop.store.models import (
     Agreement,
-    Category,
     LineStatus,
     MonitoringForecast,
     MonitoringMovement,
@@ -35,7 +31,9 @@ from jmg_desktop.store.models import (
     RiskSharePartner,
     RiskShareRuleRow,
 )
-from jmg_desktop.store.raw_rows import raw_batches
+from jmg_desktop.store.reads import monitoring as reads
+from jmg_desktop.store.reads.monitoring import MonitoringRefused
+from jmg_desktop.store.reads.sa_rows import session_rows
 
 __all__ = [
     "CLOSE_ACTION",
@@ -70,133 +68,37 @@ TABLES: Final[dict[str, Table]] = {
 CLOSE_ACTION: Final = "close_monitoring_period"
 
 
-class MonitoringRefused(WorkspaceError):
-    """A monitoring change that was refused; nothing was changed. The message says why."""
-
-
 # -- reading ---------------------------------------------------------------------------------------
 
 
 def pool_names(session: Session, pool_id: int) -> tuple[str, str | None]:
     """The pool's name and its host partner's name."""
-    row = session.execute(
-        select(Pool.name, Partner.name)
-        .outerjoin(Partner, Partner.id == Pool.host_partner_id)
-        .where(Pool.id == pool_id)
-    ).first()
-    if row is None:
-        raise MonitoringRefused("The pool asked for is not in this workspace.")
-    return row[0], row[1]
+    return reads.pool_names(session_rows(session), pool_id)
 
 
 def load_settings(session: Session, pool_id: int, financial_year: int) -> MonitoringSettings:
     """The pool's monitoring set-up for the year (the defaults when none was recorded)."""
-    row = session.get(MonitoringSetup, (pool_id, financial_year))
-    if row is None:
-        return MonitoringSettings()
-    return MonitoringSettings(
-        row.period_kind,
-        RagThresholds(row.green_ppm, row.amber_ppm, row.red_amount_pence),
-        row.virement_limit_pence,
-        row.higher_approval,
-    )
+    return reads.load_settings(session_rows(session), pool_id, financial_year)
 
 
 def closed_periods(session: Session, pool_id: int, financial_year: int) -> dict[int, tuple[str, str]]:
     """The closed periods' numbers, with when and by whom each was closed."""
-    rows = session.execute(
-        select(MonitoringPeriod.number, MonitoringPeriod.closed_at, MonitoringPeriod.closed_by).where(
-            MonitoringPeriod.pool_id == pool_id, MonitoringPeriod.financial_year == financial_year
-        )
-    )
-    return {number: (at, by) for number, at, by in rows}
+    return reads.closed_periods(session_rows(session), pool_id, financial_year)
 
 
 def current_period(session: Session, pool_id: int, financial_year: int) -> int:
     """The period a report shows by default: the first open one (the last when all are closed)."""
-    settings = load_settings(session, pool_id, financial_year)
-    closed = closed_periods(session, pool_id, financial_year)
-    return next((n for n in range(1, settings.periods + 1) if n not in closed), settings.periods)
+    return reads.current_period(session_rows(session), pool_id, financial_year)
 
 
 def load_rules(session: Session, pool_id: int, financial_year: int) -> RiskShareRules | None:
     """The pool's risk-share rules for the year, or None when none were recorded."""
-    _name, host = pool_names(session, pool_id)
-    rules = {
-        row.applies_to: row
-        for row in session.execute(
-            select(RiskShareRuleRow).where(
-                RiskShareRuleRow.pool_id == pool_id, RiskShareRuleRow.financial_year == financial_year
-            )
-        ).scalars()
-    }
-    if "overspend" not in rules:
-        return None
-    terms: dict[str, list[PartnerTerms]] = {"overspend": [], "underspend": []}
-    for applies_to, name, share, cap in session.execute(
-        select(
-            RiskSharePartner.applies_to, Partner.name, RiskSharePartner.share_ppm, RiskSharePartner.cap_pence
-        )
-        .join(Partner, Partner.id == RiskSharePartner.partner_id)
-        .where(RiskSharePartner.pool_id == pool_id, RiskSharePartner.financial_year == financial_year)
-        .order_by(Partner.position, Partner.id)
-    ):
-        terms[applies_to].append(PartnerTerms(name, share, cap))
-
-    def rule(kind: str) -> RiskShareRule | None:
-        row = rules.get(kind)
-        if row is None:
-            return None
-        return RiskShareRule(row.method, row.host_first_pence, tuple(terms[kind]))
-
-    overspend = rule("overspend")
-    assert overspend is not None
-    return RiskShareRules(host, overspend, rule("underspend"))
-
-
-def _monitored_line_rows(session: Session, pool_id: int, financial_year: int) -> list[tuple[Any, ...]]:
-    """The pool's lines that monitoring covers (every line except proposed removals), in order:
-    ``(id, service, category, partner, amount)``, straight from the driver (a pool may hold
-    100,000 lines)."""
-    statement = (
-        select(
-            PoolLine.id,
-            PoolLine.service,
-            func.coalesce(Category.name, ""),
-            Partner.name,
-            PoolLine.amount_pence,
-        )
-        .join(Partner, Partner.id == PoolLine.partner_id)
-        .join(LineStatus, LineStatus.id == PoolLine.status_id)
-        .outerjoin(Category, Category.id == PoolLine.category_id)
-        .where(
-            PoolLine.pool_id == pool_id,
-            PoolLine.financial_year == financial_year,
-            LineStatus.effect != "removal",
-        )
-        .order_by(PoolLine.position, PoolLine.id)
-    )
-    rows: list[tuple[Any, ...]] = []
-    for batch in raw_batches(session.connection(), statement):
-        rows.extend(batch)
-    return rows
+    return reads.load_rules(session_rows(session), pool_id, financial_year)
 
 
 def movement_legs(session: Session, pool_id: int, financial_year: int) -> list[tuple[int, int, int]]:
     """Every movement leg on the pool's lines this year: ``(line_id, period, pence)``."""
-    return [
-        (line_id, period, pence)
-        for line_id, period, pence in session.execute(
-            select(
-                MonitoringMovementLeg.line_id, MonitoringMovement.period, MonitoringMovementLeg.amount_pence
-            )
-            .join(MonitoringMovement, MonitoringMovement.id == MonitoringMovementLeg.movement_id)
-            .where(
-                MonitoringMovementLeg.pool_id == pool_id,
-                MonitoringMovement.financial_year == financial_year,
-            )
-        )
-    ]
+    return reads.movement_legs(session_rows(session), pool_id, financial_year)
 
 
 def forecast_rows(
@@ -212,56 +114,14 @@ def forecast_rows(
     return {row["line_id"]: dict(row) for row in rows}
 
 
-def _orders(session: Session) -> tuple[list[str], list[str]]:
-    """Category and partner names in the workspace's order (the totals' order)."""
-    categories = list(
-        session.execute(select(Category.name).order_by(Category.position, Category.id)).scalars()
-    )
-    partners = list(session.execute(select(Partner.name).order_by(Partner.position, Partner.id)).scalars())
-    return ["", *categories], partners
-
-
 def live_report(session: Session, pool_id: int, financial_year: int, period: int) -> PeriodReport:
     """The period's report from the rows as they are now (what an open period shows)."""
-    name, host = pool_names(session, pool_id)
-    settings = load_settings(session, pool_id, financial_year)
-    lines = _monitored_line_rows(session, pool_id, financial_year)
-    moved = cumulative_movements(movement_legs(session, pool_id, financial_year), period)
-    table = TABLES["monitoring_forecast"]
-    statement = select(
-        table.c.line_id, table.c.forecast_pence, table.c.actual_pence, table.c.commentary
-    ).where(table.c.pool_id == pool_id, table.c.financial_year == financial_year, table.c.period == period)
-    forecasts = {
-        line_id: (forecast, actual, commentary)
-        for batch in raw_batches(session.connection(), statement)
-        for line_id, forecast, actual, commentary in batch
-    }
-    categories, partners = _orders(session)
-    return PeriodReport.build(
-        pool=name,
-        host=host,
-        year=FinancialYear(financial_year),
-        settings=settings,
-        period=period,
-        lines=monitored_lines(lines, moved, forecasts),
-        categories=categories,
-        partners=partners,
-        rules=load_rules(session, pool_id, financial_year),
-    )
+    return reads.live_report(session_rows(session), pool_id, financial_year, period)
 
 
 def period_report(session: Session, pool_id: int, financial_year: int, period: int) -> PeriodReport:
     """The period's report: rebuilt from its snapshot when closed, else live."""
-    settings = load_settings(session, pool_id, financial_year)
-    if not 1 <= period <= settings.periods:
-        label = "months" if settings.period_kind == "month" else "quarters"
-        raise MonitoringRefused(
-            f"There is no period {period}: this pool is monitored in {label} (1 to {settings.periods})."
-        )
-    row = session.get(MonitoringPeriod, (pool_id, financial_year, period))
-    if row is not None:
-        return report_from_snapshot(row.snapshot)
-    return live_report(session, pool_id, financial_year, period)
+    return reads.period_report(session_rows(session), pool_id, financial_year, period)
 
 
 def period_series(

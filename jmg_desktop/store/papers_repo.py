@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,6 +14,9 @@ from sqlalchemy.orm import Session
 from jmg_desktop.store.audit import record_event
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.models import Paper
+from jmg_desktop.store.reads import papers as paper_reads
+from jmg_desktop.store.reads.papers import PaperRecord
+from jmg_desktop.store.reads.sa_rows import session_rows
 
 __all__ = [
     "PaperLockedError",
@@ -35,74 +37,24 @@ class PaperLockedError(WorkspaceError):
     """A final paper was about to be changed; issued papers are read-only."""
 
 
-@dataclass(frozen=True, slots=True)
-class PaperRecord:
-    """One stored paper version."""
-
-    id: int
-    series_id: int
-    version: int
-    status: str
-    title: str
-    pool_id: int
-    financial_year: int
-    partner_id: int | None
-    content: str
-    snapshot: str
-    created_at: str
-    finalised_at: str
-    finalised_by: str
-
-    @property
-    def is_final(self) -> bool:
-        """Issued: frozen and read-only."""
-        return self.status == "final"
-
-
-def _record(row: Paper) -> PaperRecord:
-    """A row as a plain record."""
-    return PaperRecord(
-        id=row.id,
-        series_id=row.series_id,
-        version=row.version,
-        status=row.status,
-        title=row.title,
-        pool_id=row.pool_id,
-        financial_year=row.financial_year,
-        partner_id=row.partner_id,
-        content=row.content,
-        snapshot=row.snapshot,
-        created_at=row.created_at,
-        finalised_at=row.finalised_at,
-        finalised_by=row.finalised_by,
-    )
-
-
 def list_papers(session: Session) -> list[PaperRecord]:
     """Every paper version, each paper's versions together and in order."""
-    rows = session.execute(select(Paper).order_by(Paper.series_id, Paper.version)).scalars()
-    return [_record(row) for row in rows]
+    return paper_reads.list_papers(session_rows(session))
 
 
 def get_paper(session: Session, paper_id: int) -> PaperRecord | None:
     """One version by id."""
-    row = session.get(Paper, paper_id)
-    return None if row is None else _record(row)
+    return paper_reads.get_paper(session_rows(session), paper_id)
 
 
 def issued_pdf(session: Session, paper_id: int) -> bytes | None:
     """The PDF a final paper was issued as (None for drafts and for finals issued before it was kept)."""
-    return session.execute(select(Paper.issued_pdf).where(Paper.id == paper_id)).scalar()
+    return paper_reads.issued_pdf(session_rows(session), paper_id)
 
 
 def papers_titled(session: Session, title: str) -> list[PaperRecord]:
     """Versions whose title matches, ignoring case and surrounding spaces; newest version last."""
-    rows = session.execute(
-        select(Paper)
-        .where(func.lower(func.trim(Paper.title)) == title.strip().lower())
-        .order_by(Paper.series_id, Paper.version)
-    ).scalars()
-    return [_record(row) for row in rows]
+    return paper_reads.papers_titled(session_rows(session), title)
 
 
 def _editable(session: Session, paper_id: int) -> Paper:

@@ -7,8 +7,7 @@ overrides and adjustments and writes one audit event, all in the caller's transa
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Final
 
@@ -16,24 +15,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from jmg_desktop.core.financial_year import FinancialYear
-from jmg_desktop.core.money import Money
-from jmg_desktop.core.projection import BaseLine
-from jmg_desktop.core.projection_stream import LineColumns
-from jmg_desktop.core.scenario import Adjustment, RateOverride, Scenario, ScenarioError
+from jmg_desktop.core.scenario import Scenario, ScenarioError
 from jmg_desktop.store.audit import record_event
-from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.models import (
     Category,
-    LineStatus,
     Partner,
     Pool,
-    PoolLine,
     ProjectionScenario,
     ScenarioAdjustment,
     ScenarioRateOverride,
 )
-from jmg_desktop.store.raw_rows import raw_batches
-from jmg_desktop.store.totals import linked_pool_ids
+from jmg_desktop.store.reads import scenarios as reads
+from jmg_desktop.store.reads.sa_rows import session_rows
+from jmg_desktop.store.reads.scenarios import ProjectionInputs, ScenarioNotFound
 
 __all__ = [
     "ProjectionInputs",
@@ -49,22 +43,6 @@ __all__ = [
 _PPM: Final = Decimal(1_000_000)
 
 
-class ScenarioNotFound(WorkspaceError):
-    """No scenario (or pool) by the name asked for; the message lists what there is."""
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectionInputs:
-    """What a projection of one pool needs: its base-year lines (linked pools' lines marked)."""
-
-    pool_id: int
-    pool_name: str
-    host_partner: str | None
-    base_year: FinancialYear
-    lines: Sequence[BaseLine]  # a list, or LineColumns for a big pool
-    pool_ids: tuple[int, ...]  # the pool, then its linked pools
-
-
 def _to_ppm(rate: Decimal, what: str) -> int:
     """An exact rate as millionths; finer rates cannot be stored and are refused."""
     scaled = rate * _PPM
@@ -73,96 +51,21 @@ def _to_ppm(rate: Decimal, what: str) -> int:
     return int(scaled)
 
 
-def _from_ppm(value: int) -> Decimal:
-    """Millionths back to an exact rate."""
-    return Decimal(value) / _PPM
-
-
 def scenario_names(session: Session) -> list[str]:
     """Every scenario's name, in the workspace's order."""
-    return list(
-        session.execute(
-            select(ProjectionScenario.name).order_by(ProjectionScenario.position, ProjectionScenario.id)
-        )
-        .scalars()
-        .all()
-    )
+    return reads.scenario_names(session_rows(session))
 
 
 def _scenario_row(session: Session, name: str) -> ProjectionScenario:
     """The row for ``name`` (exact, then ignoring case), or :class:`ScenarioNotFound`."""
-    row = session.execute(
-        select(ProjectionScenario).where(ProjectionScenario.name == name)
-    ).scalar_one_or_none()
-    if row is None:
-        matches = (
-            session.execute(
-                select(ProjectionScenario).where(func.lower(ProjectionScenario.name) == name.strip().lower())
-            )
-            .scalars()
-            .all()
-        )
-        if len(matches) == 1:
-            return matches[0]
-        names = scenario_names(session)
-        known = ", ".join(f"“{n}”" for n in names) if names else "none"
-        raise ScenarioNotFound(f"There is no scenario called “{name}” (scenarios: {known}).")
+    row = session.get(ProjectionScenario, reads.scenario_id(session_rows(session), name))
+    assert row is not None  # found by id in this same transaction
     return row
 
 
 def load_scenario(session: Session, name: str, pool_ids: Collection[int] | None = None) -> Scenario:
-    """The named scenario; with ``pool_ids``, only adjustments for those pools (or for any pool).
-
-    Pass a pool with its linked pools, as :attr:`ProjectionInputs.pool_ids` gives them.
-    """
-    row = _scenario_row(session, name)
-    categories = dict(session.execute(select(Category.id, Category.name)).all())
-    partners = dict(session.execute(select(Partner.id, Partner.name)).all())
-    pools = dict(session.execute(select(Pool.id, Pool.name)).all())
-    overrides = tuple(
-        RateOverride(
-            rate=item.rate,
-            value=_from_ppm(item.value_ppm),
-            category=None if item.category_id is None else categories[item.category_id],
-            year=None if item.financial_year is None else FinancialYear(item.financial_year),
-        )
-        for item in session.execute(
-            select(ScenarioRateOverride)
-            .where(ScenarioRateOverride.scenario_id == row.id)
-            .order_by(ScenarioRateOverride.id)
-        ).scalars()
-    )
-    adjustment_query = select(ScenarioAdjustment).where(ScenarioAdjustment.scenario_id == row.id)
-    if pool_ids is not None:
-        adjustment_query = adjustment_query.where(
-            (ScenarioAdjustment.pool_id.is_(None)) | (ScenarioAdjustment.pool_id.in_(list(pool_ids)))
-        )
-    adjustments = tuple(
-        Adjustment(
-            amount=Money(item.amount_pence),
-            from_year=FinancialYear(item.from_year),
-            recurrent=bool(item.recurrent),
-            service=item.service,
-            category=None if item.category_id is None else categories[item.category_id],
-            partner=None if item.partner_id is None else partners[item.partner_id],
-            label=item.label,
-            pool=None if item.pool_id is None else pools[item.pool_id],
-        )
-        for item in session.execute(
-            adjustment_query.order_by(ScenarioAdjustment.position, ScenarioAdjustment.id)
-        ).scalars()
-    )
-    return Scenario(
-        name=row.name,
-        inflation=_from_ppm(row.inflation_ppm),
-        growth=_from_ppm(row.growth_ppm),
-        savings=_from_ppm(row.savings_ppm),
-        overrides=overrides,
-        additions_approved=bool(row.additions_approved),
-        removals_approved=bool(row.removals_approved),
-        adjustments=adjustments,
-        description=row.description,
-    )
+    """The named scenario; with ``pool_ids``, only adjustments for those pools (or for any pool)."""
+    return reads.load_scenario(session_rows(session), name, pool_ids)
 
 
 def _id_by_name(
@@ -298,57 +201,5 @@ def find_pool(session: Session, name: str) -> Pool:
 def projection_inputs(
     session: Session, pool_id: int, base_year: FinancialYear, *, columnar: bool = False
 ) -> ProjectionInputs:
-    """The pool's lines for ``base_year`` and its linked pools' lines (marked linked), in order.
-
-    One query with plain tuples, not ORM objects: a 10,000-line pool loads in milliseconds. With
-    ``columnar`` the lines are a :class:`LineColumns` (a list per field, read in batches): a
-    million-line pool in a third of the memory, for :func:`stream_projection_csv`.
-    """
-    pool = session.get(Pool, pool_id)
-    if pool is None:
-        raise ScenarioNotFound("The pool asked for is not in this workspace.")
-    host = None if pool.host_partner_id is None else session.get(Partner, pool.host_partner_id)
-    linked = linked_pool_ids(session, pool_id)
-    query = (
-        select(
-            PoolLine.id,
-            PoolLine.service,
-            Category.name,
-            Partner.name,
-            LineStatus.effect,
-            PoolLine.amount_pence,
-            PoolLine.pool_id != pool_id,
-            Pool.name,
-        )
-        .join(Partner, Partner.id == PoolLine.partner_id)
-        .join(LineStatus, LineStatus.id == PoolLine.status_id)
-        .join(Pool, Pool.id == PoolLine.pool_id)
-        .outerjoin(Category, Category.id == PoolLine.category_id)
-        .where(PoolLine.financial_year == base_year.start_year)
-    )
-    # The pool's own lines first, in its order (straight from the index, no sort), then the
-    # linked pools' lines.
-    queries = [
-        query.where(PoolLine.pool_id == pool_id).order_by(PoolLine.position, PoolLine.id),
-        query.where(PoolLine.pool_id.in_(linked)).order_by(Pool.position, PoolLine.position, PoolLine.id),
-    ]
-    connection = session.connection()
-    lines: Sequence[BaseLine]
-    if columnar:
-        # Straight from the SQLite cursor: SQLAlchemy's rows would cost a second per million lines,
-        # and these columns need no conversion.
-        lines = LineColumns()
-        for statement in queries:
-            for batch in raw_batches(connection, statement):
-                lines.extend(batch)
-    else:  # Core rows: the ORM adds nothing to plain columns
-        lines = [
-            BaseLine(key, service, category, partner, effect, pence, bool(linked_line), pool_name)
-            for statement in queries
-            for key, service, category, partner, effect, pence, linked_line, pool_name in connection.execute(
-                statement
-            )
-        ]
-    return ProjectionInputs(
-        pool.id, pool.name, None if host is None else host.name, base_year, lines, (pool.id, *linked)
-    )
+    """The pool's lines for ``base_year`` and its linked pools' lines (:func:`reads.projection_inputs`)."""
+    return reads.projection_inputs(session_rows(session), pool_id, base_year, columnar=columnar)

@@ -17,14 +17,14 @@ import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import NullPool
+from typing import TYPE_CHECKING, Final
 
 from jmg_desktop.store import migrate
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.trust import harden_connection, untrusted_objects
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when an engine is made: the light reads never need it
+    from sqlalchemy import Engine
 
 __all__ = [
     "APPLICATION_ID",
@@ -237,6 +237,9 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, read_only: bool)
 
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine on ``path`` with the workspace pragmas; read-only engines cannot write at all."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
     uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
     engine = create_engine(
         "sqlite://",

@@ -14,6 +14,7 @@ from jmg_desktop.papers.model import BulletList, FigureTable, Notice, PaperView,
 from jmg_desktop.papers.render import template_data
 from jmg_desktop.store.demo import load_demo_source
 from jmg_desktop.store.monitoring_demo import DEMO_Q1, DEMO_Q2
+from jmg_desktop.store.reads.sa_rows import session_rows
 from jmg_desktop.store.workspace import Workspace
 
 TITLE = "Quarter 2 monitoring report to the Joint Management Group"
@@ -176,7 +177,7 @@ def test_bad_block_options_print_a_notice(demo_workspace: Workspace) -> None:
     from jmg_desktop.papers.monitoring_blocks import monitoring_resolver
 
     with demo_workspace.reading() as session:
-        resolve = monitoring_resolver(session, 1, 2009)
+        resolve = monitoring_resolver(session_rows(session), 1, 2009)
         nine = resolve(FigureRef("monitoring", (("period", "9"),)))
         word = resolve(FigureRef("risk_share", (("period", "two"),)))
         colour = resolve(FigureRef("monitoring", (("show", "purple"),)))

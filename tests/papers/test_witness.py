@@ -11,6 +11,7 @@ import pytest
 from jmg_desktop.cli import main
 from jmg_desktop.papers import service
 from jmg_desktop.papers.witness import AuditHead, current_head, pinned_head
+from jmg_desktop.store.reads.sa_rows import session_rows
 from jmg_desktop.store.workspace import Workspace
 
 
@@ -21,7 +22,7 @@ def _export(path: Path, out: Path) -> bytes:
 
 def _head(path: Path) -> AuditHead:
     with Workspace.open(path, read_only=True) as workspace, workspace.reading() as session:
-        return current_head(session)
+        return current_head(session_rows(session))
 
 
 def _sql(path: Path, statement: str) -> None:
@@ -107,7 +108,7 @@ def test_a_pdf_without_a_head_or_missing_is_bad_input(
 
 def test_a_final_keeps_the_head_it_was_issued_after(paper_workspace: Workspace, paper_id: int) -> None:
     with paper_workspace.reading() as session:
-        before = current_head(session)
+        before = current_head(session_rows(session))
     service.finalise_paper(paper_workspace, paper_id, acknowledge_differences=True)
     issued = service.paper_pdf(paper_workspace, paper_id)
     assert pinned_head(issued) == before
