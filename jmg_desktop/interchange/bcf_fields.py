@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Final
 
 from jmg_desktop.core.bcf import parse_share
+from jmg_desktop.core.scheme_fields import COMMISSIONER_SPELLINGS
 
 __all__ = ["INCOME_SYNONYMS", "SCHEME_FIELDS", "SCHEME_SYNONYMS", "scheme_readers"]
 
@@ -72,19 +73,6 @@ SCHEME_FIELDS: Final = {
     "new_or_existing": "New/Existing",
 }
 
-_COMMISSIONER_WORDS: Final = {
-    "council": "council",
-    "local authority": "council",
-    "la": "council",
-    "nhs": "nhs",
-    "ccg": "nhs",
-    "icb": "nhs",
-    "nhs ccg": "nhs",
-    "nhs icb": "nhs",
-    "joint": "joint",
-    "joint commissioning": "joint",
-}
-
 
 def _text(_kind: str, text: str) -> str:
     """A text cell as text."""
@@ -93,7 +81,7 @@ def _text(_kind: str, text: str) -> str:
 
 def _commissioner(_kind: str, text: str) -> str:
     """Council, NHS or joint, in the words templates use (Local Authority, CCG, Joint…)."""
-    found = _COMMISSIONER_WORDS.get(" ".join(text.split()).casefold())
+    found = COMMISSIONER_SPELLINGS.get(" ".join(text.split()).casefold())
     if found is None:
         raise ValueError(
             f"“{text[:40]}” is not a commissioner: write Council (or Local Authority), NHS (or CCG) or Joint"

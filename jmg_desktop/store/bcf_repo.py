@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from jmg_desktop.core.bcf import BcfPlan
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.scheme_fields import SchemeLists
 from jmg_desktop.store.audit import record_event
 from jmg_desktop.store.models import BcfIncome, BcfStream, PoolLine
 from jmg_desktop.store.reads import bcf as reads
@@ -24,6 +25,7 @@ __all__ = [
     "list_entries",
     "pool_uses_schemes",
     "replace_income",
+    "scheme_lists",
     "stream_names",
 ]
 
@@ -122,4 +124,31 @@ def replace_income(
         entity_id=None,
         old={"pool_id": pool_id, "financial_year": financial_year, "rows": before},
         new={"pool_id": pool_id, "financial_year": financial_year, "rows": rows},
+    )
+
+
+def scheme_lists(workspace: Workspace) -> SchemeLists:
+    """The funding streams and scheme reference lists the lines editor's scheme cells draw on."""
+    item = BcfListItem.__table__
+    stream = BcfStream.__table__
+    with workspace.engine.connect() as connection:
+        streams = tuple(
+            (int(r.id), str(r.name))
+            for r in connection.execute(
+                select(stream.c.id, stream.c.name).order_by(stream.c.position, stream.c.id)
+            )
+        )
+        rows = connection.execute(
+            select(item.c.list_name, item.c.name, item.c.parent).order_by(item.c.position, item.c.id)
+        ).all()
+        connection.rollback()
+    subtypes: dict[str, list[str]] = {}
+    for row in rows:
+        if row.list_name == "scheme_subtype":
+            subtypes.setdefault(row.parent, []).append(row.name)
+    return SchemeLists(
+        streams=streams,
+        scheme_types=tuple(r.name for r in rows if r.list_name == "scheme_type"),
+        subtypes={parent: tuple(names) for parent, names in subtypes.items()},
+        areas=tuple(r.name for r in rows if r.list_name == "area_of_spend"),
     )

@@ -92,6 +92,34 @@ def _move(block: tuple[int, int], low: int, high: int, by: int) -> dict[str, int
 SORT_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amount_pence", "note", "kind")
 
 
+def _stream_name_key() -> Any:
+    """Sort by the name of a line's funding stream."""
+    from jmg_desktop.store.models import BcfStream
+
+    stream = BcfStream.__table__
+    return select(func.lower(stream.c.name)).where(stream.c.id == _LINE.c.funding_stream_id).scalar_subquery()
+
+
+#: How the BCF scheme columns sort: text without regard to case, shares as numbers, a stream by name.
+_SCHEME_SORT: Final = {
+    **{
+        name: (lambda name=name: func.lower(_LINE.c[name]))
+        for name in (
+            "scheme_ref",
+            "scheme_type",
+            "scheme_subtype",
+            "area_of_spend",
+            "commissioner",
+            "provider",
+            "new_or_existing",
+        )
+    },
+    "nhs_share_bp": lambda: _LINE.c.nhs_share_bp,
+    "council_share_bp": lambda: _LINE.c.council_share_bp,
+    "funding_stream_id": _stream_name_key,
+}
+
+
 class StaleEditError(WorkspaceError):
     """The line was changed or removed by someone else since it was read; nothing was changed.
 
@@ -260,6 +288,8 @@ def line_ids(
         key = select(func.lower(_PARTNER.c.name)).where(_PARTNER.c.id == _LINE.c.partner_id).scalar_subquery()
     elif sort_field == "status_id":
         key = select(_STATUS.c.position).where(_STATUS.c.id == _LINE.c.status_id).scalar_subquery()
+    elif sort_field in _SCHEME_SORT:
+        key = _SCHEME_SORT[sort_field]()
     else:
         raise ValueError(f"cannot sort by {sort_field!r}")
     if key is not None:

@@ -50,7 +50,20 @@ def test_empty_model_passes_qt_checks(qtmodeltester) -> None:
 def test_columns_in_design_order(model: PoolLinesModel) -> None:
     titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     # DESIGN.md's six columns in its order; the kind (issue 10) comes after them.
-    assert titles == ["Service", "Category", "Partner", "Status", "Amount", "Note", "Kind"]
+    assert titles[:7] == ["Service", "Category", "Partner", "Status", "Amount", "Note", "Kind"]
+    # Then the BCF scheme columns, in the planning template's order (hidden until a pool uses them).
+    assert titles[7:] == [
+        "Scheme ID",
+        "Scheme Type",
+        "Sub-type",
+        "Area of Spend",
+        "Commissioner",
+        "% NHS",
+        "% Council",
+        "Provider",
+        "Funding Stream",
+        "New or Existing",
+    ]
 
 
 def test_edit_role_text_round_trips(model: PoolLinesModel, demo_path: Path) -> None:

@@ -115,6 +115,7 @@ def install(window: MainWindow) -> None:
     if anchor is not None:
         window.menu_file.insertSeparator(anchor)
     window.totals_panel.section_providers.append(add_bcf_sections)
+    window.menu_view.addAction(window.lines_view.scheme_columns.action)
 
     def update_enabled(*_signal_args: object) -> None:
         selected = (

@@ -25,9 +25,11 @@ from jmg_desktop.ui.lines.model import (
     COLUMN_CATEGORY,
     COLUMN_KIND,
     COLUMN_PARTNER,
+    COLUMN_SCHEME_FIRST,
     COLUMN_STATUS,
     PoolLinesModel,
 )
+from jmg_desktop.ui.lines.scheme_columns import scheme_choices
 from jmg_desktop.ui.refusal import editor_text
 
 __all__ = ["LinesDelegate"]
@@ -50,6 +52,13 @@ class LinesDelegate(QStyledItemDelegate):
         """A list for partner, status and category; a line edit otherwise."""
         column = index.column()
         refs = self._model.references
+        if column >= COLUMN_SCHEME_FIRST:
+            choices = scheme_choices(self._model, index)
+            if choices is not None:
+                combo = QComboBox(parent)
+                combo.setObjectName(f"editor{column}")
+                combo.addItems(choices)
+                return combo
         if column == COLUMN_KIND:
             combo = QComboBox(parent)
             combo.setObjectName(f"editor{column}")
@@ -100,8 +109,7 @@ class LinesDelegate(QStyledItemDelegate):
                     text, title="Category", taken={i.name for i in self._model.references.categories}
                 )
                 return checked.message if isinstance(checked, CellError) else None
-        parsed = self._model.parse(index.column(), text)
-        return parsed.message if isinstance(parsed, CellError) else None
+        return self._model.refusal(index, text)
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
         """Hand the text to the model; a category not yet in the list is added in the same step."""

@@ -27,18 +27,38 @@ from PySide6.QtGui import QBrush, QColor, QIcon
 from jmg_desktop.core.commands import ChangeSet, Command, FieldUpdate, LineRecord, RefChange, edit_fields
 from jmg_desktop.core.line_kinds import KIND_DESCRIPTIONS, KIND_SHORT, kind_label
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.scheme_fields import SCHEME_FIELDS, SCHEME_TITLES, SchemeLists, parse_scheme_cell
 from jmg_desktop.core.validation import COLUMN_FIELDS, COLUMN_TITLES, CellError, parse_cell
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a workspace is first shown
     from jmg_desktop.store.lines_repo import LinesStore, References
     from jmg_desktop.store.workspace import Workspace
 
-__all__ = ["BLOCK_SIZE", "COLUMN_AMOUNT", "LINE_ID_ROLE", "MARK_INFO", "MARK_WARNING", "PoolLinesModel"]
+__all__ = [
+    "ALL_FIELDS",
+    "ALL_TITLES",
+    "BLOCK_SIZE",
+    "COLUMN_AMOUNT",
+    "COLUMN_SCHEME_FIRST",
+    "LINE_ID_ROLE",
+    "MARK_INFO",
+    "MARK_WARNING",
+    "PoolLinesModel",
+]
 
 BLOCK_SIZE: Final = 200
 _MAX_BLOCKS: Final = 60  # at most 12,000 rows held in memory
 COLUMN_SERVICE, COLUMN_CATEGORY, COLUMN_PARTNER, COLUMN_STATUS, COLUMN_AMOUNT, COLUMN_NOTE = range(6)
 COLUMN_KIND = 6  # after Note, so the columns DESIGN.md fixes keep their places
+#: The Better Care Fund scheme columns follow Kind; the view hides them until a pool uses them.
+COLUMN_SCHEME_FIRST: Final = len(COLUMN_TITLES)
+#: Every column's title and stored field, scheme columns included.
+ALL_TITLES: Final = COLUMN_TITLES + SCHEME_TITLES
+ALL_FIELDS: Final = COLUMN_FIELDS + SCHEME_FIELDS
+_LAST_COLUMN: Final = len(ALL_TITLES) - 1
+_SHARE_COLUMNS: Final = frozenset(
+    COLUMN_SCHEME_FIRST + SCHEME_FIELDS.index(name) for name in ("nhs_share_bp", "council_share_bp")
+)
 #: A role giving the line id of a row (for features that work on selected lines).
 LINE_ID_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
 _ValidIndex = QModelIndex | QPersistentModelIndex
@@ -85,6 +105,7 @@ class PoolLinesModel(QAbstractTableModel):
         self._rows_by_id: dict[int, int] | None = None
         self._blocks: OrderedDict[int, dict[int, LineRecord]] = OrderedDict()
         self._refs: References = _EmptyReferences()  # type: ignore[assignment]
+        self._scheme_lists = SchemeLists()
         self._names: dict[str, dict[int, str]] = {"partner_id": {}, "category_id": {}, "status_id": {}}
         self._short: dict[int, str] = {}
         self._sort_field: str | None = None
@@ -118,7 +139,7 @@ class PoolLinesModel(QAbstractTableModel):
             return
         self._read_only = read_only
         if self._ids:  # views re-read flags() on repaint
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMN_TITLES) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, _LAST_COLUMN))
 
     def set_pool(self, pool_id: int, financial_year: int) -> None:
         """Show one pool's lines for one year (``-1`` for none)."""
@@ -157,6 +178,11 @@ class PoolLinesModel(QAbstractTableModel):
         return self._refs
 
     @property
+    def scheme_lists(self) -> SchemeLists:
+        """The funding streams and scheme reference lists the scheme columns draw on."""
+        return self._scheme_lists
+
+    @property
     def read_only(self) -> bool:
         """True when edits are refused (no workspace, or one opened read-only)."""
         return self._read_only
@@ -164,15 +190,18 @@ class PoolLinesModel(QAbstractTableModel):
     def reload_references(self) -> None:
         """Re-read partners, categories and statuses (after a reference list changed)."""
         if self._workspace is not None:
+            from jmg_desktop.store.bcf_repo import scheme_lists
             from jmg_desktop.store.lines_repo import load_references
 
             self._refs = load_references(self._workspace)
+            self._scheme_lists = scheme_lists(self._workspace)
         else:
             self._refs = _EmptyReferences()  # type: ignore[assignment]
+            self._scheme_lists = SchemeLists()
         self._names = {f: self._refs.names(f) for f in ("partner_id", "category_id", "status_id")}
         self._short = {item.id: item.short_name or item.name for item in self._refs.partners}
         if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMN_TITLES) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, _LAST_COLUMN))
 
     def reload(self) -> None:
         """Re-read the row order (after rows were added, removed or moved, or the sort changed)."""
@@ -269,8 +298,8 @@ class PoolLinesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: _ValidIndex = QModelIndex()) -> int:  # noqa: B008
-        """Six columns, as DESIGN.md fixes them."""
-        return 0 if parent.isValid() else len(COLUMN_TITLES)
+        """The six columns DESIGN.md fixes, Kind, then the scheme columns."""
+        return 0 if parent.isValid() else len(ALL_TITLES)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -280,12 +309,12 @@ class PoolLinesModel(QAbstractTableModel):
             if (
                 role == Qt.ItemDataRole.TextAlignmentRole
                 and orientation == Qt.Orientation.Horizontal
-                and section == COLUMN_AMOUNT
+                and (section == COLUMN_AMOUNT or section in _SHARE_COLUMNS)
             ):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return COLUMN_TITLES[section] if 0 <= section < len(COLUMN_TITLES) else None
+            return ALL_TITLES[section] if 0 <= section < len(ALL_TITLES) else None
         return section + 1
 
     def flags(self, index: _ValidIndex) -> Qt.ItemFlag:
@@ -315,7 +344,7 @@ class PoolLinesModel(QAbstractTableModel):
         if role == LINE_ID_ROLE:
             return self._ids[row]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column == COLUMN_AMOUNT:
+            if column == COLUMN_AMOUNT or column in _SHARE_COLUMNS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -347,6 +376,10 @@ class PoolLinesModel(QAbstractTableModel):
             return record.note if edit else record.note.replace("\n", " ⏎ ")
         if column == COLUMN_KIND:  # one word on screen, the full name to edit and copy
             return kind_label(record.kind) if edit else KIND_SHORT.get(record.kind, record.kind)
+        if COLUMN_SCHEME_FIRST <= column <= _LAST_COLUMN:
+            from jmg_desktop.core.scheme_fields import scheme_text
+
+            return scheme_text(record, ALL_FIELDS[column], self._scheme_lists)
         return ""
 
     def _tooltip(self, row: int, column: int) -> str | None:
@@ -366,6 +399,19 @@ class PoolLinesModel(QAbstractTableModel):
             )
         elif column == COLUMN_KIND:
             tips.append(KIND_DESCRIPTIONS.get(record.kind, ""))
+        elif (
+            column >= COLUMN_SCHEME_FIRST
+            and record.commissioner == "joint"
+            and (ALL_FIELDS[column] in ("commissioner", "nhs_share_bp", "council_share_bp"))
+        ):
+            from jmg_desktop.core.bcf import format_share
+
+            nhs, council = format_share(record.nhs_share_bp), format_share(record.council_share_bp)
+            tips.append(
+                f"Jointly commissioned: {nhs or '?'} NHS, {council or '?'} council"
+                if nhs or council
+                else "Jointly commissioned: type the NHS share in % NHS (the council's follows)"
+            )
         elif column == COLUMN_SERVICE and len(record.service) > 40:
             tips.append(record.service)
         return "\n".join(tip for tip in tips if tip) or None
@@ -388,6 +434,8 @@ class PoolLinesModel(QAbstractTableModel):
 
     def parse(self, column: int, text: str) -> object | CellError:
         """Parse what a user typed for ``column`` into the value to store, or why it is refused."""
+        if column >= COLUMN_SCHEME_FIRST:
+            return parse_scheme_cell(ALL_FIELDS[column], text, self._scheme_lists)
         field = COLUMN_FIELDS[column]
         return parse_cell(
             field,
@@ -402,17 +450,50 @@ class PoolLinesModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or self._read_only:
             return False
         column = index.column()
-        title = COLUMN_TITLES[column]
+        title = ALL_TITLES[column]
         parsed = self.parse(column, str(value) if value is not None else "")
         if isinstance(parsed, CellError):
             self.message.emit(f"{title} not changed: {parsed.message}")
             return False
         record = self.record(index.row())
+        if column >= COLUMN_SCHEME_FIRST:
+            return self._set_scheme_field(record, column, parsed)
         field = COLUMN_FIELDS[column]
         update = FieldUpdate(record.id, field, getattr(record, field), parsed)
         if update.old == update.new:
             return True
         return self.execute(edit_fields([update]))
+
+    def _scheme_changes(
+        self, record: LineRecord, column: int, parsed: object
+    ) -> list[FieldUpdate] | CellError:
+        """The updates one scheme cell's new value makes to its line (shares and sub-type follow)."""
+        from jmg_desktop.core.scheme_fields import scheme_updates
+
+        return scheme_updates(record, {ALL_FIELDS[column]: parsed}, self._scheme_lists)
+
+    def _set_scheme_field(self, record: LineRecord, column: int, parsed: object) -> bool:
+        """Give a line a scheme cell's value as one undoable, audited step."""
+        updates = self._scheme_changes(record, column, parsed)
+        if isinstance(updates, CellError):
+            self.message.emit(f"{ALL_TITLES[column]} not changed: {updates.message}")
+            return False
+        return self.execute(edit_fields(updates, text=f"Edit {ALL_TITLES[column]}"))
+
+    def refusal(self, index: _ValidIndex, text: str) -> str | None:
+        """Why ``text`` cannot go into the cell at ``index`` (its own column's rules and, for a
+        scheme column, how it fits the line's other scheme columns), or None when it can."""
+        parsed = self.parse(index.column(), text)
+        if isinstance(parsed, CellError):
+            return parsed.message
+        if index.column() >= COLUMN_SCHEME_FIRST and index.isValid():
+            try:
+                changes = self._scheme_changes(self.record(index.row()), index.column(), parsed)
+            except LookupError:
+                return None
+            if isinstance(changes, CellError):
+                return changes.message
+        return None
 
     def add_category_and_set(self, index: _ValidIndex, name: str) -> bool:
         """Add ``name`` to the category list and give it to the line at ``index``: one undo step."""
@@ -465,7 +546,7 @@ class PoolLinesModel(QAbstractTableModel):
             rows = [row for row in (self.row_of(line_id) for line_id in touched) if row >= 0]
             for row in rows:
                 self._refetch_row(row)
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMN_TITLES) - 1))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, _LAST_COLUMN))
         self.linesChanged.emit()
 
     def _refetch_row(self, row: int) -> None:
@@ -481,7 +562,7 @@ class PoolLinesModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column in the database; column -1 goes back to the pool's own order."""
         self.layoutAboutToBeChanged.emit()
-        self._sort_field = COLUMN_FIELDS[column] if 0 <= column < len(COLUMN_FIELDS) else None
+        self._sort_field = ALL_FIELDS[column] if 0 <= column < len(ALL_FIELDS) else None
         self._descending = order == Qt.SortOrder.DescendingOrder
         self._reload_keeping_persistent()
 

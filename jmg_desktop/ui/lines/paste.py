@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from jmg_desktop.core.commands import ChangeSet, Command, FieldUpdate, LineRecord
 from jmg_desktop.core.line_kinds import SERVICE_BUDGET
-from jmg_desktop.core.validation import COLUMN_FIELDS, COLUMN_TITLES, CellError
+from jmg_desktop.core.scheme_fields import SCHEME_FIELDS, scheme_updates
+from jmg_desktop.core.validation import CellError
 from jmg_desktop.ui.columns import ColumnFit, FullTextDelegate
 from jmg_desktop.ui.lines.clipboard import parse_tsv
 from jmg_desktop.ui.refusal import KeepsRefusedEditor, editor_text
@@ -85,9 +86,11 @@ class PastePlan:
         )
 
 
-def _is_header(row: Sequence[str], first_column: int) -> bool:
+def _is_header(row: Sequence[str], columns: Sequence[int]) -> bool:
     """True when a pasted row is the table's own column titles (copied with the data)."""
-    titles = [title.casefold() for title in COLUMN_TITLES[first_column:]]
+    from jmg_desktop.ui.lines.model import ALL_TITLES
+
+    titles = [ALL_TITLES[column].casefold() for column in columns]
     cells = [cell.strip().casefold() for cell in row]
     return bool(cells) and cells == titles[: len(cells)]
 
@@ -101,14 +104,22 @@ def plan_paste(
     fill_rows: Sequence[int] = (),
     fill_columns: Sequence[int] = (),
     as_new_lines: bool = False,
+    columns: Sequence[int] | None = None,
 ) -> PastePlan:
     """Work out a paste without changing anything.
 
     ``anchor_row`` is where the block's first row lands (``model.rowCount()`` or ``as_new_lines``
     appends); with a single pasted value, ``fill_rows`` × ``fill_columns`` (the selection) all get it.
+    ``columns`` are the columns shown, in their order on screen (hidden ones are skipped, as a
+    spreadsheet pastes into what it shows); every column when not given.
     """
+    from jmg_desktop.ui.lines.model import ALL_FIELDS, ALL_TITLES, COLUMN_SCHEME_FIRST
+
     plan = PastePlan()
-    if rows and _is_header(rows[0], anchor_column):
+    shown = list(columns) if columns is not None else list(range(len(ALL_FIELDS)))
+    start = shown.index(anchor_column) if anchor_column in shown else 0
+    across = shown[start:]  # the columns a pasted row fills, left to right
+    if rows and _is_header(rows[0], across):
         rows = rows[1:]
         plan.skipped_header = True
     if not rows:
@@ -122,13 +133,14 @@ def plan_paste(
         targets = []
         for i, row in enumerate(rows):
             for j, text in enumerate(row):
-                targets.append(
-                    (anchor_row + i if not as_new_lines else -1 - i, anchor_column + j, text, i + 1, j + 1)
-                )
+                column = across[j] if j < len(across) else len(ALL_FIELDS) + j
+                targets.append((anchor_row + i if not as_new_lines else -1 - i, column, text, i + 1, j + 1))
 
     existing_rows = model.rowCount()
     new_rows: dict[int, dict[str, object]] = {}
     bad_new_rows: set[int] = set()
+    # Scheme cells are put together per line, since their columns depend on one another.
+    scheme_cells: dict[int, dict[str, tuple[object, int, int, str, int]]] = {}
 
     def where(table_row: int) -> str:
         """The table row a cell lands on, as the row numbers down the side show it."""
@@ -137,20 +149,22 @@ def plan_paste(
         return f"New line {-table_row if table_row < 0 else table_row - existing_rows + 1}"
 
     for table_row, column, text, block_row, block_column in targets:
-        if column >= len(COLUMN_FIELDS):
+        if column >= len(ALL_FIELDS):
             plan.problems.append(
                 PasteProblem(
                     block_row,
                     block_column,
                     f"column {block_column}",
-                    "the table has no column here (it ends at Note).",
+                    f"the table has no column here (it ends at {ALL_TITLES[shown[-1]]}).",
                     where(table_row),
                     text,
                 )
             )
+            if table_row < 0 or table_row >= existing_rows:
+                bad_new_rows.add(block_row)
             continue
         parsed = model.parse(column, text)
-        title = COLUMN_TITLES[column]
+        title = ALL_TITLES[column]
         if isinstance(parsed, CellError):
             plan.problems.append(
                 PasteProblem(block_row, block_column, title, parsed.message, where(table_row), text)
@@ -158,14 +172,51 @@ def plan_paste(
             if table_row < 0 or table_row >= existing_rows:
                 bad_new_rows.add(block_row)
             continue
-        if 0 <= table_row < existing_rows:
+        if column >= COLUMN_SCHEME_FIRST:
+            key = table_row if 0 <= table_row < existing_rows else -block_row - 1
+            scheme_cells.setdefault(key, {})[ALL_FIELDS[column]] = (
+                parsed,
+                block_row,
+                block_column,
+                text,
+                table_row,
+            )
+        elif 0 <= table_row < existing_rows:
             record = model.record(table_row)
-            name = COLUMN_FIELDS[column]
+            name = ALL_FIELDS[column]
             old = getattr(record, name)
             if old != parsed:
                 plan.updates.append(FieldUpdate(record.id, name, old, parsed))
         else:
-            new_rows.setdefault(block_row, {})[COLUMN_FIELDS[column]] = parsed
+            new_rows.setdefault(block_row, {})[ALL_FIELDS[column]] = parsed
+
+    blank = LineRecord(0, model.pool_id, model.financial_year, "", None, 0, 0, 0, "", 0)
+    new_schemes: dict[int, dict[str, object]] = {}
+    for key, cells in scheme_cells.items():
+        record = model.record(key) if key >= 0 else blank
+        values = {name: cell[0] for name, cell in cells.items()}
+        found = scheme_updates(record, values, model.scheme_lists)
+        if isinstance(found, CellError):
+            name = next(n for n in SCHEME_FIELDS if n in cells)  # the first of the line's cells
+            _parsed, block_row, block_column, text, table_row = cells[name]
+            plan.problems.append(
+                PasteProblem(
+                    block_row,
+                    block_column,
+                    ALL_TITLES[ALL_FIELDS.index(name)],
+                    found.message,
+                    where(table_row),
+                    text,
+                )
+            )
+            if key < 0:
+                bad_new_rows.add(block_row)
+        elif key >= 0:
+            plan.updates.extend(found)
+        else:
+            block_row = -key - 1
+            new_rows.setdefault(block_row, {})
+            new_schemes[block_row] = {update.field: update.new for update in found}
 
     wanted = [block_row for block_row in sorted(new_rows) if block_row not in bad_new_rows]
     if wanted:
@@ -195,6 +246,7 @@ def plan_paste(
                     note=str(values.get("note", "")),
                     position=position,
                     kind=str(values.get("kind", SERVICE_BUDGET)),
+                    **new_schemes.get(block_row, {}),  # type: ignore[arg-type]
                 )
             )
     return plan
@@ -304,9 +356,11 @@ class PasteDialog(QDialog):
         if self._parse is None or not 0 <= row < len(self.plan.problems):
             return None
         problem = self.plan.problems[row]
-        if problem.column_title not in COLUMN_TITLES:
+        from jmg_desktop.ui.lines.model import ALL_TITLES
+
+        if problem.column_title not in ALL_TITLES:
             return problem.message
-        parsed = self._parse(COLUMN_TITLES.index(problem.column_title), text)
+        parsed = self._parse(ALL_TITLES.index(problem.column_title), text)
         return parsed.message if isinstance(parsed, CellError) else None
 
     def _corrected(self, item: QTableWidgetItem) -> None:
@@ -360,7 +414,17 @@ def paste_text(
     anchor_row = (
         min((i.row() for i in selected), default=current.row()) if not new_lines else model.rowCount()
     )
-    anchor_column = min((i.column() for i in selected), default=current.column()) if not new_lines else 0
+    header = view.table.horizontalHeader()
+    shown = [
+        header.logicalIndex(visual)
+        for visual in range(header.count())
+        if not header.isSectionHidden(header.logicalIndex(visual))
+    ]
+    anchor_column = (
+        min((i.column() for i in selected), default=current.column(), key=header.visualIndex)
+        if not new_lines
+        else shown[0]
+    )
 
     def replan(block: list[list[str]]) -> PastePlan:
         return plan_paste(
@@ -371,6 +435,7 @@ def paste_text(
             fill_rows=sorted({i.row() for i in selected}),
             fill_columns=sorted({i.column() for i in selected}),
             as_new_lines=new_lines,
+            columns=shown,
         )
 
     plan = replan(rows)

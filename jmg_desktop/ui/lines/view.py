@@ -133,6 +133,10 @@ class PoolLinesView(QWidget):
         self.delegate = LinesDelegate(self.model, self.table)
         self.table.setItemDelegate(self.delegate)
         self.model.message.connect(self._show_beside_cell)
+        from jmg_desktop.ui.lines.scheme_columns import SchemeColumns
+
+        #: Shows the BCF scheme columns when the pool uses them (View ▸ Scheme Columns).
+        self.scheme_columns = SchemeColumns(self)
         #: The last message shown beside a cell (for tests and screen readers).
         self.last_message = ""
 
