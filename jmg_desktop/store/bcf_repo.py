@@ -13,7 +13,7 @@ from jmg_desktop.core.bcf import BcfPlan
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.scheme_fields import SchemeLists
 from jmg_desktop.store.audit import record_event
-from jmg_desktop.store.models import BcfIncome, BcfStream, PoolLine
+from jmg_desktop.store.models import BcfIncome, BcfListItem, BcfStream, PoolLine
 from jmg_desktop.store.reads import bcf as reads
 from jmg_desktop.store.reads.sa_rows import session_rows
 from jmg_desktop.store.workspace import Workspace
