@@ -229,19 +229,7 @@ def _step_of(row: AgreementStep) -> Step:
 
 def _bodies_of(session: Session, agreement_ids: Iterable[int]) -> dict[int, tuple[Body, ...]]:
     """The approving bodies of each agreement, in the partners' own order."""
-    ids = list(agreement_ids)
-    result: dict[int, list[Body]] = {agreement_id: [] for agreement_id in ids}
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(AgreementBody.agreement_id, Partner)
-        .join(Partner, Partner.id == AgreementBody.partner_id)
-        .where(AgreementBody.agreement_id.in_(ids))
-        .order_by(Partner.position, Partner.id)
-    ).all()
-    for agreement_id, partner in rows:
-        result[agreement_id].append(Body(partner.id, partner.sovereign_body or partner.name, partner.name))
-    return {key: tuple(value) for key, value in result.items()}
+    return agreement_reads.bodies_of(session_rows(session), list(agreement_ids))
 
 
 def _steps_of(session: Session, agreement_ids: Iterable[int]) -> dict[int, list[AgreementStep]]:
@@ -1080,29 +1068,5 @@ def body_choices(
 
 
 def agreement_findings(session: Session) -> list[str]:
-    """Agreements whose stored history makes no sense (edited outside the application), each a
-    sentence for ``jmg-desktop check``; empty when every history is a valid path."""
-    rows = list(session.execute(select(Agreement).order_by(Agreement.id)).scalars())
-    ids = [row.id for row in rows]
-    bodies = _bodies_of(session, ids)
-    steps = _steps_of(session, ids)
-    findings = []
-    for row in rows:
-        state = PathState()
-        number = 0
-        try:
-            for stored in steps[row.id]:
-                number += 1
-                state = apply_step(state, _step_of(stored), bodies[row.id], agreement_id=row.id)
-        except (MoveRefused, ValueError) as refused:  # ValueError: a status or date that cannot be read
-            findings.append(
-                f"Agreement {row.id} (“{row.title}”): step {number} does not follow on: {refused}"
-            )
-            continue
-        if not steps[row.id]:
-            findings.append(f"Agreement {row.id} (“{row.title}”) has no recorded steps.")
-        elif state.status is not None and state.status.value != row.status:
-            findings.append(
-                f"Agreement {row.id} (“{row.title}”) is marked {row.status} but its steps end at {state.status.value}."
-            )
-    return findings
+    """Agreements whose stored history makes no sense (:func:`reads.agreements.agreement_findings`)."""
+    return agreement_reads.agreement_findings(session_rows(session))

@@ -16,23 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
-from sqlalchemy.pool import StaticPool
-
 from jmg_desktop.core.financial_year import FinancialYear
-from jmg_desktop.store import audit, migrate
-from jmg_desktop.store.agreements_repo import agreement_findings
+from jmg_desktop.store import migrate
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.lock import LockState, assess, read_lock
-from jmg_desktop.store.models import Partner, Pool, StatedTotal
 from jmg_desktop.store.monitoring_check import monitoring_findings
+from jmg_desktop.store.reads.agreements import agreement_findings
+from jmg_desktop.store.reads.audit import audit_findings
+from jmg_desktop.store.reads.rows import Rows, SqliteRows
+from jmg_desktop.store.reads.snapshot import connect_snapshot
+from jmg_desktop.store.reads.totals import stated_comparisons, stated_pool_years
 from jmg_desktop.store.sqlite_schema import expected_schema, schema_differences, schema_of
-from jmg_desktop.store.totals import stated_comparisons
-from jmg_desktop.store.trust import harden_connection, untrusted_objects
+from jmg_desktop.store.trust import untrusted_objects
 from jmg_desktop.store.unaudited import unaudited_findings
 from jmg_desktop.store.witness import witness_findings
-from jmg_desktop.store.workspace_file import inspect_file, needs_recovery
+from jmg_desktop.store.workspace_file import inspect_file
 
 __all__ = ["Finding", "in_use_by", "run_checks"]
 
@@ -69,29 +67,24 @@ def run_checks(path: Path) -> list[Finding]:
         findings += _guarded("foreign_keys", _foreign_keys, connection)
         findings += _guarded("schema", _schema, connection, facts.user_version)
         if damaged or any(f.check == "schema" and f.blocking for f in findings):
-            # The ORM reads below assume a sound file with the expected tables and columns.
+            # The reads below assume a sound file with the expected tables and columns.
             return findings
-        engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
-        try:
-            with Session(engine) as session:
-                findings += _guarded("audit", _audit, session)
-                findings += _guarded(
-                    "audit", lambda s: [Finding("audit", m) for m in witness_findings(s, path)], session
-                )
-                findings += _guarded(
-                    "unaudited", lambda s: [Finding("unaudited", m) for m in unaudited_findings(s)], session
-                )
-                findings += _guarded(
-                    "agreements", lambda s: [Finding("agreements", m) for m in agreement_findings(s)], session
-                )
-                findings += _guarded("totals", _totals, session)
-                findings += _guarded(
-                    "monitoring",
-                    lambda s: [Finding("monitoring", m) for m in monitoring_findings(s)],
-                    session,
-                )
-        finally:
-            engine.dispose()
+        # Every later check reads the same snapshot through sqlite3 (no SQLAlchemy: check stays quick).
+        rows = SqliteRows(connection)
+        findings += _guarded("audit", lambda r: [Finding("audit", m) for m in audit_findings(r)], rows)
+        findings += _guarded(
+            "audit", lambda r: [Finding("audit", m) for m in witness_findings(r, path)], rows
+        )
+        findings += _guarded(
+            "unaudited", lambda r: [Finding("unaudited", m) for m in unaudited_findings(r)], rows
+        )
+        findings += _guarded(
+            "agreements", lambda r: [Finding("agreements", m) for m in agreement_findings(r)], rows
+        )
+        findings += _guarded("totals", _totals, rows)
+        findings += _guarded(
+            "monitoring", lambda r: [Finding("monitoring", m) for m in monitoring_findings(r)], rows
+        )
     finally:
         connection.close()
     return findings
@@ -110,27 +103,7 @@ def in_use_by(path: Path) -> str:
 
 def _connect_snapshot(path: Path) -> sqlite3.Connection:
     """A hardened read-only connection holding one read transaction (the snapshot) open."""
-    try:
-        connection = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
-        )
-        harden_connection(connection)
-        connection.execute("PRAGMA query_only = ON")
-        connection.execute("PRAGMA busy_timeout = 5000")
-        connection.execute("BEGIN")
-        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # takes the snapshot
-    except sqlite3.Error as error:
-        code = getattr(error, "sqlite_errorcode", -1) & 0xFF
-        if code == sqlite3.SQLITE_READONLY:  # a hot journal, which a read-only reader cannot roll back
-            raise WorkspaceError(needs_recovery(path).replace("try again", "check it again")) from None
-        if code == sqlite3.SQLITE_BUSY:
-            raise WorkspaceError(
-                f"“{path.name}” was kept busy by another program for several seconds; check it again in a moment."
-            ) from None
-        raise WorkspaceError(
-            f"“{path.name}” cannot be opened for checking: its pages cannot be read."
-        ) from None
-    return connection
+    return connect_snapshot(path, doing="checking")
 
 
 def _guarded(check: str, function: Callable[..., list[Finding]], *args: object) -> list[Finding]:
@@ -139,7 +112,7 @@ def _guarded(check: str, function: Callable[..., list[Finding]], *args: object) 
         return function(*args)
     except (sqlite3.Error, WorkspaceError) as error:
         return [Finding(check, f"The {check.replace('_', ' ')} check could not run: {error}.")]
-    except Exception as error:  # SQLAlchemy wraps driver errors; a damaged row may fail to load
+    except Exception as error:  # a damaged row may fail to load (a date or status that cannot be read)
         return [Finding(check, f"The {check.replace('_', ' ')} check could not run: {type(error).__name__}.")]
 
 
@@ -213,32 +186,16 @@ def _schema(connection: sqlite3.Connection, user_version: int) -> list[Finding]:
     return findings
 
 
-def _audit(session: Session) -> list[Finding]:
-    """The hash-chained audit trail, through the audit module's own verdict."""
-    findings_of = getattr(audit, "audit_findings", None)
-    if findings_of is not None:
-        return [Finding("audit", message) for message in findings_of(session)]
-    problem = audit.verify_chain(session)
-    if problem is None:
-        return []
-    return [Finding("audit", f"Audit trail broken at event {problem.sequence}: {problem.reason}.")]
-
-
-def _totals(session: Session) -> list[Finding]:
+def _totals(rows: Rows) -> list[Finding]:
     """Every stated (published) figure against the value the lines give, to the penny."""
-    pools = {pool.id: pool.name for pool in session.execute(select(Pool)).scalars()}
+    pools = dict(rows.all("SELECT id, name FROM pool"))
     partners = {
-        partner.id: partner.short_name or partner.name
-        for partner in session.execute(select(Partner)).scalars()
+        partner_id: short_name or name
+        for partner_id, short_name, name in rows.all("SELECT id, short_name, name FROM partner")
     }
-    pairs = session.execute(
-        select(StatedTotal.pool_id, StatedTotal.financial_year)
-        .distinct()
-        .order_by(StatedTotal.pool_id, StatedTotal.financial_year)
-    ).all()
     findings = []
-    for pool_id, year in pairs:
-        for comparison in stated_comparisons(session, pool_id, year):
+    for pool_id, year in stated_pool_years(rows):
+        for comparison in stated_comparisons(rows, pool_id, year):
             if comparison.reconciles:
                 continue
             figure = comparison.stated

@@ -32,7 +32,7 @@ from jmg_desktop.store.models import (
     RiskShareRuleRow,
 )
 from jmg_desktop.store.reads import monitoring as reads
-from jmg_desktop.store.reads.monitoring import MonitoringRefused
+from jmg_desktop.store.reads.monitoring import CLOSE_ACTION, MonitoringRefused
 from jmg_desktop.store.reads.sa_rows import session_rows
 
 __all__ = [
@@ -65,7 +65,6 @@ TABLES: Final[dict[str, Table]] = {
     "risk_share_rule": RiskShareRuleRow.__table__,
     "risk_share_partner": RiskSharePartner.__table__,
 }
-CLOSE_ACTION: Final = "close_monitoring_period"
 
 
 # -- reading ---------------------------------------------------------------------------------------

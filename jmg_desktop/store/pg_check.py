@@ -14,6 +14,7 @@ from jmg_desktop.store.audit import audit_findings
 from jmg_desktop.store.check import Finding, _totals
 from jmg_desktop.store.models import Base
 from jmg_desktop.store.pg_workspace import SharedWorkspace
+from jmg_desktop.store.reads.sa_rows import session_rows
 
 __all__ = ["run_shared_checks"]
 
@@ -50,7 +51,7 @@ def run_shared_checks(address: str) -> list[Finding]:
         with workspace.reading() as session:
             findings += [Finding("audit", message) for message in audit_findings(session)]
             findings += [Finding("agreements", message) for message in agreement_findings(session)]
-            findings += _totals(session)
+            findings += _totals(session_rows(session))
         return findings
     finally:
         workspace.close()

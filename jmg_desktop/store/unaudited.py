@@ -20,19 +20,8 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-from sqlalchemy import Table, select
-from sqlalchemy.orm import Session
-
 from jmg_desktop.core.money import Money
-from jmg_desktop.store.models import (
-    Agreement,
-    AuditEvent,
-    Meeting,
-    Paper,
-    PoolLine,
-    StatedTotal,
-    WorkspaceSetting,
-)
+from jmg_desktop.store.reads.rows import Rows, first
 
 __all__ = ["COMPLETE_SETTING", "unaudited_findings"]
 
@@ -41,13 +30,13 @@ COMPLETE_SETTING: Final = "audit_complete"
 _MAX_LISTED: Final = 20
 _DELETED: Final = object()
 
-#: The audited tables: the entity name events use, the table, and how a row is named.
+#: The audited tables (the entity name events use is the table's name), and how a row is named.
 _AUDITED: Final = {
-    "pool_line": (PoolLine.__table__, "line"),
-    "stated_total": (StatedTotal.__table__, "stated total"),
-    "agreement": (Agreement.__table__, "agreement"),
-    "meeting": (Meeting.__table__, "meeting"),
-    "paper": (Paper.__table__, "paper"),
+    "pool_line": "line",
+    "stated_total": "stated total",
+    "agreement": "agreement",
+    "meeting": "meeting",
+    "paper": "paper",
 }
 #: Columns kept in step with another table (an agreement's status follows its steps), not recorded
 #: by the events about the row itself: not compared.
@@ -78,15 +67,16 @@ def _rows_in(value: Any, key: str) -> list[dict[str, Any]]:
     return [row for row in rows if isinstance(row, dict) and type(row.get("id")) is int]
 
 
-def _recorded(session: Session) -> dict[str, dict[int, Any]]:
+def _events(rows: Rows) -> Any:
+    """Every event's ``(entity, entity_id, old, new)``, oldest first, in batches."""
+    for batch in rows.batches("SELECT entity, entity_id, old, new FROM audit_event ORDER BY sequence"):
+        yield from batch
+
+
+def _recorded(rows: Rows) -> dict[str, dict[int, Any]]:
     """For each audited entity: row id → {column: value last recorded} or ``_DELETED``."""
     state: dict[str, dict[int, Any]] = {entity: {} for entity in _AUDITED}
-    events = session.execute(
-        select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.old, AuditEvent.new).order_by(
-            AuditEvent.sequence
-        )
-    )
-    for entity, entity_id, old_text, new_text in events:
+    for entity, entity_id, old_text, new_text in _events(rows):
         old, new = _loads(old_text), _loads(new_text)
         if entity == "workspace":  # the demo's starting rows, recorded whole when it is built
             for key, table in (("lines", "pool_line"), ("stated_totals", "stated_total")):
@@ -124,31 +114,33 @@ def _recorded(session: Session) -> dict[str, dict[int, Any]]:
     return state
 
 
-def unaudited_findings(session: Session) -> list[str]:
+def unaudited_findings(rows: Rows) -> list[str]:
     """Each audited row whose values differ from its last recorded change, as a sentence."""
-    state = _recorded(session)
-    complete = session.get(WorkspaceSetting, COMPLETE_SETTING) is not None
+    state = _recorded(rows)
+    complete = (
+        first(rows, "SELECT 1 FROM workspace_setting WHERE key = :key", {"key": COMPLETE_SETTING}) is not None
+    )
     findings: list[str] = []
-    for entity, (table, noun) in _AUDITED.items():
+    for entity, noun in _AUDITED.items():
         every_row = complete and entity in _WHOLLY_RECORDED
         derived = _DERIVED.get(entity, frozenset())
-        findings += _table_findings(session, table, noun, state[entity], every_row, derived)
+        findings += _table_findings(rows, entity, noun, state[entity], every_row, derived)
         if len(findings) >= _MAX_LISTED:
             break
     return findings[:_MAX_LISTED]
 
 
 def _table_findings(
-    session: Session,
-    table: Table,
+    rows: Rows,
+    table: str,
     noun: str,
     recorded: dict[int, Any],
     every_row_recorded: bool,
     derived: frozenset[str],
 ) -> list[str]:
     """The differences for one table."""
-    columns = {column.name for column in table.columns}
-    current = {row["id"]: dict(row) for row in session.execute(select(table)).mappings()}
+    current = {row["id"]: row for row in rows.mappings(f"SELECT * FROM {table}")}
+    columns = set(next(iter(current.values()), {}))
     findings: list[str] = []
     for row_id, values in sorted(current.items()):
         last = recorded.get(row_id)

@@ -30,12 +30,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from jmg_desktop.store.audit import HEAD_SETTING
 from jmg_desktop.store.backups import data_dir
-from jmg_desktop.store.models import AuditEvent, WorkspaceSetting
+from jmg_desktop.store.reads.audit import HEAD_SETTING
+from jmg_desktop.store.reads.rows import Rows, first
 
 __all__ = [
     "IDENTITY_SETTING",
@@ -138,13 +135,13 @@ def witnesses(path: Path, identity: str) -> list[Witness]:
     return found
 
 
-def identity_of(session: Session) -> str:
+def identity_of(rows: Rows) -> str:
     """The workspace's identity, or "" when it has none (made before identities, or removed)."""
-    value = session.get(WorkspaceSetting, IDENTITY_SETTING)
-    return "" if value is None else value.value
+    value = first(rows, "SELECT value FROM workspace_setting WHERE key = :key", {"key": IDENTITY_SETTING})
+    return "" if value is None else str(value[0])
 
 
-def leads_to(session: Session, sequence: int, digest: str) -> str:
+def leads_to(rows: Rows, sequence: int, digest: str) -> str:
     """Does the workspace's chain still hold event ``sequence`` with hash ``digest``?
 
     Returns "" when it does, else the reason ("event 12 is missing or changed"). Together with
@@ -152,16 +149,24 @@ def leads_to(session: Session, sequence: int, digest: str) -> str:
     that is still there means the history up to it is exactly as it was when that head was
     recorded: the question a paper's recorded head asks.
     """
-    found = session.execute(select(AuditEvent.hash).where(AuditEvent.sequence == sequence)).scalar()
-    return "" if found == digest else f"event {sequence} is missing or changed"
+    found = first(rows, "SELECT hash FROM audit_event WHERE sequence = :sequence", {"sequence": sequence})
+    return "" if found is not None and found[0] == digest else f"event {sequence} is missing or changed"
 
 
-def witness_findings(session: Session, path: Path) -> list[str]:
+def witness_findings(rows: Rows, path: Path) -> list[str]:
     """``check``'s sentence when the chain no longer leads to a head witnessed outside the file."""
-    heads = witnesses(path, identity_of(session))
+    heads = witnesses(path, identity_of(rows))
     if not heads:
         return []
-    hashes = {row.sequence: row.hash for row in session.execute(select(AuditEvent.sequence, AuditEvent.hash))}
+    wanted = sorted({head.sequence for head in heads})
+    hashes = {
+        int(sequence): digest
+        for batch in rows.batches(
+            "SELECT sequence, hash FROM audit_event WHERE sequence >= :low AND sequence <= :high",
+            {"low": wanted[0], "high": wanted[-1]},
+        )
+        for sequence, digest in batch
+    }
     broken = [head for head in heads if hashes.get(head.sequence) != head.digest]
     if not broken:
         return []

@@ -463,7 +463,9 @@ class Workspace:
 
         if self._identity_value is None:
             with self.reading() as session:
-                self._identity_value = witness.identity_of(session)
+                from jmg_desktop.store.reads.sa_rows import session_rows
+
+                self._identity_value = witness.identity_of(session_rows(session))
         witness.record(self.path, self._identity_value, sequence, digest)
 
     def _raise_for_fault(self, error: DBAPIError) -> None:

@@ -96,3 +96,19 @@ def test_export_paper_gate_still_refuses_on_the_light_path(demo: Path, tmp_path:
     )
     assert (code, heavy) == (0, [])
     assert out.exists()
+
+
+def test_check_reads_the_file_without_sqlalchemy_and_still_finds_problems(demo: Path, tmp_path: Path) -> None:
+    code, said, heavy = _run(["check", str(demo)])
+    assert (code, heavy) == (0, [])
+    assert said == f"{demo}: no problems found\n"
+    changed = tmp_path / "changed.jmg"
+    shutil.copyfile(demo, changed)
+    connection = sqlite3.connect(changed)
+    with connection:
+        connection.execute("UPDATE pool_line SET amount_pence = amount_pence + 1 WHERE id = 1")
+    connection.close()
+    code, said, heavy = _run(["check", str(changed)])
+    assert (code, heavy) == (1, [])
+    assert "Line 1's amount is " in said and "(changed outside JMG Desktop)" in said
+    assert "Totals: Older People 2009/10" in said  # the published figure no longer reconciles, by a penny

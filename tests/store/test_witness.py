@@ -20,6 +20,7 @@ import pytest
 from jmg_desktop.cli import main
 from jmg_desktop.store.audit import HEAD_SETTING, event_hash, record_event, verify_chain
 from jmg_desktop.store.models import AuditEvent
+from jmg_desktop.store.reads.sa_rows import session_rows
 from jmg_desktop.store.witness import leads_to
 from jmg_desktop.store.workspace import Workspace
 
@@ -187,6 +188,9 @@ def test_removing_the_identity_does_not_hide_a_rewrite(
 def test_leads_to_answers_whether_a_recorded_head_is_still_there(edited: Path) -> None:
     with Workspace.open(edited, read_only=True) as workspace, workspace.reading() as session:
         head = session.query(AuditEvent).filter(AuditEvent.sequence == 9).one()
-        assert leads_to(session, 9, head.hash) == ""
-        assert leads_to(session, 9, "0" * 64) == "event 9 is missing or changed"
-        assert leads_to(session, EDITS + 5, head.hash) == f"event {EDITS + 5} is missing or changed"
+        assert leads_to(session_rows(session), 9, head.hash) == ""
+        assert leads_to(session_rows(session), 9, "0" * 64) == "event 9 is missing or changed"
+        assert (
+            leads_to(session_rows(session), EDITS + 5, head.hash)
+            == f"event {EDITS + 5} is missing or changed"
+        )

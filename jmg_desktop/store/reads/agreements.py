@@ -5,13 +5,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Final, Protocol
 
-from jmg_desktop.core.agreements import Comparison, LineFigures, compare_figures
+from jmg_desktop.core.agreements import (
+    Body,
+    Comparison,
+    LineFigures,
+    MoveRefused,
+    PathState,
+    Status,
+    Step,
+    apply_step,
+    compare_figures,
+)
 from jmg_desktop.core.money import Money
 from jmg_desktop.store.reads.rows import Rows
 
-__all__ = ["AgreementScope", "StandingAgreement", "comparisons", "standing_agreements"]
+__all__ = [
+    "AgreementScope",
+    "StandingAgreement",
+    "agreement_findings",
+    "bodies_of",
+    "comparisons",
+    "standing_agreements",
+]
 
 #: A line as it is now, with its names: id, service, partner, category, status, year, pence,
 #: pool name, pool id, kind (the kind last, so the columns before it keep their places).
@@ -168,3 +186,53 @@ def standing_agreements(rows: Rows, pool_id: int, financial_year: int) -> list[S
             StandingAgreement(agreement_id, title, pool, year, bool(whole), on_date, body, held_on, reference)
         )
     return result
+
+
+def bodies_of(rows: Rows, agreement_ids: Sequence[int]) -> dict[int, tuple[Body, ...]]:
+    """The approving bodies of each agreement, in the partners' own order."""
+    ids = list(agreement_ids)
+    if not ids:
+        return {}
+    result: dict[int, list[Body]] = {agreement_id: [] for agreement_id in ids}
+    for agreement_id, partner_id, sovereign_body, name in rows.all(
+        "SELECT b.agreement_id, pa.id, pa.sovereign_body, pa.name FROM agreement_body b "
+        "JOIN partner pa ON pa.id = b.partner_id WHERE b.agreement_id IN :ids ORDER BY pa.position, pa.id",
+        {"ids": ids},
+    ):
+        result[agreement_id].append(Body(partner_id, sovereign_body or name, name))
+    return {key: tuple(value) for key, value in result.items()}
+
+
+def agreement_findings(rows: Rows) -> list[str]:
+    """Agreements whose stored history makes no sense (edited outside the application), each a
+    sentence for ``jmg-desktop check``; empty when every history is a valid path."""
+    agreements = rows.all("SELECT id, title, status FROM agreement ORDER BY id")
+    bodies = bodies_of(rows, [row[0] for row in agreements])
+    steps: dict[int, list[tuple[Any, ...]]] = {row[0]: [] for row in agreements}
+    for batch in rows.batches(
+        "SELECT agreement_id, status, on_date, partner_id, superseded_by_id FROM agreement_step "
+        "ORDER BY agreement_id, ordinal"
+    ):
+        for agreement_id, *step in batch:
+            steps.setdefault(agreement_id, []).append(tuple(step))
+    findings = []
+    for agreement_id, title, status in agreements:
+        state = PathState()
+        number = 0
+        try:
+            for step_status, on_date, partner_id, superseded_by in steps[agreement_id]:
+                number += 1
+                step = Step(Status(step_status), date.fromisoformat(on_date), partner_id, superseded_by)
+                state = apply_step(state, step, bodies[agreement_id], agreement_id=agreement_id)
+        except (MoveRefused, ValueError) as refused:  # ValueError: a status or date that cannot be read
+            findings.append(
+                f"Agreement {agreement_id} (“{title}”): step {number} does not follow on: {refused}"
+            )
+            continue
+        if not steps[agreement_id]:
+            findings.append(f"Agreement {agreement_id} (“{title}”) has no recorded steps.")
+        elif state.status is not None and state.status.value != status:
+            findings.append(
+                f"Agreement {agreement_id} (“{title}”) is marked {status} but its steps end at {state.status.value}."
+            )
+    return findings

@@ -4,7 +4,7 @@ never from the live rows, so later edits cannot change it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.monitoring import RagThresholds, cumulative_movements, monitored_lines
@@ -14,6 +14,7 @@ from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.reads.rows import Rows, first
 
 __all__ = [
+    "CLOSE_ACTION",
     "MonitoringRefused",
     "closed_periods",
     "current_period",
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 _WHERE = "pool_id = :pool AND financial_year = :year"
+#: The audit action that closes a period (its event records the frozen report's SHA-256).
+CLOSE_ACTION: Final = "close_monitoring_period"
 
 
 class MonitoringRefused(WorkspaceError):

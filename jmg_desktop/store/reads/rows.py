@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-__all__ = ["Params", "Rows", "SqliteRows", "expand"]
+__all__ = ["Params", "Rows", "SqliteRows", "expand", "first", "named_rows", "scalar"]
 
 Params = Mapping[str, Any]
 _NAME = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -30,6 +30,10 @@ class Rows(Protocol):
 
     def batches(self, sql: str, params: Params | None = None, size: int = 10_000) -> Iterator[Sequence[Any]]:
         """The rows of ``sql``, ``size`` at a time (for reads of many thousands of rows)."""
+        ...
+
+    def mappings(self, sql: str, params: Params | None = None) -> list[dict[str, Any]]:
+        """Every row of ``sql`` as a dict by column name (for ``SELECT *`` reads)."""
         ...
 
 
@@ -91,3 +95,18 @@ class SqliteRows:
                 yield batch
         finally:
             cursor.close()
+
+    def mappings(self, sql: str, params: Params | None = None) -> list[dict[str, Any]]:
+        """Every row of ``sql`` as a dict by column name."""
+        text, values = expand(sql, params)
+        cursor = self.connection.execute(text, values)
+        try:
+            return named_rows(cursor)
+        finally:
+            cursor.close()
+
+
+def named_rows(cursor: Any) -> list[dict[str, Any]]:
+    """A DB-API cursor's remaining rows as dicts by column name."""
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from jmg_desktop.store.reads.rows import Params, expand
+from jmg_desktop.store.reads.rows import Params, expand, named_rows
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -50,6 +50,14 @@ class SaRows:
         cursor = self._execute(sql, params)
         try:
             return [tuple(row) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+    def mappings(self, sql: str, params: Params | None = None) -> list[dict[str, Any]]:
+        """Every row of ``sql`` as a dict by column name."""
+        cursor = self._execute(sql, params)
+        try:
+            return named_rows(cursor)
         finally:
             cursor.close()
 
