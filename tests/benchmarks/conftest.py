@@ -96,7 +96,8 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
     write("")
     write(
         f"Benchmarks: medians of {RUNS} runs; package byte-compiled before timing processes "
-        f"(PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')} in the environment)"
+        f"(PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')} in the environment); "
+        "load average at the end: " + " ".join(f"{load:.2f}" for load in os.getloadavg())
     )
     header = ("figure", "value", "floor", "floor value", "ratio", "goal", "met")
     table = [
