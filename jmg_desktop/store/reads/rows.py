@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-__all__ = ["Params", "Rows", "SqliteRows", "expand", "first", "named_rows", "scalar"]
+__all__ = ["Params", "Rows", "SqliteRows", "expand", "first", "named_rows"]
 
 Params = Mapping[str, Any]
 _NAME = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -41,12 +41,6 @@ def first(rows: Rows, sql: str, params: Params | None = None) -> tuple[Any, ...]
     """The first row of ``sql`` (write ``LIMIT 1`` in it), or None."""
     found = rows.all(sql, params)
     return found[0] if found else None
-
-
-def scalar(rows: Rows, sql: str, params: Params | None = None) -> Any:
-    """The first column of the first row of ``sql``, or None when there is no row."""
-    row = first(rows, sql, params)
-    return None if row is None else row[0]
 
 
 def expand(sql: str, params: Params | None) -> tuple[str, dict[str, Any]]:
