@@ -169,7 +169,11 @@ class _FirstLinesPaint:
         self.reported = True
         self._viewport.removeEventFilter(self._filter)
         rows = self._model.rowCount()
-        print(f"loaded {time.perf_counter() - _STARTED:.4f} rows={rows}", file=sys.stderr, flush=True)
+        print(
+            f"loaded {time.perf_counter() - _STARTED:.4f} cpu={time.process_time():.4f} rows={rows}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def application_icon() -> object:
@@ -307,7 +311,11 @@ def run_gui(file: str | None, demo: bool) -> int:
     probe = os.environ.get("JMG_DESKTOP_STARTUP_PROBE") == "1"
     if probe:
         app.processEvents()
-        print(f"shown {time.perf_counter() - _STARTED:.4f}", file=sys.stderr, flush=True)
+        print(
+            f"shown {time.perf_counter() - _STARTED:.4f} cpu={time.process_time():.4f}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     first_paint = _FirstLinesPaint(window) if probe else None
 
@@ -318,7 +326,11 @@ def run_gui(file: str | None, demo: bool) -> int:
         window.install_features()
         if probe:
             app.processEvents()
-            print(f"ready {time.perf_counter() - _STARTED:.4f}", file=sys.stderr, flush=True)
+            print(
+                f"ready {time.perf_counter() - _STARTED:.4f} cpu={time.process_time():.4f}",
+                file=sys.stderr,
+                flush=True,
+            )
             if os.environ.get("JMG_DESKTOP_PAGES_PROBE") == "1":
                 _visit_every_page(app, window)
             else:

@@ -1,15 +1,15 @@
 """The pool lines table model: a window onto one pool's lines for one financial year.
 
-The model holds only the line ids in display order; rows are fetched from the store in blocks as
-the view asks for them, so 100,000 lines open and scroll without being loaded. Sorting and the
-filter are done by the database. Edits are parsed with :mod:`jmg_desktop.core.validation`, turned
+The model holds a few blocks of rows (:mod:`jmg_desktop.ui.lines.rows`); in the pool's own order
+it starts from the number of lines alone and reads each block as the view asks for it, so a
+million lines open and scroll without being loaded. Sorting and the filter are done by the
+database. Edits are parsed with :mod:`jmg_desktop.core.validation`, turned
 into :mod:`jmg_desktop.core.commands` and handed to an executor (the window's undo stack); the
 model never writes behind the undo stack's back.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -29,6 +29,7 @@ from jmg_desktop.core.line_kinds import KIND_DESCRIPTIONS, KIND_SHORT, kind_labe
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.scheme_fields import SCHEME_FIELDS, SCHEME_TITLES, SchemeLists, parse_scheme_cell
 from jmg_desktop.core.validation import COLUMN_FIELDS, COLUMN_TITLES, CellError, parse_cell
+from jmg_desktop.ui.lines.rows import BLOCK_SIZE, LineRows
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a workspace is first shown
     from jmg_desktop.store.lines_repo import LinesStore, References
@@ -46,8 +47,6 @@ __all__ = [
     "PoolLinesModel",
 ]
 
-BLOCK_SIZE: Final = 200
-_MAX_BLOCKS: Final = 60  # at most 12,000 rows held in memory
 COLUMN_SERVICE, COLUMN_CATEGORY, COLUMN_PARTNER, COLUMN_STATUS, COLUMN_AMOUNT, COLUMN_NOTE = range(6)
 COLUMN_KIND = 6  # after Note, so the columns DESIGN.md fixes keep their places
 #: The Better Care Fund scheme columns follow Kind; the view hides them until a pool uses them.
@@ -101,9 +100,7 @@ class PoolLinesModel(QAbstractTableModel):
         self._store: LinesStore | None = None
         self._pool_id = -1
         self._year = -1
-        self._ids: list[int] = []
-        self._rows_by_id: dict[int, int] | None = None
-        self._blocks: OrderedDict[int, dict[int, LineRecord]] = OrderedDict()
+        self._rows = LineRows()
         self._refs: References = _EmptyReferences()  # type: ignore[assignment]
         self._scheme_lists = SchemeLists()
         self._names: dict[str, dict[int, str]] = {"partner_id": {}, "category_id": {}, "status_id": {}}
@@ -138,8 +135,8 @@ class PoolLinesModel(QAbstractTableModel):
         if read_only == self._read_only or (self._workspace is None and not read_only):
             return
         self._read_only = read_only
-        if self._ids:  # views re-read flags() on repaint
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, _LAST_COLUMN))
+        if self._rows.count:  # views re-read flags() on repaint
+            self.dataChanged.emit(self.index(0, 0), self.index(self._rows.count - 1, _LAST_COLUMN))
 
     def set_pool(self, pool_id: int, financial_year: int) -> None:
         """Show one pool's lines for one year (``-1`` for none)."""
@@ -200,67 +197,43 @@ class PoolLinesModel(QAbstractTableModel):
             self._scheme_lists = SchemeLists()
         self._names = {f: self._refs.names(f) for f in ("partner_id", "category_id", "status_id")}
         self._short = {item.id: item.short_name or item.name for item in self._refs.partners}
-        if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, _LAST_COLUMN))
+        if self._rows.count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._rows.count - 1, _LAST_COLUMN))
 
     def reload(self) -> None:
         """Re-read the row order (after rows were added, removed or moved, or the sort changed)."""
         self.beginResetModel()
-        self._blocks.clear()
-        self._rows_by_id = None
-        if self._workspace is None or self._pool_id < 0 or self._year < 0:
-            self._ids = []
-        else:
-            from jmg_desktop.store.lines_repo import line_ids
-
-            self._ids = line_ids(
-                self._workspace,
-                self._pool_id,
-                self._year,
-                sort_field=self._sort_field,
-                descending=self._descending,
-                needle=self._needle,
-            )
+        self._reset_rows()
         self.endResetModel()
+
+    def _reset_rows(self) -> None:
+        """Read the rows again in the order and filter chosen."""
+        self._rows.reset(
+            self._workspace,
+            self._pool_id,
+            self._year,
+            sort_field=self._sort_field,
+            descending=self._descending,
+            needle=self._needle,
+        )
 
     # -- rows --------------------------------------------------------------------------------
 
     def line_id(self, row: int) -> int:
-        """The id of the line shown in ``row``."""
-        return self._ids[row]
+        """The id of the line shown in ``row`` (-1 for a row whose line was removed elsewhere)."""
+        return self._rows.line_id(row)
 
     def all_line_ids(self) -> list[int]:
         """Every line id shown, in display order."""
-        return list(self._ids)
+        return self._rows.all_ids()
 
     def row_of(self, line_id: int) -> int:
         """The row showing ``line_id``, or -1."""
-        if self._rows_by_id is None:
-            self._rows_by_id = {line: row for row, line in enumerate(self._ids)}
-        return self._rows_by_id.get(line_id, -1)
+        return self._rows.row_of(line_id)
 
     def record(self, row: int) -> LineRecord:
         """The full record of the line in ``row``, fetched with its block when not yet loaded."""
-        block_number = row // BLOCK_SIZE
-        block = self._blocks.get(block_number)
-        from jmg_desktop.store.lines_repo import fetch_lines
-
-        if block is None:
-            start = block_number * BLOCK_SIZE
-            assert self._workspace is not None
-            block = fetch_lines(self._workspace, self._ids[start : start + BLOCK_SIZE])
-            self._blocks[block_number] = block
-            while len(self._blocks) > _MAX_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(block_number)
-        found = block.get(self._ids[row])
-        if found is None:  # changed behind our back: read it alone
-            assert self._workspace is not None
-            found = fetch_lines(self._workspace, [self._ids[row]]).get(self._ids[row])
-            if found is None:
-                raise LookupError(f"line {self._ids[row]} no longer exists")
-        return found
+        return self._rows.record(row)
 
     def records(self, rows: Iterable[int]) -> list[LineRecord]:
         """The records of several rows, in the order given."""
@@ -268,7 +241,7 @@ class PoolLinesModel(QAbstractTableModel):
 
     def loaded_row_count(self) -> int:
         """How many rows are held in memory now (for tests of lazy loading)."""
-        return sum(len(block) for block in self._blocks.values())
+        return self._rows.loaded_row_count()
 
     # -- marking -----------------------------------------------------------------------------
 
@@ -280,8 +253,8 @@ class PoolLinesModel(QAbstractTableModel):
     def set_line_marks(self, marks: Mapping[int, tuple[str, str]]) -> None:
         """Flag lines each with its own icon (:data:`MARK_WARNING` or :data:`MARK_INFO`) and tooltip."""
         self._marks = dict(marks)
-        if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, 0))
+        if self._rows.count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._rows.count - 1, 0))
 
     def marked_line_ids(self, kind: str | None = None) -> set[int]:
         """The lines currently flagged (with the given icon, when ``kind`` is given)."""
@@ -295,7 +268,7 @@ class PoolLinesModel(QAbstractTableModel):
 
     def rowCount(self, parent: _ValidIndex = QModelIndex()) -> int:  # noqa: B008
         """Lines shown."""
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._rows.count
 
     def columnCount(self, parent: _ValidIndex = QModelIndex()) -> int:  # noqa: B008
         """The six columns DESIGN.md fixes, Kind, then the scheme columns."""
@@ -328,7 +301,7 @@ class PoolLinesModel(QAbstractTableModel):
 
     def data(self, index: _ValidIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """What each cell shows, edits, and says in its tooltip."""
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if not index.isValid() or not 0 <= index.row() < self._rows.count:
             return None
         column = index.column()
         try:
@@ -342,7 +315,7 @@ class PoolLinesModel(QAbstractTableModel):
             record = self.record(row)
             return self._text(record, column, edit=role == Qt.ItemDataRole.EditRole)
         if role == LINE_ID_ROLE:
-            return self._ids[row]
+            return self._rows.line_id(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column == COLUMN_AMOUNT or column in _SHARE_COLUMNS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -350,7 +323,7 @@ class PoolLinesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column == COLUMN_SERVICE:
-            mark = self._marks.get(self._ids[row])
+            mark = self._marks.get(self._rows.line_id(row)) if self._marks else None
             return self._marked_icon(mark[0]) if mark is not None else None
         if role == Qt.ItemDataRole.ForegroundRole and column == COLUMN_AMOUNT:
             if self.record(row).amount_pence < 0:
@@ -539,23 +512,9 @@ class PoolLinesModel(QAbstractTableModel):
         if changes.changes_order():
             self.reload()
         else:
-            touched = changes.touched_line_ids()
-            for block in self._blocks.values():
-                for line_id in touched & block.keys():
-                    del block[line_id]
-            rows = [row for row in (self.row_of(line_id) for line_id in touched) if row >= 0]
-            for row in rows:
-                self._refetch_row(row)
+            for row in self._rows.refetch(changes.touched_line_ids()):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, _LAST_COLUMN))
         self.linesChanged.emit()
-
-    def _refetch_row(self, row: int) -> None:
-        """Read one row again into its cached block."""
-        from jmg_desktop.store.lines_repo import fetch_lines
-
-        block = self._blocks.get(row // BLOCK_SIZE)
-        if block is not None and self._workspace is not None:
-            block.update(fetch_lines(self._workspace, [self._ids[row]]))
 
     # -- sort and filter ---------------------------------------------------------------------
 
@@ -586,25 +545,14 @@ class PoolLinesModel(QAbstractTableModel):
 
     def _reload_keeping_persistent(self) -> None:
         """Re-read the order inside a layout change, moving persistent indexes (the selection)."""
-        old_ids = self._ids
         persistent = self.persistentIndexList()
-        self._blocks.clear()
-        self._rows_by_id = None
-        if self._workspace is not None and self._pool_id >= 0:
-            from jmg_desktop.store.lines_repo import line_ids
-
-            self._ids = line_ids(
-                self._workspace,
-                self._pool_id,
-                self._year,
-                sort_field=self._sort_field,
-                descending=self._descending,
-                needle=self._needle,
-            )
+        # The lines under the selection, read before the order changes (from the rows held).
+        lines = [self._rows.line_id(index.row()) for index in persistent]
+        self._reset_rows()
+        rows = self._rows.rows_of(line for line in lines if line >= 0)
         new_indexes = []
-        for index in persistent:
-            line = old_ids[index.row()] if 0 <= index.row() < len(old_ids) else -1
-            row = self.row_of(line)
+        for index, line in zip(persistent, lines, strict=True):
+            row = rows.get(line, -1)
             new_indexes.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
         self.changePersistentIndexList(persistent, new_indexes)
         self.layoutChanged.emit()
@@ -632,7 +580,7 @@ class PoolLinesModel(QAbstractTableModel):
         """The dragged rows' line ids, in row order."""
         rows = sorted({index.row() for index in indexes if index.isValid()})
         data = QMimeData()
-        data.setData(_LINE_IDS_MIME, QByteArray(",".join(str(self._ids[r]) for r in rows).encode()))
+        data.setData(_LINE_IDS_MIME, QByteArray(",".join(str(self._rows.line_id(r)) for r in rows).encode()))
         return data
 
     def canDropMimeData(
@@ -653,7 +601,7 @@ class PoolLinesModel(QAbstractTableModel):
         """Move the dragged lines before ``row`` (or the row dropped on) as one undo step."""
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
-        target = row if row >= 0 else (parent.row() if parent.isValid() else len(self._ids))
+        target = row if row >= 0 else (parent.row() if parent.isValid() else self._rows.count)
         raw = bytes(data.data(_LINE_IDS_MIME).data()).decode()
         ids = [int(part) for part in raw.split(",") if part.strip().isdigit()]
         assert self._move_handler is not None
@@ -664,4 +612,4 @@ class PoolLinesModel(QAbstractTableModel):
 
     def rows_for(self, line_ids_: Sequence[int]) -> list[int]:
         """Rows of the given lines that are shown, ascending."""
-        return sorted(row for row in (self.row_of(i) for i in line_ids_) if row >= 0)
+        return sorted(self._rows.rows_of(line_ids_).values())

@@ -157,7 +157,7 @@ class PoolLinesView(QWidget):
     def selected_line_ids(self) -> list[int]:
         """Ids of the lines with any selected cell (or the current cell), in row order."""
         rows = self.selected_rows()
-        return [self.model.line_id(row) for row in rows]
+        return [line for line in (self.model.line_id(row) for row in rows) if line >= 0]
 
     def set_marked_line_ids(self, line_ids: Iterable[int], tooltip: str = "") -> None:
         """Flag these lines with an icon and ``tooltip``; an empty set clears the flags."""
