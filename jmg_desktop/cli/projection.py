@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from itertools import chain
 
 from jmg_desktop.cli.common import EXIT_OK, CommandError, UsageError, open_workspace
 from jmg_desktop.core.financial_year import FinancialYear, FinancialYearError
+from jmg_desktop.core.json_text import iter_indented
 from jmg_desktop.core.projection import MAX_PROJECTION_YEARS, ProjectionError, project
 from jmg_desktop.core.projection_export import comparison_document, projection_document
 from jmg_desktop.core.projection_stream import LineColumns, stream_projection_csv
@@ -110,7 +111,7 @@ def _project(args: argparse.Namespace) -> int:
             if other is not None:
                 second = project(inputs.lines, other, base_year, years, inputs.host_partner)
                 document["comparison"] = comparison_document(projection, second)
-            pieces = iter([json.dumps(document, indent=1, ensure_ascii=False) + "\n"])
+            pieces = chain(iter_indented(document), ["\n"])  # json.dumps(indent=1)'s text
             warnings = projection.warnings
     except (FinancialYearError, ScenarioError, ProjectionError, WorkspaceError) as error:
         raise CommandError(str(error)) from None

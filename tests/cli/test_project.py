@@ -84,6 +84,8 @@ def test_json_for_central_scenario_with_overrides_adjustments_and_linked_totals(
     )  # fmt: skip
     assert code == 0
     document = json.loads(out)
+    # The layout is json.dumps(indent=1)'s, as it always was (tools diff these files).
+    assert out == json.dumps(document, indent=1, ensure_ascii=False) + "\n"
     assert document["years"] == ["2009/10", "2010/11", "2011/12", "2012/13"]
     rows = {(row["financial_year"], row["service"]): row["amount"] for row in document["rows"]}
     # Care homes take 3% growth (the override): 21,874,000 × 1.025 = 22,420,850; × 1.03 =
@@ -186,6 +188,7 @@ def test_compare_adds_the_difference_per_year_and_in_total(
         "--years", "2", "--scenario", "High inflation", "--compare", "Savings plan", "--format", "json",
     )  # fmt: skip
     assert code == 0
+    assert out == json.dumps(json.loads(out), indent=1, ensure_ascii=False) + "\n"
     comparison = json.loads(out)["comparison"]
     assert (comparison["first"], comparison["second"]) == ("High inflation", "Savings plan")
     # Worked here from the source lines: each line rounded to the penny each year, per scenario.
