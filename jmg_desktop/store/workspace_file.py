@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 
 from jmg_desktop.store import migrate
 from jmg_desktop.store.errors import WorkspaceError
+from jmg_desktop.store.precheck import take_quick_check
 from jmg_desktop.store.trust import harden_connection, untrusted_objects
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when an engine is made: the light reads never need it
@@ -167,7 +168,9 @@ def quick_check(path: Path, *, recover: bool = False, refusal: str = "") -> None
     except sqlite3.Error:
         raise WorkspaceError(f"“{path.name}” cannot be opened: SQLite could not open it.") from None
     try:
-        rows = connection.execute("PRAGMA quick_check").fetchall()
+        # The GUI may have checked the file already while it started (see store.precheck).
+        early = take_quick_check(path) if mode == "ro" else None
+        rows = early if early is not None else connection.execute("PRAGMA quick_check").fetchall()
         strangers = untrusted_objects(connection)
         differences: list[str] = []
         if not strangers and connection.execute("PRAGMA user_version").fetchone()[0] == expected_version():

@@ -281,6 +281,10 @@ def _visit_every_page(app: object, window: object) -> None:
 
 def run_gui(file: str | None, demo: bool) -> int:
     """Open the main window (on ``file``, or on a fresh demo copy); return the exit code."""
+    if file and not demo and not file.lower().startswith(("postgresql://", "postgres://")):
+        from jmg_desktop.store.precheck import start_quick_check
+
+        start_quick_check(file)  # on the other core while Qt and SQLAlchemy are imported
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
