@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jmg_desktop.cli.common import EXIT_OK, CommandError, UsageError, open_workspace
 from jmg_desktop.core.money import Money
+from jmg_desktop.interchange.gc_pause import while_paused
 
 __all__ = ["add_export_xlsx", "add_import_lines"]
 
@@ -79,6 +80,7 @@ def _year(text: str) -> int:
         raise UsageError(f"--year: {error}") from None
 
 
+@while_paused
 def _import_lines(args: argparse.Namespace) -> int:
     from jmg_desktop.core.financial_year import FinancialYear
     from jmg_desktop.interchange.errors import InterchangeError
@@ -192,6 +194,7 @@ def _import_bcf(
     return EXIT_OK
 
 
+@while_paused
 def _export_xlsx(args: argparse.Namespace) -> int:
     from jmg_desktop.interchange.errors import InterchangeError
     from jmg_desktop.interchange.export import Scope, export_workbook

@@ -126,7 +126,7 @@ def _listed(text: str, names: Sequence[str], *, title: str, where: str) -> str |
     found = next((name for name in names if name.casefold() == value.casefold()), None)
     if found is None:
         shown = value if len(value) <= 40 else value[:39] + "…"
-        return CellError(f"“{shown}” is not in the {where}.")
+        return CellError(f"“{shown}” is not in the {where} (Tools ▸ Better Care Fund ▸ Reference Lists…).")
     return found
 
 
@@ -169,7 +169,7 @@ def parse_scheme_cell(field_name: str, text: str, lists: SchemeLists) -> object 
     found = next((sid for sid, name in lists.streams if name.casefold() == value.casefold()), None)
     if found is None:
         shown = value if len(value) <= 40 else value[:39] + "…"
-        return CellError(f"“{shown}” is not a funding stream of this workspace.")
+        return CellError(f"“{shown}” is not a funding stream (Tools ▸ Better Care Fund ▸ Reference Lists…).")
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from jmg_desktop.core.bcf import BcfPlan
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.scheme_fields import SchemeLists
 from jmg_desktop.store.audit import record_event
-from jmg_desktop.store.models import BcfIncome, BcfListItem, BcfStream, PoolLine
+from jmg_desktop.store.models import Base, BcfIncome, BcfListItem, BcfStream, PoolLine
 from jmg_desktop.store.reads import bcf as reads
 from jmg_desktop.store.reads.sa_rows import session_rows
 from jmg_desktop.store.workspace import Workspace
@@ -22,9 +23,11 @@ __all__ = [
     "IncomeEntry",
     "bcf_plan",
     "ensure_streams",
+    "line_ids_where",
     "list_entries",
     "pool_uses_schemes",
     "replace_income",
+    "rows_where",
     "scheme_lists",
     "stream_names",
 ]
@@ -152,3 +155,31 @@ def scheme_lists(workspace: Workspace) -> SchemeLists:
         subtypes={parent: tuple(names) for parent, names in subtypes.items()},
         areas=tuple(r.name for r in rows if r.list_name == "area_of_spend"),
     )
+
+
+def rows_where(workspace: Workspace, table: str, conditions: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every row of a BCF table (or another reference table) whose columns equal ``conditions``,
+    with all its columns, in display order where the table has one."""
+    found = Base.metadata.tables[table]
+    query = select(found).where(*(found.c[key] == value for key, value in conditions.items()))
+    if "position" in found.c:
+        query = query.order_by(found.c.position, found.c.id)
+    else:
+        query = query.order_by(found.c.id)
+    with workspace.engine.connect() as connection:
+        rows = [dict(r) for r in connection.execute(query).mappings()]
+        connection.rollback()
+    return rows
+
+
+def line_ids_where(workspace: Workspace, conditions: dict[str, Any]) -> list[int]:
+    """Ids of every pool line (in any pool and year) whose columns equal ``conditions``."""
+    with workspace.engine.connect() as connection:
+        ids = [
+            int(i)
+            for i in connection.execute(
+                select(_LINE.c.id).where(*(_LINE.c[key] == value for key, value in conditions.items()))
+            ).scalars()
+        ]
+        connection.rollback()
+    return ids

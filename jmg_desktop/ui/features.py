@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from jmg_desktop.ui.agreements.install import install as install_agreements
 from jmg_desktop.ui.audit.trail import install as install_audit_trail
+from jmg_desktop.ui.bcf.install import install as install_bcf
 from jmg_desktop.ui.interchange.install import install as install_interchange
 from jmg_desktop.ui.lines.stated_install import install as install_stated_totals
 from jmg_desktop.ui.monitoring import install as install_monitoring
@@ -31,4 +32,5 @@ FEATURE_INSTALLERS: list[Callable[[MainWindow], None]] = [
     install_shared,
     install_audit_trail,
     install_interchange,
+    install_bcf,
 ]

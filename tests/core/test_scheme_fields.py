@@ -38,10 +38,10 @@ def test_cells_parse_to_what_is_stored_and_show_as_typed() -> None:
 
 def test_bad_cells_are_refused_in_one_sentence_naming_the_list() -> None:
     assert parse_scheme_cell("scheme_type", "Magic", LISTS) == CellError(
-        "“Magic” is not in the scheme type list."
+        "“Magic” is not in the scheme type list (Tools ▸ Better Care Fund ▸ Reference Lists…)."
     )
     assert parse_scheme_cell("funding_stream_id", "Lottery", LISTS) == CellError(
-        "“Lottery” is not a funding stream of this workspace."
+        "“Lottery” is not a funding stream (Tools ▸ Better Care Fund ▸ Reference Lists…)."
     )
     assert parse_scheme_cell("commissioner", "Mayor", LISTS) == CellError(
         "Commissioner must be Council, NHS or Joint, not “Mayor”."

@@ -136,7 +136,7 @@ def test_reference_columns_offer_their_lists_and_refuse_other_names(qtbot, windo
     assert _cells(window, S01, SCHEME_TYPE) == ["Carers Services"]
     # A name that is not on the list (typed through the model as a paste or a script would).
     assert model.refusal(model.index(S01, SCHEME_TYPE), "Magic beans") == (
-        "“Magic beans” is not in the scheme type list."
+        "“Magic beans” is not in the scheme type list (Tools ▸ Better Care Fund ▸ Reference Lists…)."
     )
     window.hide()  # the refusal's tooltip needs a real screen
     assert not model.setData(model.index(S01, SCHEME_TYPE), "Magic beans")

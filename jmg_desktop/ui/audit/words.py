@@ -57,6 +57,10 @@ ACTION_WORDS: Final = {
     "undo_roll_forward": "Copy to next year undone",
     "import_lines": "Lines imported",
     "undo_import_lines": "Import undone",
+    "edit_bcf_stream": "BCF funding streams changed",
+    "edit_bcf_list_item": "BCF scheme lists changed",
+    "edit_bcf_income": "BCF income changed",
+    "edit_bcf_condition": "BCF conditions changed",
 }
 
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 if TYPE_CHECKING:
     from jmg_desktop.store.workspace import Workspace
     from jmg_desktop.ui.lines.totals import TotalsPanel
 
-__all__ = ["add_bcf_sections"]
+__all__ = ["EDITS_ROLE", "add_bcf_sections"]
+
+#: A BCF row's data in this role names the dialog that edits what it shows (double-click opens it).
+EDITS_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 7
 
 _RED: Final = QColor("#b00020")
 _GREEN: Final = QColor("#1b6e20")
@@ -27,6 +31,7 @@ def add_bcf_sections(panel: TotalsPanel, workspace: Workspace, pool_id: int, fin
         plan = bcf_plan(session, pool_id, financial_year)
     if not plan.is_bcf:
         return
+    first = panel.tree.topLevelItemCount()
     panel._section("BCF income by stream").setToolTip(
         0, "Better Care Fund income into the pool, by funding stream"
     )
@@ -68,6 +73,12 @@ def add_bcf_sections(panel: TotalsPanel, workspace: Workspace, pool_id: int, fin
                     short.setForeground(column, QBrush(_RED))
 
     panel._section("BCF checklist")
+    edits = "income"
+    for number in range(first, panel.tree.topLevelItemCount()):
+        item = panel.tree.topLevelItem(number)
+        if item.text(0).startswith("BCF minimum"):
+            edits = "conditions"
+        _mark(item, edits)
     for check in plan.checks:
         item = panel._section(f"  {'✓' if check.ok else '✗'} {check.text}")
         font = item.font(0)
@@ -76,3 +87,18 @@ def add_bcf_sections(panel: TotalsPanel, workspace: Workspace, pool_id: int, fin
         item.setBackground(0, QBrush())
         item.setForeground(0, QBrush(_GREEN if check.ok else _RED))
         item.setToolTip(0, check.text)
+        _mark(item, "lists")
+
+
+def _mark(item: object, edits: str) -> None:
+    """Say which dialog edits a section and its rows, and that a double-click opens it."""
+    from PySide6.QtWidgets import QTreeWidgetItem
+
+    assert isinstance(item, QTreeWidgetItem)
+    tip = {
+        "income": "Double-click to edit the income by stream.",
+        "conditions": "Double-click to edit the conditions.",
+        "lists": "Double-click to edit the reference lists.",
+    }[edits]
+    item.setData(0, EDITS_ROLE, edits)
+    item.setToolTip(0, f"{item.toolTip(0)}\n{tip}" if item.toolTip(0) else tip)

@@ -78,6 +78,9 @@ _SINGULAR = {
     "budget movement lines": "budget movement line",
     "closed monitoring periods": "closed monitoring period",
     "risk-share rules": "risk-share rule",
+    "income entries": "income entry",
+    "BCF income entries": "BCF income entry",
+    "minimum-spend conditions": "minimum-spend condition",
 }
 
 
