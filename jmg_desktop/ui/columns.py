@@ -82,12 +82,21 @@ class ColumnFit(QObject):
     redone when the table is resized or its rows change.
     """
 
-    def __init__(self, table: QTableView, flexible: Mapping[int, float], *, floor_chars: int = 10) -> None:
-        """Fit ``table``'s columns from now on."""
+    def __init__(
+        self,
+        table: QTableView,
+        flexible: Mapping[int, float],
+        *,
+        floor_chars: int = 10,
+        column_floor_chars: Mapping[int, int] | None = None,
+    ) -> None:
+        """Fit ``table``'s columns from now on; ``column_floor_chars`` gives some columns a wider
+        floor than ``floor_chars`` (the column that names a row, when many columns share the room)."""
         super().__init__(table)
         self._table = table
         self._flexible = dict(flexible)
         self._floor_chars = floor_chars
+        self._column_floor_chars = dict(column_floor_chars or {})
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -172,9 +181,15 @@ class ColumnFit(QObject):
         weights = [
             0.0 if header.isSectionHidden(c) else self._flexible.get(c, 0.0) for c in range(len(wants))
         ]
-        floor = QFontMetrics(table.font()).averageCharWidth() * self._floor_chars
+        char = QFontMetrics(table.font()).averageCharWidth()
         # Never narrower than the heading: a column must say what it is.
-        floors = [max(floor, header.sectionSizeFromContents(c).width()) for c in range(len(wants))]
+        floors = [
+            max(
+                char * self._column_floor_chars.get(c, self._floor_chars),
+                header.sectionSizeFromContents(c).width(),
+            )
+            for c in range(len(wants))
+        ]
         room = table.viewport().width()
         # Where the room allows, most cells of every column show whole before any column gets
         # more (one long note must not leave the others cut).

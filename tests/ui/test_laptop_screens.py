@@ -81,7 +81,27 @@ def _dialogs(window: MainWindow) -> list[tuple[str, Callable[[], QWidget | None]
         ("about", window.show_about),
         ("paste-review", lambda: _paste_review(window, PasteDialog, plan_paste)),
         ("workspace-audit-trail", lambda: _workspace_trail(window)),
+        ("bcf-reference-lists", lambda: _bcf(window, "lists")),
+        ("bcf-income", lambda: _bcf(window, "income")),
+        ("bcf-conditions", lambda: _bcf(window, "conditions")),
     ]
+
+
+_BCF_POOL = "Staffordshire Better Care Fund 2019/20 (illustrative)"
+
+
+def _show_bcf_pool(window: MainWindow) -> None:
+    """Select the demo's BCF pool (its lines use the scheme columns)."""
+    names = [window.pool_list.item(r).text() for r in range(window.pool_list.count())]
+    window.pool_list.setCurrentRow(names.index(_BCF_POOL))
+
+
+def _bcf(window: MainWindow, which: str) -> QWidget | None:
+    """A Tools ▸ Better Care Fund dialog over the BCF pool, as the menu opens it."""
+    from jmg_desktop.ui.bcf.install import open_bcf_dialog
+
+    _show_bcf_pool(window)
+    return open_bcf_dialog(window, which, modal=False)  # type: ignore[return-value]
 
 
 def _paste_review(window: MainWindow, dialog_class, plan_paste) -> QWidget:
@@ -119,3 +139,13 @@ def test_every_main_dialog_is_legible(qtbot, laptop, fit_check) -> None:
         dialog.close()
         dialog.deleteLater()
         QApplication.processEvents()
+
+
+def test_the_bcf_pool_with_its_scheme_columns_is_legible(qtbot, laptop, fit_check) -> None:
+    name, window = laptop
+    _show_bcf_pool(window)
+    _settle(qtbot, window)
+    fit_check.save_shot(window, f"{name}-bcf-pool")
+    view = window.lines_view
+    assert view.scheme_columns.shown
+    assert fit_check.cut_texts(window) == []

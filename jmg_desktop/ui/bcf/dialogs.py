@@ -52,7 +52,10 @@ class BcfDialog(QDialog):
         year = FinancialYear(window.current_year()).label if window.current_year() >= 0 else ""
         extra = self.models[0].spec.intro
         self.intro = QLabel(
-            intro.format(pool=f"“{pool}”", year=year) + extra + " Double-click a cell to change it.", self
+            intro.format(pool=f"“{pool}”", year=year)
+            + extra
+            + " Double-click a cell to change it; Edit ▸ Undo takes a change back.",
+            self,
         )
         self.intro.setWordWrap(True)
         self.message = QLabel(self)
@@ -92,7 +95,7 @@ class BcfDialog(QDialog):
         layout.addWidget(buttons)
         window.undo_stack.indexChanged.connect(self._reload)
         self._tab_changed(0)
-        self.resize(860, 440)
+        self.resize(960, 440)
 
     def current(self) -> tuple[BcfTable, BcfTableModel]:
         """The table (and its model) shown."""

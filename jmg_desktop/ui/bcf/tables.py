@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QLineEdit,
     QStyledItemDelegate,
@@ -223,6 +225,9 @@ class BcfTableModel(QAbstractTableModel):
 class _Delegate(QStyledItemDelegate):
     """A list for the columns that draw on one; the model says why an entry is refused."""
 
+    #: A cut cell's tooltip leads with its full text (see :mod:`jmg_desktop.ui.columns`).
+    shows_full_text = True
+
     def __init__(self, model: BcfTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
@@ -257,6 +262,16 @@ class _Delegate(QStyledItemDelegate):
     def refusal(self, editor: QWidget, index: _Index) -> str | None:
         """Why the editor's text is refused (kept open with the reason beside it), or None."""
         return self._model.refusal(index, editor_text(editor))
+
+    def helpEvent(
+        self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: _Index
+    ) -> bool:
+        """A cut cell's tooltip gives its full text."""
+        from jmg_desktop.ui.columns import full_text_tooltip
+
+        if full_text_tooltip(view, event, index):
+            return True
+        return super().helpEvent(event, view, option, index)
 
 
 class BcfTable(KeepsRefusedEditor, QTableView):

@@ -124,8 +124,17 @@ class PoolLinesView(QWidget):
         header.setHighlightSections(False)
         header.setMinimumSectionSize(50)
         # Columns share the width by what they hold; the amount and partner code are never cut.
+        # The scheme columns' longer texts give way too when shown (a hidden column takes no room).
+        from jmg_desktop.ui.lines.model import ALL_TITLES
+
+        scheme_text = {
+            ALL_TITLES.index(title): 1.0
+            for title in ("Scheme Type", "Sub-type", "Area of Spend", "Provider", "Funding Stream")
+        }
         self.column_fit = ColumnFit(
-            self.table, {COLUMN_SERVICE: 1.5, COLUMN_CATEGORY: 1.0, COLUMN_STATUS: 1.0, COLUMN_NOTE: 1.0}
+            self.table,
+            {COLUMN_SERVICE: 1.5, COLUMN_CATEGORY: 1.0, COLUMN_STATUS: 1.0, COLUMN_NOTE: 1.0, **scheme_text},
+            column_floor_chars={COLUMN_SERVICE: 24},  # the line's name, when scheme columns crowd it
         )
         self.table.setAccessibleName("Pool lines")
         from jmg_desktop.ui.lines.delegates import LinesDelegate
