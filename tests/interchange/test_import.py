@@ -171,3 +171,42 @@ def test_round_trip_export_then_import_is_exact_to_the_penny(tmp_path: Path, dem
 
     assert shape(after) == shape(before)
     assert after[0].amount_pence == 123_456_789_01
+
+
+def test_a_formula_is_imported_from_its_saved_value_and_one_without_is_refused(
+    tmp_path: Path, demo_workspace: Workspace
+) -> None:
+    """Formulas as Excel saves them (a cached value beside the formula), written by hand as XML:
+    openpyxl cannot write a saved value."""
+    from tests.interchange.handmade import cell_xml, row_xml, sheet_xml, write_xlsx
+
+    rows = [
+        row_xml(1, [cell_xml("A1", "Service"), cell_xml("B1", "Partner"), cell_xml("C1", "Budget £000")]),
+        row_xml(2, [cell_xml("A2", "Day services"), cell_xml("B2", "OCC"), cell_xml("C2", Decimal("3342"))]),
+        row_xml(
+            3,
+            [
+                cell_xml("A3", "Uplift 2%"),
+                cell_xml("B3", "OCC"),
+                cell_xml("C3", Decimal("66.84"), formula="C2*0.02"),
+            ],
+        ),
+        row_xml(
+            4,
+            [
+                cell_xml("A4", "Not yet worked out"),
+                cell_xml("B4", "PCT"),
+                cell_xml("C4", None, formula="C2*0"),
+            ],
+        ),
+    ]
+    path = write_xlsx(tmp_path / "formulas.xlsx", {"Budget": sheet_xml(rows)})
+    plan = _plan(demo_workspace, path)
+    assert [(line.service, line.amount.pence) for line in plan.lines] == [
+        ("Day services", 334_200_000),
+        ("Uplift 2%", 6_684_000),  # £66.84 thousand, from the value Excel saved, to the penny
+    ]
+    assert [r.sentence() for r in plan.refusals] == [
+        "Row 4, column C (Budget £000): is a formula saved without its value: open the workbook in Excel, "
+        "save it, and import it again."
+    ]
