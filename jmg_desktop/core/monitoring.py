@@ -6,15 +6,14 @@ underspend negative. The latest budget of a line in a period is its original bud
 amount) plus every budget movement recorded in that period or earlier. A line with no forecast for
 the period is taken to be on budget (forecast = latest budget) and is marked so.
 
-:class:`MonitoringTable` holds one period's figures and keeps its totals by category, by partner
-and for the pool up to date when one forecast changes, without recomputing the other lines: on a
-100,000-line pool an edit costs microseconds, not a full pass.
+:class:`~jmg_desktop.core.monitoring_table.MonitoringTable` holds one period's figures and keeps
+its totals up to date when one forecast changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
 
@@ -26,16 +25,11 @@ __all__ = [
     "PERIOD_KINDS",
     "RAG_LABELS",
     "VARIANCE_CONVENTION",
-    "LineFigures",
-    "MonitoredLine",
     "MonitoringError",
-    "MonitoringTable",
     "PeriodKind",
     "Rag",
     "RagThresholds",
-    "Totals",
     "cumulative_movements",
-    "monitored_lines",
     "period_count",
     "period_label",
     "period_short_label",
@@ -158,192 +152,6 @@ def _percent_text(ppm: int) -> str:
     return f"{value:f}%"
 
 
-@dataclass(frozen=True, slots=True)
-class MonitoredLine:
-    """One pool line as monitoring sees it: who pays for it, its original budget, and this
-    period's movements (cumulative, pence) and forecast (None when none was entered)."""
-
-    line_id: int
-    service: str
-    category: str
-    partner: str
-    original: int
-    movements: int = 0
-    forecast: int | None = None
-    actual: int | None = None
-    commentary: str = ""
-
-
-@dataclass(slots=True)
-class LineFigures:
-    """A line's figures for one period, derived from a :class:`MonitoredLine`."""
-
-    line_id: int
-    service: str
-    category: str
-    partner: str
-    original: int
-    movements: int
-    latest: int
-    forecast: int
-    has_forecast: bool
-    actual: int | None
-    variance: int
-    rag: Rag
-    commentary: str
-
-
-@dataclass(slots=True)
-class Totals:
-    """Summed figures for a group of lines (a category, a partner or the whole pool)."""
-
-    name: str
-    original: int = 0
-    movements: int = 0
-    latest: int = 0
-    forecast: int = 0
-    actual: int = 0
-    lines: int = 0
-    rag: Rag = "green"
-
-    @property
-    def variance(self) -> int:
-        """Forecast − latest budget (overspend +)."""
-        return self.forecast - self.latest
-
-    def add(self, figures: LineFigures, sign: int = 1) -> None:
-        """Add (``sign`` 1) or take away (−1) one line's figures."""
-        self.original += sign * figures.original
-        self.movements += sign * figures.movements
-        self.latest += sign * figures.latest
-        self.forecast += sign * figures.forecast
-        self.actual += sign * (figures.actual or 0)
-        self.lines += sign
-
-
-@dataclass(slots=True)
-class MonitoringTable:
-    """One period's monitoring figures for a pool: every line, and totals kept up to date."""
-
-    thresholds: RagThresholds
-    rows: list[LineFigures] = field(default_factory=list)
-    by_category: dict[str, Totals] = field(default_factory=dict)
-    by_partner: dict[str, Totals] = field(default_factory=dict)
-    pool: Totals = field(default_factory=lambda: Totals("Pool total"))
-    _index: dict[int, int] = field(default_factory=dict)
-
-    @classmethod
-    def build(
-        cls,
-        lines: Iterable[MonitoredLine],
-        thresholds: RagThresholds,
-        *,
-        categories: Sequence[str] = (),
-        partners: Sequence[str] = (),
-    ) -> MonitoringTable:
-        """The table for ``lines`` in their order; ``categories`` and ``partners`` give the order of
-        the totals (names not listed follow in order of first appearance)."""
-        table = cls(thresholds)
-        for name in categories:
-            table.by_category[name] = Totals(name)
-        for name in partners:
-            table.by_partner[name] = Totals(name)
-        rate = thresholds.rate
-        rows = table.rows
-        index = table._index
-        for line in lines:
-            latest = line.original + line.movements
-            has_forecast = line.forecast is not None
-            forecast = line.forecast if line.forecast is not None else latest
-            variance = forecast - latest
-            figures = LineFigures(
-                line.line_id,
-                line.service,
-                line.category,
-                line.partner,
-                line.original,
-                line.movements,
-                latest,
-                forecast,
-                has_forecast,
-                line.actual,
-                variance,
-                rate(variance, latest),
-                line.commentary,
-            )
-            if line.line_id in index:
-                raise MonitoringError(f"Line {line.line_id} appears twice in the monitoring table.")
-            index[line.line_id] = len(rows)
-            rows.append(figures)
-        table._total_all()
-        return table
-
-    def _total_all(self) -> None:
-        """Sum every row into the category, partner and pool totals (once, on building)."""
-        for totals in (*self.by_category.values(), *self.by_partner.values(), self.pool):
-            totals.original = totals.movements = totals.latest = totals.forecast = totals.actual = 0
-            totals.lines = 0
-        for row in self.rows:
-            self._group(self.by_category, row.category).add(row)
-            self._group(self.by_partner, row.partner).add(row)
-            self.pool.add(row)
-        for totals in (*self.by_category.values(), *self.by_partner.values(), self.pool):
-            totals.rag = self.thresholds.rate(totals.variance, totals.latest)
-
-    @staticmethod
-    def _group(groups: dict[str, Totals], name: str) -> Totals:
-        found = groups.get(name)
-        if found is None:
-            found = groups[name] = Totals(name)
-        return found
-
-    def row(self, line_id: int) -> LineFigures:
-        """The figures of one line."""
-        try:
-            return self.rows[self._index[line_id]]
-        except KeyError:
-            raise MonitoringError(f"Line {line_id} is not in this monitoring table.") from None
-
-    def row_number(self, line_id: int) -> int:
-        """Where a line sits in :attr:`rows`."""
-        return self._index[line_id]
-
-    def set_forecast(
-        self,
-        line_id: int,
-        forecast: int | None,
-        actual: int | None = None,
-        commentary: str | None = None,
-    ) -> LineFigures:
-        """Change one line's forecast (None: on budget), actual and commentary (None keeps it); the
-        line, its category, its partner and the pool total are updated in place."""
-        row = self.row(line_id)
-        category = self.by_category[row.category]
-        partner = self.by_partner[row.partner]
-        for totals in (category, partner, self.pool):
-            totals.add(row, -1)
-        row.has_forecast = forecast is not None
-        row.forecast = forecast if forecast is not None else row.latest
-        row.actual = actual
-        if commentary is not None:
-            row.commentary = commentary
-        row.variance = row.forecast - row.latest
-        row.rag = self.thresholds.rate(row.variance, row.latest)
-        for totals in (category, partner, self.pool):
-            totals.add(row)
-            totals.rag = self.thresholds.rate(totals.variance, totals.latest)
-        return row
-
-    def contributions(self) -> dict[str, int]:
-        """Each partner's latest budget: what it puts into the pool this period."""
-        return {name: totals.latest for name, totals in self.by_partner.items()}
-
-    def rows_rated(self, rags: Iterable[str]) -> list[LineFigures]:
-        """The lines whose light is one of ``rags`` (e.g. ``("red", "amber")``), in table order."""
-        wanted = set(rags)
-        return [row for row in self.rows if row.rag in wanted]
-
-
 def cumulative_movements(legs: Iterable[tuple[int, int, int]], period: int) -> dict[int, int]:
     """Per line, the sum of movement legs ``(line_id, period, pence)`` recorded up to ``period``."""
     totals: dict[int, int] = {}
@@ -351,35 +159,3 @@ def cumulative_movements(legs: Iterable[tuple[int, int, int]], period: int) -> d
         if leg_period <= period:
             totals[line_id] = totals.get(line_id, 0) + pence
     return totals
-
-
-def monitored_lines(
-    lines: Iterable[tuple[int, str, str, str, int]],
-    movements: Mapping[int, int],
-    forecasts: Mapping[int, tuple[int, int | None, str]],
-) -> list[MonitoredLine]:
-    """Monitored lines from ``(line_id, service, category, partner, original)`` tuples, the
-    cumulative movements by line and the period's forecasts ``line_id → (forecast, actual,
-    commentary)``."""
-    result = []
-    for line_id, service, category, partner, original in lines:
-        entry = forecasts.get(line_id)
-        if entry is None:
-            result.append(
-                MonitoredLine(line_id, service, category, partner, original, movements.get(line_id, 0))
-            )
-        else:
-            result.append(
-                MonitoredLine(
-                    line_id,
-                    service,
-                    category,
-                    partner,
-                    original,
-                    movements.get(line_id, 0),
-                    entry[0],
-                    entry[1],
-                    entry[2],
-                )
-            )
-    return result

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -20,11 +21,8 @@ from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.monitoring import (
     VARIANCE_CONVENTION,
-    MonitoredLine,
     MonitoringError,
-    MonitoringTable,
     RagThresholds,
-    Totals,
     period_count,
     period_label,
 )
@@ -36,6 +34,7 @@ from jmg_desktop.core.monitoring_risk import (
     RiskShareSplit,
     split_variance,
 )
+from jmg_desktop.core.monitoring_table import MonitoredLine, MonitoringTable, Totals
 
 __all__ = [
     "CSV_HEADER",
@@ -97,7 +96,6 @@ class PeriodReport:
     year: FinancialYear
     period_kind: str
     period: int
-    lines: list[MonitoredLine]
     categories: list[str]
     partners: list[str]
     table: MonitoringTable
@@ -115,14 +113,15 @@ class PeriodReport:
         year: FinancialYear,
         settings: MonitoringSettings,
         period: int,
-        lines: list[MonitoredLine],
+        lines: list[MonitoredLine] | list[tuple[Any, ...]],
         categories: list[str],
         partners: list[str],
         rules: RiskShareRules | None,
         closed_at: str | None = None,
         closed_by: str | None = None,
     ) -> PeriodReport:
-        """Compute the report from its inputs (``rules`` None: shared in proportion to contributions)."""
+        """Compute the report from its inputs (``rules`` None: shared in proportion to contributions);
+        ``lines`` (:class:`MonitoredLine` or tuples in its order) becomes the table's own list."""
         period_label(settings.period_kind, period, year)  # refuses a period the year does not have
         table = MonitoringTable.build(lines, settings.thresholds, categories=categories, partners=partners)
         return cls(
@@ -131,7 +130,6 @@ class PeriodReport:
             year,
             settings.period_kind,
             period,
-            lines,
             categories,
             partners,
             table,
@@ -140,6 +138,11 @@ class PeriodReport:
             closed_at,
             closed_by,
         )
+
+    @property
+    def lines(self) -> Sequence[tuple[Any, ...]]:
+        """Every line's inputs as they stand (edits included), in :class:`MonitoredLine` order."""
+        return self.table.lines
 
     @property
     def closed(self) -> bool:
@@ -214,20 +217,8 @@ def snapshot_text(report: PeriodReport, *, closed_at: str, closed_by: str) -> st
         "categories": report.categories,
         "partners": report.partners,
         "rules": _rules_data(report.rules, report.rules_recorded),
-        "lines": [
-            [
-                line.line_id,
-                line.service,
-                line.category,
-                line.partner,
-                line.original,
-                line.movements,
-                line.forecast,
-                line.actual,
-                line.commentary,
-            ]
-            for line in report.lines
-        ],
+        # Each line's inputs in MonitoredLine order: the tuple is the line.
+        "lines": [list(line) for line in report.lines],
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -249,7 +240,7 @@ def report_from_snapshot(text: str) -> PeriodReport:
             MonitoredLine(int(i), str(s), str(c), str(p), int(o), int(m), f, a, str(t))
             for i, s, c, p, o, m, f, a, t in data["lines"]
         ]
-        return PeriodReport.build(
+        report = PeriodReport.build(
             pool=data["pool"],
             host=data["host"],
             year=FinancialYear(int(data["financial_year"])),
@@ -262,6 +253,8 @@ def report_from_snapshot(text: str) -> PeriodReport:
             closed_at=data["closed_at"],
             closed_by=data["closed_by"],
         )
+        report.table.check_unique()
+        return report
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, MonitoringError):
             raise

@@ -124,11 +124,13 @@ def period_report(session: Session, pool_id: int, financial_year: int, period: i
 
 
 def period_series(
-    session: Session, pool_id: int, financial_year: int
+    session: Session, pool_id: int, financial_year: int, *, shown: PeriodReport | None = None
 ) -> list[tuple[int, int, int | None, bool]]:
     """For the chart: each period's ``(number, latest budget, forecast outturn, closed)`` for the
     pool, from snapshots for closed periods and the live rows for open ones; the forecast is None
-    for an open period in which no forecast has been entered yet (nothing to draw)."""
+    for an open period in which no forecast has been entered yet (nothing to draw). ``shown``, a
+    report of this pool and year just read, gives its own period's point from its totals (an open
+    period's forecasts are then not summed a second time)."""
     settings = load_settings(session, pool_id, financial_year)
     # The two frozen totals only: a frozen report is read whole only if it predates them.
     closed = {
@@ -150,9 +152,22 @@ def period_series(
         )
         .subquery()
     )
-    original = int(session.execute(select(func.coalesce(func.sum(monitored.c.amount_pence), 0))).scalar_one())
+    if shown is not None and not shown.closed:
+        original = shown.table.pool.original  # the same lines, just read
+    else:
+        original = int(
+            session.execute(select(func.coalesce(func.sum(monitored.c.amount_pence), 0))).scalar_one()
+        )
     forecast_table = TABLES["monitoring_forecast"]
     mine = (forecast_table.c.pool_id == pool_id) & (forecast_table.c.financial_year == financial_year)
+    known: dict[int, tuple[int, int | None]] = {}
+    if shown is not None and not shown.closed:
+        pool = shown.table.pool
+        any_forecast = pool.lines and any(line[6] is not None for line in shown.lines)
+        known[shown.period] = (pool.latest, pool.forecast if any_forecast else None)
+    # Only the open periods' forecasts are summed: closed ones keep their totals.
+    summed = [n for n in range(1, settings.periods + 1) if n not in closed and n not in known]
+    mine = mine & forecast_table.c.period.in_(summed or [0])
     sums = {
         period: (int(forecasts), int(budgets))
         for period, forecasts, budgets in session.execute(
@@ -168,8 +183,20 @@ def period_series(
     }
     legs = movement_legs(session, pool_id, financial_year)
     leg_lines = {leg[0] for leg in legs}
+    # By id, not through the subquery: SQLite would scan every monitored line to find a few.
     counted = (
-        set(session.execute(select(monitored.c.id).where(monitored.c.id.in_(leg_lines))).scalars())
+        set(
+            session.execute(
+                select(PoolLine.id)
+                .join(LineStatus, LineStatus.id == PoolLine.status_id)
+                .where(
+                    PoolLine.id.in_(leg_lines),
+                    PoolLine.pool_id == pool_id,
+                    PoolLine.financial_year == financial_year,
+                    LineStatus.effect != "removal",
+                )
+            ).scalars()
+        )
         if leg_lines
         else set()
     )
@@ -199,6 +226,9 @@ def period_series(
                 frozen = report_from_snapshot(text).table.pool
                 latest, forecast = frozen.latest, frozen.forecast
             series.append((number, latest, forecast, True))
+            continue
+        if number in known:
+            series.append((number, *known[number], False))
             continue
         latest = original + sum(pence for _line, period, pence in legs if period <= number)
         if number not in sums:

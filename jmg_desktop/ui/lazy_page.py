@@ -9,12 +9,16 @@ menu actions' calls through :meth:`LazyPage.view`) until the page is first neede
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-__all__ = ["LazyPage"]
+if TYPE_CHECKING:
+    from jmg_desktop.store.workspace import Workspace
+
+__all__ = ["LazyPage", "SelectionPage"]
 
 
 class LazyPage(QWidget):
@@ -57,3 +61,60 @@ class LazyPage(QWidget):
         """Build the content the first time the tab is opened."""
         self.content()
         super().showEvent(event)
+
+
+class _FollowsWindow(Protocol):
+    """What a :class:`SelectionPage`'s view offers: it follows the window's workspace and selection."""
+
+    def set_workspace(self, workspace: Workspace | None) -> None: ...
+
+    def set_selection(self, pool_id: int, year: int) -> None: ...
+
+    def mark_stale(self) -> None: ...
+
+
+class SelectionPage(LazyPage):
+    """A lazy page whose view follows the window's workspace and pool-and-year selection.
+
+    What the window says before the view exists is kept and handed to it when it is built;
+    afterwards it is passed straight on. Subclasses make the view in :meth:`make_view`.
+    """
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        """An empty page named ``object_name``; the view is built on first show or use."""
+        super().__init__(self._make_view, object_name, parent)
+        self._workspace: Workspace | None = None
+        self._selection = (-1, -1)
+
+    def make_view(self, parent: QWidget) -> QWidget:
+        """Build the view (importing what it needs only now); subclasses say how."""
+        raise NotImplementedError
+
+    def _make_view(self, parent: QWidget) -> QWidget:
+        """The view, caught up with the state kept so far."""
+        view = self.make_view(parent)
+        follower = cast("_FollowsWindow", view)
+        follower.set_workspace(self._workspace)
+        follower.set_selection(*self._selection)
+        return view
+
+    def _built_view(self) -> _FollowsWindow | None:
+        """The view if it has been built, else None (nothing is built by asking)."""
+        return cast("_FollowsWindow", self.content()) if self.has_content() else None
+
+    def set_workspace(self, workspace: Workspace | None) -> None:
+        """Pass the window's workspace on (kept until the view exists)."""
+        self._workspace = workspace
+        if (view := self._built_view()) is not None:
+            view.set_workspace(workspace)
+
+    def set_selection(self, pool_id: int, year: int) -> None:
+        """Pass the window's pool and year on."""
+        self._selection = (pool_id, year)
+        if (view := self._built_view()) is not None:
+            view.set_selection(pool_id, year)
+
+    def mark_stale(self, *_args: object) -> None:
+        """Lines changed: the view re-reads when next shown."""
+        if (view := self._built_view()) is not None:
+            view.mark_stale()

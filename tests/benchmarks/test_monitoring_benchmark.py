@@ -132,10 +132,12 @@ def test_monitoring_benchmarks(qtbot, bench, monitored: Path, tmp_path: Path, mo
 
         floor_read = bench.median(bench.timed_ms(core_read, bench.runs)) / 1000
         views: list[MonitoringView] = []
+        cpu_ms: list[float] = []
 
         def open_page(_n: int) -> None:
             # As the Monitoring tab opens: the view is made, given the window's workspace, pool and
             # year, shown (it reads everything then) and painted.
+            started = time.process_time()
             view = MonitoringView()
             qtbot.addWidget(view)
             view.set_workspace(workspace)
@@ -143,6 +145,7 @@ def test_monitoring_benchmarks(qtbot, bench, monitored: Path, tmp_path: Path, mo
             view.resize(1366, 700)
             view.show()
             view.repaint()
+            cpu_ms.append((time.process_time() - started) * 1000)
             views.append(view)
 
         open_times = bench.timed_ms(open_page, bench.runs)
@@ -158,6 +161,10 @@ def test_monitoring_benchmarks(qtbot, bench, monitored: Path, tmp_path: Path, mo
             floor=floor_read,
             goal="≤ 0.5 s",
             met=opened <= 0.5,
+        )
+        # CPU time beside the wall time: on a shared machine the wall time includes waiting.
+        bench.record(
+            "  of which CPU time (user+sys, this process)", bench.median(cpu_ms), goal="–", unit="ms"
         )
 
         # One forecast typed: durable write + audit, table, totals, partners, risk share, chart.
@@ -212,9 +219,11 @@ def test_monitoring_benchmarks(qtbot, bench, monitored: Path, tmp_path: Path, mo
         split_ms = bench.median(bench.timed_ms(lambda _n: report.split(), 20))
 
         def partner_pass(_n: int) -> None:
+            # Over the lines as the table holds them (id, service, category, partner, original,
+            # movements, …): latest budget = original + movements.
             sums: dict[str, int] = {}
-            for line in report.table.rows:
-                sums[line.partner] = sums.get(line.partner, 0) + line.latest
+            for line in report.lines:
+                sums[line[3]] = sums.get(line[3], 0) + line[4] + line[5]
 
         floor_split = bench.median(bench.timed_ms(partner_pass, bench.runs))
         bench.record(

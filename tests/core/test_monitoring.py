@@ -8,13 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jmg_desktop.core.financial_year import FinancialYear
-from jmg_desktop.core.monitoring import (
-    MonitoredLine,
-    MonitoringError,
-    MonitoringTable,
-    RagThresholds,
-    period_label,
-)
+from jmg_desktop.core.monitoring import MonitoringError, RagThresholds, period_label
 from jmg_desktop.core.monitoring_commands import ForecastEntry, forecast_change, validate_legs
 from jmg_desktop.core.monitoring_report import (
     MonitoringSettings,
@@ -22,6 +16,7 @@ from jmg_desktop.core.monitoring_report import (
     report_from_snapshot,
     snapshot_text,
 )
+from jmg_desktop.core.monitoring_table import MonitoredLine, MonitoringTable
 
 POUND = 100
 LIMITS = RagThresholds(10_000, 30_000, 250_000 * POUND)

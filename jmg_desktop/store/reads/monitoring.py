@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from jmg_desktop.core.financial_year import FinancialYear
-from jmg_desktop.core.monitoring import RagThresholds, cumulative_movements, monitored_lines
+from jmg_desktop.core.monitoring import RagThresholds, cumulative_movements
 from jmg_desktop.core.monitoring_report import MonitoringSettings, PeriodReport, report_from_snapshot
 from jmg_desktop.core.monitoring_risk import PartnerTerms, RiskShareRule, RiskShareRules
 from jmg_desktop.store.errors import WorkspaceError
@@ -114,17 +114,23 @@ def load_rules(rows: Rows, pool_id: int, financial_year: int) -> RiskShareRules 
     return RiskShareRules(host, overspend, rule("underspend"))
 
 
-def monitored_line_rows(rows: Rows, pool_id: int, financial_year: int) -> list[tuple[Any, ...]]:
-    """The pool's lines that monitoring covers (every line except proposed removals), in order:
-    ``(id, service, category, partner, amount)``, in batches (a pool may hold 100,000 lines)."""
-    result: list[tuple[Any, ...]] = []
+def monitored_line_rows(rows: Rows, pool_id: int, financial_year: int, period: int) -> list[Any]:
+    """The period's inputs for the pool's lines that monitoring covers (every line except proposed
+    removals), in order, as :class:`~jmg_desktop.core.monitoring_table.MonitoredLine`-ordered
+    tuples ``(id, service, category, partner, original, 0, forecast, actual, commentary)``: one
+    query, in batches, no object made per line (a pool may hold 100,000 lines). The movements
+    column is 0 here; :func:`live_report` adds the few lines' movements."""
+    result: list[Any] = []
     for batch in rows.batches(
-        "SELECT pl.id, pl.service, COALESCE(c.name, ''), pa.name, pl.amount_pence FROM pool_line pl "
+        "SELECT pl.id, pl.service, COALESCE(c.name, ''), pa.name, pl.amount_pence, 0, "
+        "f.forecast_pence, f.actual_pence, COALESCE(f.commentary, '') FROM pool_line pl "
         "JOIN partner pa ON pa.id = pl.partner_id JOIN line_status ls ON ls.id = pl.status_id "
         "LEFT OUTER JOIN category c ON c.id = pl.category_id "
+        "LEFT OUTER JOIN monitoring_forecast f ON f.line_id = pl.id AND f.period = :period "
         "WHERE pl.pool_id = :pool AND pl.financial_year = :year AND ls.effect <> :removal "
         "ORDER BY pl.position, pl.id",
-        {"pool": pool_id, "year": financial_year, "removal": "removal"},
+        {"pool": pool_id, "year": financial_year, "period": period, "removal": "removal"},
+        size=50_000,
     ):
         result.extend(batch)
     return result
@@ -154,17 +160,12 @@ def live_report(rows: Rows, pool_id: int, financial_year: int, period: int) -> P
     """The period's report from the rows as they are now (what an open period shows)."""
     name, host = pool_names(rows, pool_id)
     settings = load_settings(rows, pool_id, financial_year)
-    lines = monitored_line_rows(rows, pool_id, financial_year)
+    lines = monitored_line_rows(rows, pool_id, financial_year, period)
     moved = cumulative_movements(movement_legs(rows, pool_id, financial_year), period)
-    forecasts = {
-        line_id: (forecast, actual, commentary)
-        for batch in rows.batches(
-            "SELECT line_id, forecast_pence, actual_pence, commentary FROM monitoring_forecast "
-            f"WHERE {_WHERE} AND period = :period",
-            {"pool": pool_id, "year": financial_year, "period": period},
-        )
-        for line_id, forecast, actual, commentary in batch
-    }
+    if moved:
+        for number, line in enumerate(lines):
+            if line[0] in moved:
+                lines[number] = (*line[:5], moved[line[0]], *line[6:])
     categories, partners = orders(rows)
     return PeriodReport.build(
         pool=name,
@@ -172,7 +173,7 @@ def live_report(rows: Rows, pool_id: int, financial_year: int, period: int) -> P
         year=FinancialYear(financial_year),
         settings=settings,
         period=period,
-        lines=monitored_lines(lines, moved, forecasts),
+        lines=lines,
         categories=categories,
         partners=partners,
         rules=load_rules(rows, pool_id, financial_year),

@@ -8,13 +8,13 @@ was changed elsewhere), the user is told and the command is dropped from the sta
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
+from typing import Final, cast
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from jmg_desktop.core.commands import ChangeSet, Command, LinesDocument
 
-__all__ = ["UNDO_LIMIT", "CommandRunner", "LineUndoCommand"]
+__all__ = ["UNDO_LIMIT", "AppliedUndoCommand", "CommandRunner", "LineUndoCommand"]
 
 #: How many steps can be undone (the issue asks for at least 100).
 UNDO_LIMIT: Final = 500
@@ -23,38 +23,82 @@ Refresh = Callable[[ChangeSet], None]
 Report = Callable[[str], None]
 
 
-class LineUndoCommand(QUndoCommand):
+class AppliedUndoCommand(QUndoCommand):
+    """An undoable step that was made *before* it was pushed: the push's own call of :meth:`redo`
+    is skipped; later undos and redos each run in their own transaction. A step that fails (the
+    figures moved on elsewhere) is reported in one sentence and dropped from the stack.
+
+    Subclasses say how to make the step again (:meth:`apply_again`) and reverse it
+    (:meth:`reverse`), each returning what was made, which :meth:`made` is then told of (outside
+    the refusal handling: only the store's refusal drops a step); :attr:`failures` are the errors
+    that mean "refused".
+    """
+
+    failures: tuple[type[Exception], ...] = (Exception,)
+
+    def __init__(self, text: str, report: Report) -> None:
+        """A step called ``text``; ``report`` tells the user when an undo or redo fails."""
+        super().__init__(text)
+        self._report = report
+        self._applied_already = True
+
+    def apply_again(self) -> object:
+        """Make the step again (redo); return what was made."""
+        raise NotImplementedError
+
+    def reverse(self) -> object:
+        """Reverse the step (undo); return what was made."""
+        raise NotImplementedError
+
+    def made(self, change: object) -> None:
+        """After a successful undo or redo of ``change`` (the views catch up)."""
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        """Make the step again (the first call is skipped: it was made before the push)."""
+        if self._applied_already:
+            self._applied_already = False
+            return
+        self._run(self.apply_again, "Redo")
+
+    def undo(self) -> None:
+        """Reverse the step in a new transaction."""
+        self._run(self.reverse, "Undo")
+
+    def _run(self, step: Callable[[], object], verb: str) -> None:
+        """Run one step; on failure tell the user and drop the command from the stack."""
+        try:
+            change = step()
+        except self.failures as error:  # refused by the store: tell the user, forget the step
+            self._report(f"{verb} {self.text()} failed: {error}")
+            self.setObsolete(True)
+            return
+        self.made(change)
+
+
+class LineUndoCommand(AppliedUndoCommand):
     """One undoable step: a core :class:`Command` against a document."""
 
     def __init__(self, command: Command, document: LinesDocument, refresh: Refresh, report: Report) -> None:
         """Wrap ``command``; ``refresh`` runs after each undo and redo, ``report`` on failure."""
-        super().__init__(command.text)
+        super().__init__(command.text, report)
         self.command = command
         self._document = document
         self._refresh = refresh
-        self._report = report
-        self._applied_already = True
 
-    def redo(self) -> None:
-        """Apply the command again (the first call is skipped: it was applied before the push)."""
-        if self._applied_already:
-            self._applied_already = False
-            return
-        self._run(self.command.changes, self.command.apply, "Redo")
+    def apply_again(self) -> ChangeSet:
+        """Apply the command again."""
+        self.command.apply(self._document)
+        return self.command.changes
 
-    def undo(self) -> None:
-        """Reverse the command in a new transaction."""
-        self._run(self.command.changes.inverse(), self.command.revert, "Undo")
+    def reverse(self) -> ChangeSet:
+        """Revert the command."""
+        self.command.revert(self._document)
+        return self.command.changes.inverse()
 
-    def _run(self, changes: ChangeSet, step: Callable[[LinesDocument], None], verb: str) -> None:
-        """Run one step; on failure tell the user and drop the command from the stack."""
-        try:
-            step(self._document)
-        except Exception as error:  # refused by the store: tell the user, forget the step
-            self._report(f"{verb} {self.command.text} failed: {error}")
-            self.setObsolete(True)
-            return
-        self._refresh(changes)
+    def made(self, change: object) -> None:
+        """Refresh the views with the changes made."""
+        self._refresh(cast("ChangeSet", change))
 
 
 class CommandRunner:

@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from jmg_desktop.ui.lazy_page import LazyPage
+from jmg_desktop.ui.lazy_page import SelectionPage
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
-    from jmg_desktop.store.workspace import Workspace
     from jmg_desktop.ui.main_window import MainWindow
     from jmg_desktop.ui.monitoring.meeting import MonitoringMeeting
     from jmg_desktop.ui.monitoring.view import MonitoringView
@@ -25,48 +24,23 @@ if TYPE_CHECKING:
 __all__ = ["MonitoringPage", "enter_monitoring_meeting", "install"]
 
 
-class MonitoringPage(LazyPage):
+class MonitoringPage(SelectionPage):
     """The Monitoring tab: holds a :class:`MonitoringView`, built on first show or use."""
 
     def __init__(self, undo_stack: QUndoStack | None = None, parent: QWidget | None = None) -> None:
         """An empty page; the view shares ``undo_stack`` (the window's) when built."""
-        super().__init__(self._make_view, "monitoringPage", parent)
+        super().__init__("monitoringPage", parent)
         self._undo_stack = undo_stack
-        self._workspace: Workspace | None = None
-        self._selection = (-1, -1)
 
-    def _make_view(self, parent: QWidget) -> MonitoringView:
-        """Build the view with the state kept so far."""
+    def make_view(self, parent: QWidget) -> MonitoringView:
+        """Build the view, importing QtCharts and the store only now."""
         from jmg_desktop.ui.monitoring.view import MonitoringView
 
-        view = MonitoringView(self._undo_stack, parent)
-        view.set_workspace(self._workspace)
-        view.set_selection(*self._selection)
-        return view
+        return MonitoringView(self._undo_stack, parent)
 
     def view(self) -> MonitoringView:
         """The view, built now if it has not been yet."""
         return cast("MonitoringView", self.content())
-
-    def _built_view(self) -> MonitoringView | None:
-        return self.view() if self.has_content() else None
-
-    def set_workspace(self, workspace: Workspace | None) -> None:
-        """Pass the window's workspace on (kept until the view exists)."""
-        self._workspace = workspace
-        if (view := self._built_view()) is not None:
-            view.set_workspace(workspace)
-
-    def set_selection(self, pool_id: int, year: int) -> None:
-        """Pass the window's pool and year on."""
-        self._selection = (pool_id, year)
-        if (view := self._built_view()) is not None:
-            view.set_selection(pool_id, year)
-
-    def mark_stale(self, *_args: object) -> None:
-        """Lines changed: budgets may have moved; the view re-reads when next shown."""
-        if (view := self._built_view()) is not None:
-            view.mark_stale()
 
 
 def install(window: MainWindow) -> None:

@@ -9,13 +9,15 @@ told and the command is dropped from the stack.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from jmg_desktop.core.monitoring_commands import MonitoringChange
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.monitoring_changes import apply_change
 from jmg_desktop.store.workspace import Workspace
+from jmg_desktop.ui.lines.undo import AppliedUndoCommand
 
 __all__ = ["MonitoringRunner", "MonitoringUndoCommand", "make_change"]
 
@@ -29,39 +31,34 @@ def make_change(workspace: Workspace, change: MonitoringChange) -> None:
         apply_change(session, change)
 
 
-class MonitoringUndoCommand(QUndoCommand):
+class MonitoringUndoCommand(AppliedUndoCommand):
     """One undoable monitoring change."""
+
+    failures = (WorkspaceError,)
 
     def __init__(
         self, change: MonitoringChange, workspace: Workspace, refresh: Refresh, report: Report
     ) -> None:
         """Wrap ``change`` (already applied); ``refresh`` runs after undo and redo."""
-        super().__init__(change.text)
+        super().__init__(change.text, report)
         self.change = change
         self._workspace = workspace
         self._refresh = refresh
-        self._report = report
-        self._applied_already = True
 
-    def redo(self) -> None:
-        """Make the change again (the push's own call is skipped: it was made before)."""
-        if self._applied_already:
-            self._applied_already = False
-            return
-        self._run(self.change, "Redo")
+    def apply_again(self) -> MonitoringChange:
+        """Make the change again."""
+        make_change(self._workspace, self.change)
+        return self.change
 
-    def undo(self) -> None:
-        """Reverse the change in a new transaction."""
-        self._run(self.change.inverse(), "Undo")
+    def reverse(self) -> MonitoringChange:
+        """Reverse the change."""
+        inverse = self.change.inverse()
+        make_change(self._workspace, inverse)
+        return inverse
 
-    def _run(self, change: MonitoringChange, verb: str) -> None:
-        try:
-            make_change(self._workspace, change)
-        except WorkspaceError as error:
-            self._report(f"{verb} {self.change.text} failed: {error}")
-            self.setObsolete(True)
-            return
-        self._refresh(change)
+    def made(self, change: object) -> None:
+        """Refresh the page with the change made."""
+        self._refresh(cast("MonitoringChange", change))
 
 
 class MonitoringRunner:

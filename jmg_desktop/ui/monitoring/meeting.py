@@ -19,8 +19,9 @@ from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPalette, QResi
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from jmg_desktop.core.money import Money
-from jmg_desktop.core.monitoring import RAG_LABELS, LineFigures, MonitoringError
+from jmg_desktop.core.monitoring import RAG_LABELS, MonitoringError
 from jmg_desktop.core.monitoring_report import PeriodReport
+from jmg_desktop.core.monitoring_table import LineFigures
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.monitoring_repo import current_period, load_settings, partner_labels, period_report
 from jmg_desktop.store.workspace import Workspace
@@ -66,6 +67,8 @@ class MonitoringMeeting(QWidget):
         #: The red (or amber) line being discussed, as an index into :meth:`steps`; -1 the overview.
         self.position = -1
         self.report: PeriodReport | None = None
+        self._steps: list[LineFigures] | None = None
+        self._counts = (0, 0)
         self._build()
         self.load(period)
         self._apply_scale()
@@ -85,16 +88,23 @@ class MonitoringMeeting(QWidget):
         except MonitoringError as error:
             raise WorkspaceError(str(error)) from None
         self.position = -1
+        self._steps = None
         self._show()
 
     def steps(self) -> list[LineFigures]:
-        """The lines the chair steps through: the reds, then (after A) the ambers, in table order."""
+        """The lines the chair steps through: the reds, then (after A) the ambers, in table order
+        (worked out once a period: every key press uses them, and a pool may have 100,000 lines)."""
         if self.report is None:
             return []
-        rows = self.report.table.rows
-        reds = [row for row in rows if row.rag == "red"]
-        ambers = [row for row in rows if row.rag == "amber"] if self.include_ambers else []
-        return reds + ambers
+        if self._steps is None:
+            table = self.report.table
+            rags = table.rags()
+            self._counts = (rags.count("red"), rags.count("amber"))
+            wanted = ("red", "amber") if self.include_ambers else ("red",)
+            self._steps = [
+                table.rows[number] for rag in wanted for number, rated in enumerate(rags) if rated == rag
+            ]
+        return self._steps
 
     # -- building ------------------------------------------------------------------------------
 
@@ -200,8 +210,7 @@ class MonitoringMeeting(QWidget):
         except MonitoringError as error:
             self._set("share", "—", str(error))
         steps = self.steps()
-        reds = sum(1 for row in report.table.rows if row.rag == "red")
-        ambers = sum(1 for row in report.table.rows if row.rag == "amber")
+        reds, ambers = self._counts
         if self.position < 0 or not steps:
             self.focus_caption.setText(f"{reds} red and {ambers} amber lines")
             self.focus_service.setText(
@@ -264,6 +273,7 @@ class MonitoringMeeting(QWidget):
     def toggle_ambers(self) -> None:
         """Include the amber lines after the reds, or not."""
         self.include_ambers = not self.include_ambers
+        self._steps = None
         self.position = min(self.position, len(self.steps()) - 1)
         self._show()
 

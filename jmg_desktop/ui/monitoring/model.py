@@ -6,6 +6,7 @@ line and its totals in place.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
@@ -14,8 +15,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from jmg_desktop.core.money import Money, MoneyError, parse_money
-from jmg_desktop.core.monitoring import RAG_LABELS, LineFigures, MonitoringError, MonitoringTable, Totals
+from jmg_desktop.core.monitoring import RAG_LABELS, MonitoringError
 from jmg_desktop.core.monitoring_commands import ForecastEntry, MonitoringChange, forecast_change
+from jmg_desktop.core.monitoring_table import LineFigures, MonitoringTable, Totals
 
 __all__ = [
     "COLUMNS",
@@ -83,7 +85,11 @@ class MonitoringModel(QAbstractTableModel):
         """An empty model; :meth:`set_table` fills it."""
         super().__init__(parent)
         self.table: MonitoringTable | None = None
-        self._rows: list[LineFigures] = []
+        # The table positions shown, when filtered (None: every line, in order); a 100,000-line
+        # table is never copied, and a line's figures are made only when its row is painted.
+        self._shown: list[int] | None = None
+        self._count = 0
+        self._cache: dict[int, LineFigures] = {}
         self._editable = False
         self._where = (-1, -1, -1)  # pool, year, period
         self._labels: dict[str, str] = {}
@@ -107,18 +113,42 @@ class MonitoringModel(QAbstractTableModel):
         self.table = table
         self._where = where
         self._editable = editable
-        rows = [] if table is None else table.rows
-        self._rows = [row for row in rows if row.rag in only] if only else list(rows)
+        self._cache.clear()
+        if table is None:
+            self._shown, self._count = None, 0
+        elif only:
+            self._shown = table.numbers_rated(only)
+            self._count = len(self._shown)
+        else:
+            self._shown, self._count = None, len(table.rows)
         self.endResetModel()
         self.totalsChanged.emit()
 
     def row_figures(self, row: int) -> LineFigures:
-        """The figures shown in ``row``."""
-        return self._rows[row]
+        """The figures shown in ``row`` (made on first asking, then kept until they change)."""
+        figures = self._cache.get(row)
+        if figures is None:
+            if not 0 <= row < self._count or self.table is None:
+                raise IndexError(row)
+            if len(self._cache) > 2_000:  # the rows painted lately, not every row ever scrolled past
+                self._cache.clear()
+            number = row if self._shown is None else self._shown[row]
+            figures = self._cache[row] = self.table.rows[number]
+        return figures
+
+    def shown_row(self, line_id: int) -> int | None:
+        """The row showing ``line_id``, or None when it is not shown."""
+        if self.table is None:
+            return None
+        number = self.table.row_number(line_id)
+        if self._shown is None:
+            return number
+        at = bisect_left(self._shown, number)
+        return at if at < len(self._shown) and self._shown[at] == number else None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         """One row per shown line."""
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         """The columns of :data:`COLUMNS`."""
@@ -145,7 +175,7 @@ class MonitoringModel(QAbstractTableModel):
         """Text, alignment, the traffic light's colour and tooltips."""
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        row = self.row_figures(index.row())
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(row, column, role == Qt.ItemDataRole.EditRole)
@@ -222,7 +252,7 @@ class MonitoringModel(QAbstractTableModel):
             or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable)
         ):
             return False
-        row = self._rows[index.row()]
+        row = self.row_figures(index.row())
         try:
             entry = self.entry_for(row, index.column(), str(value))
         except (MoneyError, MonitoringError) as error:
@@ -287,10 +317,10 @@ class MonitoringModel(QAbstractTableModel):
                 self.table.set_forecast(
                     line_id, new["forecast_pence"], new["actual_pence"], new["commentary"]
                 )
-            for number, shown in enumerate(self._rows):
-                if shown.line_id == line_id:
-                    self.dataChanged.emit(self.index(number, 0), self.index(number, len(COLUMNS) - 1))
-                    break
+            shown = self.shown_row(line_id)
+            if shown is not None:
+                self._cache.pop(shown, None)
+                self.dataChanged.emit(self.index(shown, 0), self.index(shown, len(COLUMNS) - 1))
         self.totalsChanged.emit()
 
 

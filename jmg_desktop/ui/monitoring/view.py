@@ -258,7 +258,7 @@ class MonitoringView(QWidget):
                 if not 1 <= wanted <= settings.periods:
                     wanted = current_period(session, self._pool_id, self._year)
                 self.report = period_report(session, self._pool_id, self._year, wanted)
-                self._series = period_series(session, self._pool_id, self._year)
+                self._series = period_series(session, self._pool_id, self._year, shown=self.report)
                 self._movements = movements(session, self._pool_id, self._year)
                 self._labels = partner_labels(session)
         except (WorkspaceError, MonitoringError) as error:
@@ -511,10 +511,6 @@ class MonitoringView(QWidget):
     def edit_rules(self) -> QWidget | None:
         """Open the Risk Share dialog."""
         return self._dialog(RiskShareDialog)
-
-    def red_rows(self) -> list[int]:
-        """Rows of the table (as shown) whose light is red, for stepping through them."""
-        return [row for row in range(self.model.rowCount()) if self.model.row_figures(row).rag == "red"]
 
 
 def _with_entry(figures: object, entry: ForecastEntry) -> object:

@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from jmg_desktop.ui.lazy_page import LazyPage
+from jmg_desktop.ui.lazy_page import SelectionPage
 
 if TYPE_CHECKING:
-    from jmg_desktop.store.workspace import Workspace
     from jmg_desktop.ui.main_window import MainWindow
     from jmg_desktop.ui.projection.meeting import MeetingMode
     from jmg_desktop.ui.projection.view import ProjectionView
@@ -24,26 +23,18 @@ if TYPE_CHECKING:
 __all__ = ["ProjectionPage", "enter_meeting_mode", "install"]
 
 
-class ProjectionPage(LazyPage):
-    """The main window's Projection tab: holds a :class:`ProjectionView`, built on first show.
-
-    The workspace and selection given before the view exists are kept and handed to it when built.
-    """
+class ProjectionPage(SelectionPage):
+    """The main window's Projection tab: holds a :class:`ProjectionView`, built on first show."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         """An empty page; the view is built on first show."""
-        super().__init__(self._make_view, "projectionPage", parent)
-        self._workspace: Workspace | None = None
-        self._selection = (-1, -1)
+        super().__init__("projectionPage", parent)
 
-    def _make_view(self, parent: QWidget) -> ProjectionView:
-        """Build the view (importing QtCharts and the store only now) with the state kept so far."""
+    def make_view(self, parent: QWidget) -> ProjectionView:
+        """Build the view, importing QtCharts and the store only now."""
         from jmg_desktop.ui.projection.view import ProjectionView
 
-        view = ProjectionView(parent)
-        view.set_workspace(self._workspace)
-        view.set_selection(*self._selection)
-        return view
+        return ProjectionView(parent)
 
     def view(self) -> ProjectionView:
         """The projection view, built now if it has not been yet."""
@@ -53,31 +44,9 @@ class ProjectionPage(LazyPage):
         """Whether the view has been built."""
         return self.has_content()
 
-    def _built_view(self) -> ProjectionView | None:
-        """The view if it has been built, else None (nothing is built by asking)."""
-        return self.view() if self.has_content() else None
-
-    def set_workspace(self, workspace: Workspace | None) -> None:
-        """Pass the window's workspace on (kept until the view exists)."""
-        self._workspace = workspace
-        if (view := self._built_view()) is not None:
-            view.set_workspace(workspace)
-
-    def set_selection(self, pool_id: int, year: int) -> None:
-        """Pass the window's pool and year on."""
-        self._selection = (pool_id, year)
-        if (view := self._built_view()) is not None:
-            view.set_selection(pool_id, year)
-
-    def mark_stale(self, *_args: object) -> None:
-        """Lines changed: the view re-reads when next shown."""
-        if (view := self._built_view()) is not None:
-            view.mark_stale()
-
     def scenario_name(self) -> str | None:
         """The scenario chosen in the view, if it has been built."""
-        view = self._built_view()
-        return view.scenario_picker.currentText() if view is not None else None
+        return self.view().scenario_picker.currentText() if self.has_content() else None
 
 
 def install(window: MainWindow) -> None:
