@@ -108,6 +108,27 @@ def test_totals_after_edits_equal_sums_done_here(lines: list, edits: list) -> No
             assert (totals.latest, totals.forecast, totals.variance) == (latest, forecast, forecast - latest)
             assert totals.rag == LIMITS.rate(forecast - latest, latest)
     assert table.pool.forecast == sum(row.forecast for row in table.rows)
+    # The lights worked out without making each line's figures are the lines' own, worked out here.
+    expected = [
+        LIMITS.rate(forecasts[i] - (o + m), o + m) if forecasts[i] is not None else "green"
+        for i, (_c, _p, o, m, _f) in enumerate(lines)
+    ]
+    assert table.rags() == expected == [row.rag for row in table.rows]
+    assert table.numbers_rated(["red"]) == [i for i, rag in enumerate(expected) if rag == "red"]
+
+
+def test_a_line_twice_is_refused_and_figures_are_copies() -> None:
+    """A table naming one line twice cannot be edited (the id is named); changing a row's figures
+    object changes nothing in the table."""
+    table = MonitoringTable.build(
+        [MonitoredLine(1, "A", "Home", "Council", 100), MonitoredLine(1, "B", "Home", "Council", 200)],
+        LIMITS,
+    )
+    with pytest.raises(MonitoringError, match="Line 1 appears twice"):
+        table.set_forecast(1, 5)
+    single = MonitoringTable.build([MonitoredLine(7, "A", "Home", "Council", 100)], LIMITS)
+    single.rows[0].forecast = 999
+    assert single.row(7).forecast == 100 and single.pool.forecast == 100
 
 
 def test_forecast_change_and_its_inverse() -> None:

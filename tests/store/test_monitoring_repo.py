@@ -129,6 +129,12 @@ def test_movements_latest_budget_and_the_cabinet_mark(demo_workspace: Workspace)
     assert report.table.row(lines["Home support – external"]).latest == 1_461_000_000
     assert series[1][1] == report.table.pool.latest and series[1][2] == report.table.pool.forecast
     assert series[0][3] is True and series[1][3] is False
+    # The page passes the report it has just read, so the shown period is not summed again: the
+    # same points either way, for every period.
+    with demo_workspace.reading() as session:
+        for number in (2, 3):
+            shown = period_report(session, pool, YEAR, number)
+            assert period_series(session, pool, YEAR, shown=shown) == series
 
 
 def test_check_finds_a_closed_period_changed_behind_the_applications_back(demo_path: Path) -> None:

@@ -178,6 +178,16 @@ def test_reds_and_ambers_only_and_by_category(window: MainWindow) -> None:
     view.reds_only.setChecked(True)
     rags = {view.model.row_figures(r).rag for r in range(view.model.rowCount())}
     assert rags == {"red", "amber"} and view.model.rowCount() == 8  # 3 red, 5 amber in the demo
+    # An edit while filtered changes the row shown (the list keeps its place until re-filtered).
+    row = 3
+    figures = view.model.row_figures(row)
+    wanted = figures.latest + 100
+    assert view.model.setData(view.model.index(row, COLUMN_FORECAST), str(wanted / 100))
+    after = view.model.row_figures(row)
+    assert (after.line_id, after.forecast, after.variance) == (figures.line_id, wanted, 100)
+    assert view.report.table.pool.variance == 82_600_000 - figures.variance + 100
+    window.undo_stack.undo()
+    assert view.model.row_figures(row).forecast == figures.forecast
     view.reds_only.setChecked(False)
     view.grouping.setCurrentIndex(1)
     assert view.stack.currentWidget() is view.category_table
