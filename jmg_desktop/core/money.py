@@ -181,11 +181,12 @@ class Money:
         return f"{sign}£{abs(value):,.3f} million"
 
     def format_thousands(self) -> str:
-        """``3,342`` for a £000 table; negatives in brackets, ``(1,200)``, as accounts show them."""
+        """``3,342`` for a £000 table; negatives in brackets, ``(1,200)``, as accounts show them
+        (an amount that rounds to nil prints ``0``, never ``-0``)."""
         value = self.thousands()
         if value < 0:
             return f"({abs(value):,.0f})"
-        return f"{value:,.0f}"
+        return f"{abs(value):,.0f}"
 
     def __str__(self) -> str:
         return self.format_full()

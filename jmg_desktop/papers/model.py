@@ -102,11 +102,18 @@ class TableRow:
 
 @dataclass(frozen=True, slots=True)
 class FigureTable:
-    """A table of figures, its header repeated on every page it runs onto."""
+    """A table of figures, its header repeated on every page it runs onto.
+
+    Money cells print in ``unit``: ``"m"`` (£m to three places, the annex's own tables) or
+    ``"000"`` (whole £000, as monitoring tables are); ``widths`` (cm, 0 for the column that takes
+    the rest) overrides the renderer's column widths for a wide table.
+    """
 
     headers: tuple[str, ...]
     rows: tuple[TableRow, ...]
     note: str = ""
+    unit: str = "m"
+    widths: tuple[float, ...] = ()
 
 
 Block = Paragraph | BulletList | NumberedList | Notice | FigureTable

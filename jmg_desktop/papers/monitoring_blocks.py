@@ -2,11 +2,13 @@
 ``{{figures:risk_share …}}``, built from one period's monitoring report.
 
 ``monitoring`` prints a sentence with the pool's position, a table by line (or ``by=category``) of
-latest budget, forecast outturn and variance with the traffic light, and the commentary on the red
-and amber lines; ``show=red,amber`` keeps only those lines. ``risk_share`` prints the rule, a table
+original budget, movement, latest budget, forecast outturn, projected variance and the traffic
+light, and the commentary on the red and amber lines; ``show=red,amber`` keeps only those lines. ``risk_share`` prints the rule, a table
 of each partner's contribution and share, and how each share was reached. ``period=N`` chooses the
-period (default: the first open one); a closed period prints exactly as it was frozen. Money is £m
-to three places in tables and ``£0.826 million`` in sentences; totals come from unrounded pence.
+period (default: the first open one); a closed period prints exactly as it was frozen. Tables are
+in £000, as councils' monitoring annexes are (each figure rounded half away from nil to the nearest
+£1,000, totals from the exact pence, the rule stated under the table); sentences say ``£0.826
+million``. The annex's own tables (``papers.figures``) stay in £m to three places.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from jmg_desktop.core.money import Money
 from jmg_desktop.core.monitoring import RAG_LABELS, MonitoringError
 from jmg_desktop.core.monitoring_report import PeriodReport
 from jmg_desktop.core.monitoring_risk import REMAINDER_RULE
-from jmg_desktop.papers.figures import ROUNDING_NOTE, rounding_breaks
+from jmg_desktop.papers.figures import rounding_breaks
 from jmg_desktop.papers.markup import FigureRef
 from jmg_desktop.papers.model import BulletList, FigureTable, Notice, Paragraph, Run, TableRow
 
@@ -36,10 +38,23 @@ __all__ = ["MONITORING_KINDS", "monitoring_blocks", "monitoring_resolver", "risk
 MONITORING_KINDS: Final = ("monitoring", "risk_share")
 _SHOWN: Final = ("red", "amber", "green")
 #: The sign convention as the paper's tables print it (the renderer puts negatives in brackets).
-_CONVENTION: Final = (
-    "Variance = forecast outturn − latest budget: an overspend is positive, an underspend negative "
-    "(in brackets)."
+_CONVENTION: Final = "Variance = forecast outturn − latest budget: an overspend is positive, an underspend negative (in brackets)."
+#: The monitoring tables' unit and rounding rule, stated under each table.
+_UNIT_NOTE: Final = (
+    "Figures in £000: each rounded to the nearest £1,000 (a half away from nil); totals summed "
+    "from the exact amounts, then rounded the same way."
 )
+_DO_NOT_ADD: Final = "So the rounded lines may not add up exactly to the totals."
+_MONEY_HEADERS: Final = (
+    "Original budget £000",
+    "Movement £000",
+    "Latest budget £000",
+    "Forecast outturn £000",
+    "Variance £000",
+)
+#: Six figures columns and the service's share the page width (16 cm less the table's indent,
+#: 14.75 cm): each amount column as wide as its heading's longest word, the service the rest.
+_WIDTHS: Final = (0.0, 2.05, 2.3, 2.05, 2.05, 2.05, 1.55)
 
 
 def _when(report: PeriodReport) -> str:
@@ -70,63 +85,57 @@ def _position(report: PeriodReport) -> str:
     )
 
 
+def _rounding_note(parts: list[list[Money]], totals: list[Money]) -> str:
+    """The unit and rounding rule, and whether the rounded parts fall short of a rounded total."""
+    broken = any(rounding_breaks(column, total) for column, total in zip(parts, totals, strict=True))
+    return _UNIT_NOTE + (f" {_DO_NOT_ADD}" if broken else "")
+
+
 def monitoring_blocks(
     report: PeriodReport, *, show: tuple[str, ...] = (), by_category: bool = False
 ) -> list[Block]:
-    """The sentence, the table and the commentary; ``show`` limits the lines to those lights."""
+    """The sentence, the table (in £000) and the commentary; ``show`` limits the lines to those
+    lights."""
     table = report.table
     blocks: list[Block] = [] if show else [Paragraph((Run(_position(report)),))]
-    headers = (
-        "Category" if by_category else "Service",
-        "Latest budget £m",
-        "Forecast outturn £m",
-        "Variance £m",
-    )
     wanted = set(show or _SHOWN)
     if by_category:
         groups = [t for t in table.by_category.values() if t.lines and t.rag in wanted]
         items = [
-            (f"{t.name or '(no category)'} ({RAG_LABELS[t.rag].lower()})", t.latest, t.forecast, t.variance)
+            (t.name or "(no category)", t.original, t.movements, t.latest, t.forecast, t.variance, t.rag)
             for t in groups
         ]
     else:
-        lines = [row for row in table.rows if row.rag in wanted]
         items = [
-            (f"{r.service} ({RAG_LABELS[r.rag].lower()})", r.latest, r.forecast, r.variance) for r in lines
+            (r.service, r.original, r.movements, r.latest, r.forecast, r.variance, r.rag)
+            for r in table.rows_rated(wanted)
         ]
     if not items:
         kinds = " or ".join(RAG_LABELS[rag].lower() for rag in _SHOWN if rag in wanted)
         blocks.append(Notice(f"No line of the {report.pool} pool is rated {kinds} at {_when(report)}."))
         return blocks
     rows = [
-        TableRow((label, Money(latest), Money(forecast), Money(variance)))
-        for label, latest, forecast, variance in items
+        TableRow((label, *(Money(pence) for pence in figures), RAG_LABELS[rag]))
+        for label, *figures, rag in items
     ]
-    broken = False
+    note = f"{_CONVENTION} {report.thresholds.describe()}"
     if wanted == set(_SHOWN):
         pool = table.pool
+        totals = (pool.original, pool.movements, pool.latest, pool.forecast, pool.variance)
         rows.append(
             TableRow(
-                (
-                    f"{report.pool} pool total ({RAG_LABELS[pool.rag].lower()})",
-                    Money(pool.latest),
-                    Money(pool.forecast),
-                    Money(pool.variance),
-                ),
+                ("Pool total", *(Money(pence) for pence in totals), RAG_LABELS[pool.rag]),
                 total=True,
             )
         )
-        broken = any(
-            rounding_breaks([Money(item[column]) for item in items], Money(total))
-            for column, total in ((1, pool.latest), (2, pool.forecast), (3, pool.variance))
-        )
+        columns = [[Money(item[column]) for item in items] for column in range(1, 6)]
+        note = f"{note} {_rounding_note(columns, [Money(pence) for pence in totals])}"
     else:
         shown = " and ".join(RAG_LABELS[rag].lower() for rag in _SHOWN if rag in wanted)
         blocks.append(Paragraph((Run(f"The table lists the {shown} lines only."),)))
-    note = f"{_CONVENTION} {report.thresholds.describe()}"
-    if broken:
-        note = f"{note} {ROUNDING_NOTE}"
-    blocks.append(FigureTable(headers, tuple(rows), note))
+        note = f"{note} {_UNIT_NOTE}"
+    headers = ("Category" if by_category else "Service", *_MONEY_HEADERS, "RAG")
+    blocks.append(FigureTable(headers, tuple(rows), note, unit="000", widths=_WIDTHS))
     if not by_category:
         commentary = [
             (
@@ -136,8 +145,8 @@ def monitoring_blocks(
                 ),
                 Run(row.commentary),
             )
-            for row in table.rows
-            if row.rag in wanted and row.rag != "green" and row.commentary
+            for row in table.rows_rated(wanted - {"green"})
+            if row.commentary
         ]
         if commentary:
             blocks.append(Paragraph((Run("Commentary on the red and amber lines:"),)))
@@ -172,9 +181,16 @@ def risk_share_blocks(report: PeriodReport) -> list[Block]:
     parts = [Money(share.amount) for share in split.shares] + (
         [Money(split.unallocated)] if split.unallocated else []
     )
-    note = REMAINDER_RULE + (f" {ROUNDING_NOTE}" if rounding_breaks(parts, Money(split.variance)) else "")
+    contributed = [Money(contributions.get(share.partner, 0)) for share in split.shares]
+    note = (
+        f"{REMAINDER_RULE} "
+        f"{_rounding_note([contributed, parts], [Money(total_contribution), Money(split.variance)])}"
+    )
     table = FigureTable(
-        ("Partner", "Contribution (latest budget) £m", f"Share of the {what} £m"), tuple(rows), note
+        ("Partner", "Contribution (latest budget) £000", f"Share of the {what} £000"),
+        tuple(rows),
+        note,
+        unit="000",
     )
     reasons = BulletList(
         tuple(

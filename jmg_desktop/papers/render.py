@@ -40,10 +40,13 @@ _MONEY_WIDTH_CM: Final = 3.0
 _LABEL_WIDTH_CM: Final = 3.4
 
 
-def format_table_money(amount: Money) -> str:
-    """£m to three places for a table cell; reductions in brackets, as accounts print them."""
+def format_table_money(amount: Money, unit: str = "m") -> str:
+    """A table cell: £m to three places (``unit`` ``"m"``) or whole £000 (``"000"``); reductions
+    in brackets, as accounts print them (an amount that rounds to nil prints as nil, unsigned)."""
+    if unit == "000":
+        return amount.format_thousands()
     value = amount.millions(3)
-    return f"({abs(value):,.3f})" if value < 0 else f"{value:,.3f}"
+    return f"({abs(value):,.3f})" if value < 0 else f"{abs(value):,.3f}"
 
 
 def _letter(number: int) -> str:
@@ -102,13 +105,16 @@ def _table(block: FigureTable, key: str) -> dict[str, Any]:
         any(isinstance(row.cells[i], Money) for row in block.rows if i < len(row.cells)) for i in range(count)
     ]
     # Money and short label columns get fixed widths; the first text column takes the rest (0).
-    widths = [
+    widths = list(block.widths) or [
         0.0 if i == 0 and not money[0] else (_MONEY_WIDTH_CM if money[i] else _LABEL_WIDTH_CM)
         for i in range(count)
     ]
     rows = [
         {
-            "cells": [format_table_money(cell) if isinstance(cell, Money) else cell for cell in row.cells]
+            "cells": [
+                format_table_money(cell, block.unit) if isinstance(cell, Money) else cell
+                for cell in row.cells
+            ]
             + ([] if row.group else [""] * (count - len(row.cells))),
             "total": row.total,
             "group": row.group,

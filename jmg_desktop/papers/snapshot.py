@@ -78,6 +78,8 @@ def _block(block: Block) -> dict[str, Any]:
             for row in block.rows
         ],
         "note": block.note,
+        **({"unit": block.unit} if block.unit != "m" else {}),
+        **({"widths": list(block.widths)} if block.widths else {}),
     }
 
 
@@ -99,7 +101,13 @@ def _read_block(data: dict[str, Any]) -> Block:
             )
             for row in data["rows"]
         )
-        return FigureTable(tuple(data["headers"]), rows, str(data["note"]))
+        return FigureTable(
+            tuple(data["headers"]),
+            rows,
+            str(data["note"]),
+            str(data.get("unit", "m")),
+            tuple(float(width) for width in data.get("widths", ())),
+        )
     raise KeyError(kind)
 
 

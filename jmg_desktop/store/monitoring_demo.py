@@ -12,20 +12,18 @@ are shared 51 % / 49 %.
 
 from __future__ import annotations
 
-import json
 from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.monitoring import RagThresholds
 from jmg_desktop.core.monitoring_commands import ForecastEntry, forecast_change
 from jmg_desktop.core.monitoring_report import MonitoringSettings
 from jmg_desktop.core.monitoring_risk import PartnerTerms, RiskShareRule, RiskShareRules
 from jmg_desktop.resources import resource_path
-from jmg_desktop.store.models import Partner, Pool, PoolLine
+from jmg_desktop.store.models import Pool, PoolLine
 from jmg_desktop.store.monitoring_changes import (
     apply_change,
     close_period_change,
@@ -33,10 +31,8 @@ from jmg_desktop.store.monitoring_changes import (
     rules_change,
     settings_change,
 )
-from jmg_desktop.store.monitoring_repo import (
-    forecast_rows,
-)
-from jmg_desktop.store.papers_repo import insert_paper
+from jmg_desktop.store.monitoring_repo import forecast_rows
+from jmg_desktop.store.papers_demo import add_demo_paper
 
 __all__ = ["DEMO_MONITORING_PAPER", "DEMO_Q1", "DEMO_Q2", "add_demo_monitoring"]
 
@@ -159,21 +155,4 @@ def add_demo_monitoring(session: Session) -> None:
         ),
     )
     _forecasts(session, pool_id, 2, DEMO_Q2)
-    _add_paper(session)
-
-
-def _add_paper(session: Session) -> None:
-    """File the quarter 2 report as a draft paper, with a fixed date so its PDF is repeatable."""
-    data = json.loads(DEMO_MONITORING_PAPER.read_text(encoding="utf-8"))
-    pool_id = session.execute(select(Pool.id).where(Pool.name == data["pool"])).scalar_one()
-    partner_id = session.execute(select(Partner.id).where(Partner.name == data["partner"])).scalar_one()
-    content = data["content"]
-    insert_paper(
-        session,
-        title=content["title"],
-        pool_id=pool_id,
-        financial_year=FinancialYear.parse(data["year"]).start_year,
-        partner_id=partner_id,
-        content=json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-        created_at=data["created_at"],
-    )
+    add_demo_paper(session, DEMO_MONITORING_PAPER)

@@ -8,6 +8,7 @@ Its content is data, authored in ``resources/demo/paper.json`` in the shape the 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,9 +23,10 @@ __all__ = ["DEMO_PAPER_SOURCE", "add_demo_paper"]
 DEMO_PAPER_SOURCE = resource_path("demo", "paper.json")
 
 
-def add_demo_paper(session: Session) -> None:
-    """File the demo paper as version 1, a draft, with a fixed creation date so its PDF is repeatable."""
-    data = json.loads(DEMO_PAPER_SOURCE.read_text(encoding="utf-8"))
+def add_demo_paper(session: Session, source: Path = DEMO_PAPER_SOURCE) -> None:
+    """File a demo paper authored in ``source`` (the cabinet annex by default) as version 1, a
+    draft, with a fixed creation date so its PDF is repeatable."""
+    data = json.loads(source.read_text(encoding="utf-8"))
     pool_id = session.execute(select(Pool.id).where(Pool.name == data["pool"])).scalar_one()
     partner_id = session.execute(select(Partner.id).where(Partner.name == data["partner"])).scalar_one()
     content = data["content"]

@@ -22,7 +22,7 @@ MOVED = {
     "Care homes – residential placements": Decimal(-300_000),
     "Home support – external": Decimal(900_000),
 }
-MILLIONS = Decimal("0.001")
+THOUSANDS = Decimal(1)
 
 
 def pounds(text: str) -> Decimal:
@@ -30,10 +30,19 @@ def pounds(text: str) -> Decimal:
     return Decimal(text.replace("£", "").replace(",", ""))
 
 
-def m3(value: Decimal) -> str:
-    """Pounds as the paper's tables print them: £m to three places, negatives in brackets."""
-    rounded = (value / 1_000_000).quantize(MILLIONS, rounding=ROUND_HALF_UP)
-    return f"({abs(rounded):,.3f})" if rounded < 0 else f"{rounded:,.3f}"
+def k0(value: Decimal) -> str:
+    """Pounds as the monitoring tables print them: whole £000, a half away from nil (Decimal's
+    ROUND_HALF_UP), negatives in brackets."""
+    rounded = (value / 1_000).quantize(THOUSANDS, rounding=ROUND_HALF_UP)
+    return f"({abs(rounded):,})" if rounded < 0 else f"{abs(rounded):,}"
+
+
+def rag_word(variance: Decimal, latest: Decimal) -> str:
+    """Red beyond 3 % of the latest budget or above £250,000; amber beyond 1 %; else green."""
+    share = abs(variance) / latest
+    if share > Decimal("0.03") or abs(variance) > 250_000:
+        return "Red"
+    return "Amber" if share > Decimal("0.01") else "Green"
 
 
 def source(forecasts: dict[str, tuple[str, str]], moved: dict[str, Decimal]) -> list[dict[str, object]]:
@@ -42,9 +51,13 @@ def source(forecasts: dict[str, tuple[str, str]], moved: dict[str, Decimal]) -> 
     for line in load_demo_source()["lines"]:
         if line["pool"] != "Older People":
             continue
-        latest = pounds(line["amount"]) + moved.get(line["service"], Decimal(0))
+        original = pounds(line["amount"])
+        movement = moved.get(line["service"], Decimal(0))
+        latest = original + movement
         forecast = pounds(forecasts[line["service"]][0]) if line["service"] in forecasts else latest
-        lines.append({**line, "latest": latest, "forecast": forecast})
+        lines.append(
+            {**line, "original": original, "movement": movement, "latest": latest, "forecast": forecast}
+        )
     return lines
 
 
@@ -67,22 +80,70 @@ def _printed(view: PaperView, heading: str) -> list[list[str]]:
     return [row["cells"] for row in block["rows"]]
 
 
+def _note(view: PaperView, heading: str) -> str:
+    section = next(s for s in template_data(view)["sections"] if s["heading"] == heading)
+    (block,) = [block for block in section["blocks"] if block["type"] == "table"]
+    return str(block["note"])
+
+
+def _adds_up(parts: list[Decimal], total: Decimal) -> bool:
+    """Whether the parts, each rounded to £000 as printed, add up to the total rounded so."""
+    whole = [(part / 1_000).quantize(THOUSANDS, rounding=ROUND_HALF_UP) for part in parts]
+    return sum(whole) == (total / 1_000).quantize(THOUSANDS, rounding=ROUND_HALF_UP)
+
+
 def test_category_table_matches_independent_sums(q2_view: PaperView) -> None:
-    """Each category's latest budget, forecast and variance, and the pool total, to £0.001m."""
-    printed = {
-        row[0].rsplit(" (", 1)[0]: row[1:] for row in _printed(q2_view, "Forecast position by category")
-    }
+    """Each category's original budget, movement, latest budget, forecast, variance and light, and
+    the pool total, to the £000 as printed; the note states the unit and the rounding rule, and
+    says the lines may not add up exactly only when, rounded, they do not."""
+    heading = "Forecast position by category"
+    printed = {row[0]: row[1:] for row in _printed(q2_view, heading)}
     sums: dict[str, list[Decimal]] = {}
     for line in source(DEMO_Q2, MOVED):
-        totals = sums.setdefault(str(line["category"]), [Decimal(0), Decimal(0)])
-        totals[0] += line["latest"]  # type: ignore[operator]
-        totals[1] += line["forecast"]  # type: ignore[operator]
-    for category, (latest, forecast) in sums.items():
-        assert printed[category] == [m3(latest), m3(forecast), m3(forecast - latest)], category
-    latest = sum(v[0] for v in sums.values())
-    forecast = sum(v[1] for v in sums.values())
-    assert printed["Older People pool total"] == [m3(latest), m3(forecast), m3(forecast - latest)]
-    assert forecast - latest == 826_000
+        totals = sums.setdefault(str(line["category"]), [Decimal(0)] * 4)
+        for place, key in enumerate(("original", "movement", "latest", "forecast")):
+            totals[place] += line[key]  # type: ignore[operator]
+
+    def expected(original: Decimal, movement: Decimal, latest: Decimal, forecast: Decimal) -> list[str]:
+        variance = forecast - latest
+        return [
+            k0(original),
+            k0(movement),
+            k0(latest),
+            k0(forecast),
+            k0(variance),
+            rag_word(variance, latest),
+        ]
+
+    for category, figures in sums.items():
+        assert printed[category] == expected(*figures), category
+    pool = [sum((v[place] for v in sums.values()), Decimal(0)) for place in range(4)]
+    assert printed["Pool total"] == expected(*pool)
+    assert pool[3] - pool[2] == 826_000
+    assert printed["Pool total"][4] == "826"
+    assert list(printed)[-1] == "Pool total"
+    note = _note(q2_view, heading)
+    assert "Figures in £000: each rounded to the nearest £1,000 (a half away from nil)" in note
+    columns = [[v[place] for v in sums.values()] for place in range(4)]
+    columns.append([v[3] - v[2] for v in sums.values()])
+    totals = [*pool, pool[3] - pool[2]]
+    broken = not all(_adds_up(column, total) for column, total in zip(columns, totals, strict=True))
+    assert ("may not add up exactly" in note) is broken
+
+
+def test_the_cabinet_annex_keeps_its_tables_in_millions(demo_workspace: Workspace) -> None:
+    """The widening annex's own table still prints £m to three places."""
+    paper = next(p for p in service.list_papers(demo_workspace) if p.title != TITLE)
+    view = service.paper_view(demo_workspace, paper.id)
+    tables = [
+        block
+        for section in template_data(view)["sections"]
+        for block in section["blocks"]
+        if block["type"] == "table"
+    ]
+    assert tables and all(table["headers"][-1].endswith("£m") for table in tables)
+    cells = [cell for table in tables for row in table["rows"] for cell in row["cells"]]
+    assert "3.342" in cells  # Day Services – internal, £3,342,000
 
 
 def test_reds_and_ambers_table_lists_exactly_those_lines(q2_view: PaperView) -> None:
@@ -100,8 +161,8 @@ def test_reds_and_ambers_table_lists_exactly_those_lines(q2_view: PaperView) -> 
             else ""
         )
         if rag:
-            expected.append(f"{line['service']} ({rag})")
-    assert [row.cells[0] for row in table.rows] == expected
+            expected.append((line["service"], rag.capitalize()))
+    assert [(row.cells[0], row.cells[-1]) for row in table.rows] == expected
     assert not any(row.total for row in table.rows)  # a filtered table has no misleading total
     section = next(s for s in q2_view.sections if s.heading == "Lines rated red or amber")
     commentary = next(block for block in section.blocks if isinstance(block, BulletList))
@@ -122,9 +183,14 @@ def test_risk_share_matches_independent_arithmetic(q2_view: PaperView) -> None:
     pct_share = variance - council_share
     section = next(s for s in q2_view.sections if s.heading == "Risk share")
     printed = _printed(q2_view, "Risk share")
-    assert printed[0] == ["Oxfordshire County Council", m3(council), m3(council_share)]
-    assert printed[1] == ["Oxfordshire Primary Care Trust", m3(pct), m3(pct_share)]
-    assert printed[2] == ["Total", m3(council + pct), m3(variance)]
+    assert printed[0] == ["Oxfordshire County Council", k0(council), k0(council_share)]
+    assert printed[1] == ["Oxfordshire Primary Care Trust", k0(pct), k0(pct_share)]
+    assert printed[2] == ["Total", k0(council + pct), k0(variance)]
+    assert printed[2][2] == "826"
+    note = _note(q2_view, "Risk share")
+    assert "Figures in £000" in note
+    adds = _adds_up([council, pct], council + pct) and _adds_up([council_share, pct_share], variance)
+    assert ("may not add up exactly" in note) is not adds
     reasons = next(block for block in section.blocks if isinstance(block, BulletList))
     texts = ["".join(run.text for run in item) for item in reasons.items]
     assert texts[0].startswith(
@@ -145,7 +211,8 @@ def test_quarter_1_prints_as_frozen(q2_view: PaperView, demo_workspace: Workspac
     latest = sum(line["latest"] for line in lines)  # type: ignore[misc]
     forecast = sum(line["forecast"] for line in lines)  # type: ignore[misc]
     printed = _printed(q2_view, "Quarter 1")
-    assert printed[-1][1:] == [m3(latest), m3(forecast), m3(forecast - latest)]
+    assert printed[-1][3:6] == [k0(latest), k0(forecast), k0(forecast - latest)]
+    assert printed[-1][2] == "0"  # no movement in quarter 1
     from jmg_desktop.store.models import PoolLine
 
     with demo_workspace.writing() as session:
@@ -156,7 +223,7 @@ def test_quarter_1_prints_as_frozen(q2_view: PaperView, demo_workspace: Workspac
     again = service.paper_view(demo_workspace, paper.id)
     assert _printed(again, "Quarter 1") == printed
     q2_latest = sum(line["latest"] for line in source(DEMO_Q2, MOVED)) + 500_000  # type: ignore[misc]
-    assert _printed(again, "Forecast position by category")[-1][1] == m3(q2_latest)
+    assert _printed(again, "Forecast position by category")[-1][3] == k0(q2_latest)
 
 
 def test_the_report_exports_as_an_accessible_pdf(
