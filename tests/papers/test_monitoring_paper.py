@@ -253,3 +253,16 @@ def test_bad_block_options_print_a_notice(demo_workspace: Workspace) -> None:
     assert isinstance(word[0], Notice) and "whole number" in word[0].text
     assert isinstance(colour[0], Notice) and "“purple”" in colour[0].text
     assert other is None
+
+
+def test_a_final_keeps_its_tables_in_thousands(q2_view: PaperView) -> None:
+    """The frozen form of the report (what a final paper keeps) reads back with its £000 tables
+    and their widths, and prints the same cells."""
+    from jmg_desktop.papers.snapshot import view_from_json, view_to_json
+
+    again = view_from_json(view_to_json(q2_view))
+    assert again == q2_view
+    (table,) = _tables(again, "Forecast position by category")
+    assert table.unit == "000" and table.widths[0] == 0
+    heading = "Forecast position by category"
+    assert _printed(again, heading) == _printed(q2_view, heading)
