@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QVBoxLayout
 
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.monitoring import RAG_LABELS, MonitoringError
@@ -25,19 +25,16 @@ from jmg_desktop.core.monitoring_table import LineFigures
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.monitoring_repo import current_period, load_settings, partner_labels, period_report
 from jmg_desktop.store.workspace import Workspace
+from jmg_desktop.ui.shared.meeting_screen import ACCENT, FOREGROUND, MUTED, MeetingScreen
 
 __all__ = ["MonitoringMeeting"]
 
-_REFERENCE: Final = (1920, 1080)
 _TITLE_PX: Final = 40
 _LABEL_PX: Final = 28
 _HEADLINE_PX: Final = 56
 _FOCUS_PX: Final = 44
 _ROW_PX: Final = 26
 _HINT_PX: Final = 22
-_FOREGROUND: Final = "#ffffff"
-_MUTED: Final = "#d0d0d0"
-_ACCENT: Final = "#ffd400"
 # Traffic lights bright enough to read on black across a room (with the word beside them).
 _RAG_ON_BLACK: Final = {"red": "#ff6b6b", "amber": "#ffb347", "green": "#7ee081"}
 _LIST_ROWS: Final = 8
@@ -49,20 +46,14 @@ def _signed_m(pence: int) -> str:
     return f"+{text}" if pence > 0 else text
 
 
-class MonitoringMeeting(QWidget):
-    """Full-screen monitoring of one pool and year. Create, then :meth:`show_for_meeting`."""
-
-    #: Emitted when the chair leaves (Esc or closing the window).
-    left = Signal()
+class MonitoringMeeting(MeetingScreen):
+    """Full-screen monitoring of one pool and year. Create, then :meth:`show_for_meeting`;
+    :attr:`left` is emitted when the chair leaves."""
 
     def __init__(self, workspace: Workspace, pool_id: int, year: int, period: int | None = None) -> None:
         """Read the period (default: the first open one); raises :class:`WorkspaceError` if it cannot."""
-        super().__init__(None)
-        self.setObjectName("monitoringMeeting")
-        self.setWindowTitle("Monitoring — meeting mode")
-        self.setAccessibleName("Monitoring meeting mode")
+        super().__init__("monitoringMeeting", "Monitoring — meeting mode", "Monitoring meeting mode")
         self._workspace, self._pool_id, self._year = workspace, pool_id, year
-        self._sized: list[tuple[QLabel, int, bool]] = []
         self.include_ambers = False
         #: The red (or amber) line being discussed, as an index into :meth:`steps`; -1 the overview.
         self.position = -1
@@ -71,7 +62,7 @@ class MonitoringMeeting(QWidget):
         self._counts = (0, 0)
         self._build()
         self.load(period)
-        self._apply_scale()
+        self.apply_scale()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -108,24 +99,13 @@ class MonitoringMeeting(QWidget):
 
     # -- building ------------------------------------------------------------------------------
 
-    def _label(self, px: int, bold: bool = False, colour: str = _FOREGROUND, name: str = "") -> QLabel:
-        label = QLabel("", self)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setStyleSheet(f"color: {colour}; background: transparent;")
-        if name:
-            label.setObjectName(name)
-        self._sized.append((label, px, bold))
-        return label
+    def _label(self, px: int, bold: bool = False, colour: str = FOREGROUND, name: str = "") -> QLabel:
+        """An empty label of ``px`` pixels at 1920×1080."""
+        return self.sized_label("", px, bold, colour, name)
 
     def _build(self) -> None:
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor("#000000"))
-        palette.setColor(QPalette.ColorRole.WindowText, QColor(_FOREGROUND))
-        self.setPalette(palette)
-        self.setAutoFillBackground(True)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.title = self._label(_TITLE_PX, True, name="monitoringMeetingTitle")
-        self.state = self._label(_LABEL_PX, False, _ACCENT, name="monitoringMeetingState")
+        self.state = self._label(_LABEL_PX, False, ACCENT, name="monitoringMeetingState")
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.state, 0, Qt.AlignmentFlag.AlignRight)
@@ -140,22 +120,22 @@ class MonitoringMeeting(QWidget):
                 f"QFrame#monitoringTile_{key} {{ border: 2px solid #606060; border-radius: 8px; }}"
             )
             box = QVBoxLayout(frame)
-            title = self._label(_LABEL_PX, colour=_MUTED)
+            title = self._label(_LABEL_PX, colour=MUTED)
             title.setText(caption)
             figure = self._label(
                 _HEADLINE_PX if key != "share" else _LABEL_PX, True, name=f"monitoringHeadline_{key}"
             )
-            detail = self._label(_LABEL_PX, colour=_MUTED, name=f"monitoringDetail_{key}")
+            detail = self._label(_LABEL_PX, colour=MUTED, name=f"monitoringDetail_{key}")
             detail.setWordWrap(True)
             for widget in (title, figure, detail):
                 box.addWidget(widget)
             self.headlines[key] = (figure, detail)
             tiles.addWidget(frame, 1)
-        self.focus_caption = self._label(_LABEL_PX, True, _ACCENT, name="monitoringFocusCaption")
+        self.focus_caption = self._label(_LABEL_PX, True, ACCENT, name="monitoringFocusCaption")
         self.focus_service = self._label(_FOCUS_PX, True, name="monitoringFocusService")
         self.focus_service.setWordWrap(True)
         self.focus_figures = self._label(_LABEL_PX, False, name="monitoringFocusFigures")
-        self.focus_commentary = self._label(_LABEL_PX, False, _MUTED, name="monitoringFocusCommentary")
+        self.focus_commentary = self._label(_LABEL_PX, False, MUTED, name="monitoringFocusCommentary")
         self.focus_commentary.setWordWrap(True)
         self.list_frame = QFrame(self)
         self.list_grid = QGridLayout(self.list_frame)
@@ -168,7 +148,7 @@ class MonitoringMeeting(QWidget):
                 self.list_grid.addWidget(cell, row, column)
             self.list_labels.append(cells)
         self.list_grid.setColumnStretch(0, 1)
-        self.hint = self._label(_HINT_PX, colour=_MUTED, name="monitoringMeetingKeys")
+        self.hint = self._label(_HINT_PX, colour=MUTED, name="monitoringMeetingKeys")
         self.hint.setText(
             "↓ / Page Down next red   ↑ / Page Up previous   Home overview   A include ambers   "
             "[ ] previous / next period   Esc leave"
@@ -234,7 +214,7 @@ class MonitoringMeeting(QWidget):
             self.focus_commentary.setText(row.commentary or "No commentary was entered for this line.")
         self._fill_list(steps)
 
-    def _set(self, key: str, figure: str, detail: str, colour: str = _FOREGROUND) -> None:
+    def _set(self, key: str, figure: str, detail: str, colour: str = FOREGROUND) -> None:
         label, detail_label = self.headlines[key]
         label.setText(figure)
         label.setStyleSheet(f"color: {colour}; background: transparent;")
@@ -255,7 +235,7 @@ class MonitoringMeeting(QWidget):
             service.setText(marker + row.service)
             variance.setText(_signed_m(row.variance))
             rag.setText(RAG_LABELS[row.rag])
-            colour = _ACCENT if current else _FOREGROUND
+            colour = ACCENT if current else FOREGROUND
             for cell in (service, variance):
                 cell.setStyleSheet(f"color: {colour}; background: transparent;")
             rag.setStyleSheet(f"color: {_RAG_ON_BLACK[row.rag]}; background: transparent;")
@@ -308,35 +288,12 @@ class MonitoringMeeting(QWidget):
             action()
         event.accept()
 
-    def focusNextPrevChild(self, _next: bool) -> bool:
-        """Tab does nothing here (focus stays on the view)."""
-        return False
-
     # -- size and leaving ----------------------------------------------------------------------
 
-    def _apply_scale(self) -> None:
-        scale = min(max(self.width(), 1) / _REFERENCE[0], max(self.height(), 1) / _REFERENCE[1])
-        for widget, px, bold in self._sized:
-            font = QFont(widget.font())
-            font.setPixelSize(max(8, round(px * scale)))
-            font.setBold(bold)
-            widget.setFont(font)
+    def apply_scale(self) -> None:
+        """The type, margins and spacing for the current window size."""
+        super().apply_scale()
+        scale = self.scale()
         margin = round(32 * scale)
         self._layout.setContentsMargins(margin, margin, margin, margin)
         self._layout.setSpacing(round(14 * scale))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Scale the type with the window."""
-        super().resizeEvent(event)
-        self._apply_scale()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Leaving hands control back to the main window."""
-        super().closeEvent(event)
-        self.left.emit()
-
-    def show_for_meeting(self) -> None:
-        """Full screen, with the keyboard."""
-        self.showFullScreen()
-        self.activateWindow()
-        self.setFocus()

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSizePolicy,
     QVBoxLayout,
-    QWidget,
 )
 
 from jmg_desktop.core.money import Money
@@ -44,6 +43,7 @@ from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.workspace import Workspace
 from jmg_desktop.ui.projection.charts import PartnerStackChart
 from jmg_desktop.ui.projection.data import PoolSnapshot, load_snapshot
+from jmg_desktop.ui.shared.meeting_screen import ACCENT, FOREGROUND, MUTED, MeetingScreen
 
 __all__ = ["HEADLINE_PX", "NEW_MEETING_TODAY", "TABLE_PX", "MeetingMode", "WhatIf"]
 
@@ -60,15 +60,11 @@ _DETAIL_PX: Final = 24
 _CONTROL_PX: Final = 34
 _HINT_PX: Final = 22
 _CHART_PX: Final = 22
-_REFERENCE: Final = (1920, 1080)
 
 _STEP: Final = Decimal("0.0025")  # a quarter of a percentage point per key press
 _LIMITS: Final = (Decimal("-0.2"), Decimal("0.5"))
 _YEARS_RANGE: Final = (1, 10)  # more bars than this stop being legible across a room
 _DEFAULT_YEARS: Final = 5
-_FOREGROUND: Final = "#ffffff"
-_MUTED: Final = "#d0d0d0"
-_ACCENT: Final = "#ffd400"
 _CONTROLS: Final = ("inflation", "growth", "savings", "years")
 _CONTROL_TITLES: Final = {
     "inflation": "Inflation",
@@ -105,11 +101,10 @@ def _signed_m(amount: Money) -> str:
     return ("+" if amount.pence > 0 else "") + amount.format_m()
 
 
-class MeetingMode(QWidget):
-    """Full-screen meeting view of one pool and year. Create, then :meth:`show_for_meeting`."""
+class MeetingMode(MeetingScreen):
+    """Full-screen meeting view of one pool and year. Create, then :meth:`show_for_meeting`;
+    :attr:`left` is emitted when the chair leaves."""
 
-    #: Emitted when the chair leaves meeting mode (Esc or closing the window).
-    left = Signal()
     #: Emitted with the new agreement's id after "Record in principle".
     recorded = Signal(int)
     #: Emitted after M closed meeting mode to show the pool's budget monitoring instead.
@@ -124,10 +119,7 @@ class MeetingMode(QWidget):
         snapshot: PoolSnapshot | None = None,
     ) -> None:
         """Read the pool and year; ``snapshot`` lets a caller pass data already read."""
-        super().__init__(None)  # a window of its own: the main window is disabled meanwhile
-        self.setObjectName("meetingMode")
-        self.setWindowTitle("Meeting Mode")
-        self.setAccessibleName("Meeting mode")
+        super().__init__("meetingMode", "Meeting Mode", "Meeting mode")
         self._workspace = workspace
         self._snapshot = snapshot if snapshot is not None else load_snapshot(workspace, pool_id, year)
         names = list(self._snapshot.scenarios)
@@ -137,7 +129,6 @@ class MeetingMode(QWidget):
         self._what_if = WhatIf.of(self.scenario)
         self._selected = 0
         self._include_linked = False
-        self._sized: list[tuple[QWidget, int, bool]] = []
         self._figures: dict[str, QLabel] = {}
         self.totals: ProjectionTotals | None = None
         #: How long the last what-if redraw took, in milliseconds (benchmarks read it).
@@ -152,7 +143,7 @@ class MeetingMode(QWidget):
         self._build()
         self._fill_current_values()
         self.update_what_if()
-        self._apply_scale()
+        self.apply_scale()
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -175,30 +166,11 @@ class MeetingMode(QWidget):
 
     # -- building ---------------------------------------------------------------------------------
 
-    def _label(
-        self, text: str, px: int, bold: bool = False, colour: str = _FOREGROUND, name: str = ""
-    ) -> QLabel:
-        """A plain-text label whose pixel size scales with the window."""
-        label = QLabel(text, self)
-        label.setStyleSheet(f"color: {colour}; background: transparent;")
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        if name:
-            label.setObjectName(name)
-        self._sized.append((label, px, bold))
-        return label
-
     def _build(self) -> None:
         """Black background; header, headline tiles, table, chart, what-if controls and key hints."""
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor("#000000"))
-        palette.setColor(QPalette.ColorRole.WindowText, QColor(_FOREGROUND))
-        self.setPalette(palette)
-        self.setAutoFillBackground(True)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-
         snapshot = self._snapshot
-        self.title_label = self._label(snapshot.title, _TITLE_PX, True, name="meetingTitle")
-        self.scenario_label = self._label("", _LABEL_PX, False, _ACCENT, name="meetingScenario")
+        self.title_label = self.sized_label(snapshot.title, _TITLE_PX, True, name="meetingTitle")
+        self.scenario_label = self.sized_label("", _LABEL_PX, False, ACCENT, name="meetingScenario")
         header = QHBoxLayout()
         header.addWidget(self.title_label, 1)
         header.addWidget(self.scenario_label, 0, Qt.AlignmentFlag.AlignRight)
@@ -224,19 +196,19 @@ class MeetingMode(QWidget):
         controls = QHBoxLayout()
         controls.setSpacing(18)
         for key in _CONTROLS:
-            label = self._label("", _CONTROL_PX, True, name=f"whatIf_{key}")
+            label = self.sized_label("", _CONTROL_PX, True, name=f"whatIf_{key}")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.control_labels[key] = label
             controls.addWidget(label, 1)
-        self.hint_label = self._label(
+        self.hint_label = self.sized_label(
             "←/→ choose   ↑/↓ change   R reset   N next scenario   L linked pools   "
             "A record in principle   M monitoring   Esc leave",
             _HINT_PX,
-            colour=_MUTED,
+            colour=MUTED,
             name="meetingKeys",
         )
         self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status_label = self._label("", _HINT_PX, True, _ACCENT, name="meetingStatus")
+        self.status_label = self.sized_label("", _HINT_PX, True, ACCENT, name="meetingStatus")
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         layout = QVBoxLayout(self)
@@ -258,9 +230,9 @@ class MeetingMode(QWidget):
         frame.setObjectName(f"tile_{key}")
         frame.setStyleSheet(f"QFrame#tile_{key} {{ border: 2px solid #606060; border-radius: 8px; }}")
         box = QVBoxLayout(frame)
-        caption = self._label(title, _LABEL_PX, colour=_MUTED, name=f"caption_{key}")
-        figure = self._label("", HEADLINE_PX, True, name=f"headline_{key}")
-        detail = self._label("", _DETAIL_PX, colour=_MUTED, name=f"detail_{key}")
+        caption = self.sized_label(title, _LABEL_PX, colour=MUTED, name=f"caption_{key}")
+        figure = self.sized_label("", HEADLINE_PX, True, name=f"headline_{key}")
+        detail = self.sized_label("", _DETAIL_PX, colour=MUTED, name=f"detail_{key}")
         for label in (caption, figure, detail):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             box.addWidget(label)
@@ -288,7 +260,7 @@ class MeetingMode(QWidget):
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         # Columns 1-3 the pool alone, 4 a gap, 5-7 including the linked pools.
         for first, title in ((1, f"{snapshot.inputs.pool_name} pool"), (5, "Including linked pools")):
-            group = self._label(title, TABLE_PX, True, _ACCENT)
+            group = self.sized_label(title, TABLE_PX, True, ACCENT)
             group.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.table.addWidget(group, 0, first, 1, 3)
         for column, heading in enumerate(
@@ -296,7 +268,7 @@ class MeetingMode(QWidget):
         ):
             if not heading:
                 continue
-            label = self._label(heading, TABLE_PX, True, _MUTED)
+            label = self.sized_label(heading, TABLE_PX, True, MUTED)
             label.setAlignment(right if column else Qt.AlignmentFlag.AlignLeft)
             self.table.addWidget(label, 1, column)
         rows: list[tuple[str, EffectSums, EffectSums, bool]] = [
@@ -310,7 +282,7 @@ class MeetingMode(QWidget):
         ]
         rows.append(("Total", own, linked, True))
         for row, (name, alone, with_linked, bold) in enumerate(rows, start=2):
-            self.table.addWidget(self._label(name, TABLE_PX, bold), row, 0)
+            self.table.addWidget(self.sized_label(name, TABLE_PX, bold), row, 0)
             amounts = (
                 alone.current_value,
                 alone.change,
@@ -321,7 +293,7 @@ class MeetingMode(QWidget):
             )
             for column, amount in zip((1, 2, 3, 5, 6, 7), amounts, strict=True):
                 text = _signed_m(amount) if column in (2, 6) else amount.format_m()
-                cell = self._label(text, TABLE_PX, bold)
+                cell = self.sized_label(text, TABLE_PX, bold)
                 cell.setAlignment(right)
                 self.table.addWidget(cell, row, column)
                 self.cells[(row, column)] = cell
@@ -355,8 +327,8 @@ class MeetingMode(QWidget):
             label = self.control_labels[key]
             label.setText(f"{_CONTROL_TITLES[key]}  {value}")
             selected = index == self._selected
-            border = _ACCENT if selected else "#606060"
-            colour = _ACCENT if selected else _FOREGROUND
+            border = ACCENT if selected else "#606060"
+            colour = ACCENT if selected else FOREGROUND
             label.setStyleSheet(
                 f"color: {colour}; border: {4 if selected else 2}px solid {border}; border-radius: 8px;"
                 " padding: 6px; background: transparent;"
@@ -437,10 +409,6 @@ class MeetingMode(QWidget):
             return
         event.accept()  # swallowed: no stray key reaches anything else while on the projector
 
-    def focusNextPrevChild(self, _next: bool) -> bool:
-        """Tab chooses a control here rather than moving focus away."""
-        return False
-
     def show_monitoring(self) -> None:
         """M: leave meeting mode for the same pool's budget monitoring (the quarter's position)."""
         self.close()
@@ -495,13 +463,13 @@ class MeetingMode(QWidget):
             new_meeting.setObjectName("recordNewMeeting")
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        px = max(18, round(_LABEL_PX * self._scale()))
+        px = max(18, round(_LABEL_PX * self.scale()))
         # The chosen answer must show from the back of the room, not only as a thin focus frame;
         # a style sheet drops the buttons' font, so their size is given here too.
         box.setStyleSheet(
             f"QPushButton {{ font-size: {px}px; padding: 6px 16px; border: 2px solid #606060;"
             " border-radius: 6px; }"
-            f"QPushButton:focus {{ background: #000000; color: {_ACCENT}; border: 4px solid {_ACCENT}; }}"
+            f"QPushButton:focus {{ background: #000000; color: {ACCENT}; border: 4px solid {ACCENT}; }}"
         )
         keys = _ClickerKeys(box)  # a presenter's clicker sends Page Up/Down, not Tab
         for button in box.buttons():
@@ -591,41 +559,16 @@ class MeetingMode(QWidget):
 
     # -- size and leaving -------------------------------------------------------------------------
 
-    def _scale(self) -> float:
-        """The window's size relative to the 1920×1080 reference."""
-        width, height = max(self.width(), 1), max(self.height(), 1)
-        return min(width / _REFERENCE[0], height / _REFERENCE[1])
-
-    def _apply_scale(self) -> None:
-        """Set every text's pixel size for the current window size."""
-        scale = self._scale()
-        for widget, px, bold in self._sized:
-            font = QFont(widget.font())
-            font.setPixelSize(max(8, round(px * scale)))
-            font.setBold(bold)
-            widget.setFont(font)
+    def apply_scale(self) -> None:
+        """Set every text's pixel size, the chart's and the spacing for the current window size."""
+        super().apply_scale()
+        scale = self.scale()
         self.chart.set_text_pixel_size(max(8, round(_CHART_PX * scale)))
         margin = round(32 * scale)
         self._layout.setContentsMargins(margin, margin, margin, margin)
         self._layout.setSpacing(round(18 * scale))
         self.table.setHorizontalSpacing(round(20 * scale))
         self.table.setColumnMinimumWidth(4, round(40 * scale))  # the gap between the two groups
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Scale the type with the window."""
-        super().resizeEvent(event)
-        self._apply_scale()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Leaving meeting mode hands control back to the main window."""
-        super().closeEvent(event)
-        self.left.emit()
-
-    def show_for_meeting(self) -> None:
-        """Full screen, with the keyboard."""
-        self.showFullScreen()
-        self.activateWindow()
-        self.setFocus()
 
 
 class _ClickerKeys(QObject):
