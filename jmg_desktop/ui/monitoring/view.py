@@ -160,6 +160,12 @@ class MonitoringView(QWidget):
         self.movements_table.setObjectName("monitoringMovements")
         self.movements_table.setHorizontalHeaderLabels(["Period", "Movement", "Amount", "Approval", "Reason"])
         self.movements_fit = ColumnFit(self.movements_table, {3: 1.0, 4: 2.0})
+        self.movements_table.setWordWrap(True)
+        # A few movements a year and room below them: each row grows to show its approval and
+        # reason whole once the columns are fitted, rather than cutting them.
+        self.movements_table.horizontalHeader().sectionResized.connect(
+            lambda *_sizes: self.movements_table.resizeRowsToContents()
+        )
         self.movements_table.verticalHeader().setVisible(False)
         self.movements_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.panel = MonitoringPanel()
