@@ -34,7 +34,7 @@ from jmg_desktop.core.monitoring_risk import (
     RiskShareSplit,
     split_variance,
 )
-from jmg_desktop.core.monitoring_table import MonitoredLine, MonitoringTable, Totals
+from jmg_desktop.core.monitoring_table import LineFigures, MonitoredLine, MonitoringTable, Totals
 
 __all__ = [
     "CSV_HEADER",
@@ -267,29 +267,39 @@ def _plain(pence: int | None) -> str:
     return "" if pence is None else Money(pence).format_plain()
 
 
+def _line_values(row: LineFigures) -> list[Any]:
+    """One line's values in :data:`CSV_HEADER` order, as the JSON export gives them (amounts as
+    strings of pounds, no forecast as ``False``, no actual as None)."""
+    return [
+        row.line_id,
+        row.service,
+        row.category,
+        row.partner,
+        _plain(row.original),
+        _plain(row.movements),
+        _plain(row.latest),
+        _plain(row.forecast),
+        row.has_forecast,
+        None if row.actual is None else _plain(row.actual),
+        _plain(row.variance),
+        row.rag,
+        row.commentary,
+    ]
+
+
 def report_csv(report: PeriodReport) -> str:
-    """One row per line: pounds with two decimals, no £ sign (see :data:`CSV_HEADER`)."""
+    """One row per line: pounds with two decimals, no £ sign (see :data:`CSV_HEADER`); whether a
+    forecast was entered as ``yes`` or ``no``, no actual as an empty cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADER)
+    entered = CSV_HEADER.index("forecast_entered")
+    actual = CSV_HEADER.index("actual_to_date")
     for row in report.table.rows:
-        writer.writerow(
-            [
-                row.line_id,
-                row.service,
-                row.category,
-                row.partner,
-                _plain(row.original),
-                _plain(row.movements),
-                _plain(row.latest),
-                _plain(row.forecast),
-                "yes" if row.has_forecast else "no",
-                _plain(row.actual),
-                _plain(row.variance),
-                row.rag,
-                row.commentary,
-            ]
-        )
+        values = _line_values(row)
+        values[entered] = "yes" if row.has_forecast else "no"
+        values[actual] = values[actual] or ""
+        writer.writerow(values)
     return buffer.getvalue()
 
 
@@ -323,27 +333,7 @@ def report_document(report: PeriodReport) -> dict[str, Any]:
         },
         "convention": VARIANCE_CONVENTION,
         "thresholds": report.thresholds.describe(),
-        "lines": [
-            dict(zip(CSV_HEADER, values, strict=True))
-            for values in (
-                [
-                    row.line_id,
-                    row.service,
-                    row.category,
-                    row.partner,
-                    _plain(row.original),
-                    _plain(row.movements),
-                    _plain(row.latest),
-                    _plain(row.forecast),
-                    row.has_forecast,
-                    None if row.actual is None else _plain(row.actual),
-                    _plain(row.variance),
-                    row.rag,
-                    row.commentary,
-                ]
-                for row in table.rows
-            )
-        ],
+        "lines": [dict(zip(CSV_HEADER, _line_values(row), strict=True)) for row in table.rows],
         "totals": {
             "pool": _totals_data(table.pool),
             "by_category": [_totals_data(t) for t in table.by_category.values() if t.lines],

@@ -65,6 +65,11 @@ def test_quarter_2_csv_matches_independent_arithmetic(
     assert rows["Care homes – nursing placements"]["rag"] == "red"
     assert rows["Transitional and step-down beds"]["rag"] == "amber"
     assert rows["Home support – internal"]["rag"] == "green"  # 60,000 on 8,050,000 is 0.75 %
+    # Respite care has no forecast in quarter 2: on budget, marked so; no line has an actual.
+    respite = rows["Respite care"]
+    assert (respite["forecast_entered"], respite["forecast_outturn"]) == ("no", respite["latest_budget"])
+    assert rows["Home support – external"]["forecast_entered"] == "yes"
+    assert {row["actual_to_date"] for row in rows.values()} == {""}
 
 
 def test_quarter_2_json_totals_and_risk_share(capsys: pytest.CaptureFixture[str], demo_path: Path) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from jmg_desktop.ui.lazy_page import SelectionPage
+from jmg_desktop.ui.shared.meeting_screen import open_meeting
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
@@ -81,35 +82,15 @@ def install(window: MainWindow) -> None:
 def enter_monitoring_meeting(window: MainWindow, *, full_screen: bool = True) -> MonitoringMeeting | None:
     """Open monitoring in meeting mode for the window's pool and year (the period shown on the
     Monitoring page, if it was opened); the main window is locked until it closes."""
-    from jmg_desktop.store.errors import WorkspaceError
     from jmg_desktop.ui.monitoring.meeting import MonitoringMeeting
 
-    workspace = window.workspace()
-    if workspace is None or window.current_pool_id() < 0 or window.current_year() < 0:
-        window.show_message("Choose a pool and a year first.")
-        return None
     page: MonitoringPage | None = getattr(window, "monitoring_page", None)
     period = None
     if page is not None and page.has_content() and page.view().period() > 0:
         period = page.view().period()
-    try:
-        meeting = MonitoringMeeting(workspace, window.current_pool_id(), window.current_year(), period)
-    except WorkspaceError as error:
-        window.show_message(str(error))
-        return None
-    window.monitoring_meeting = meeting  # type: ignore[attr-defined]
-    window.setEnabled(False)
-
-    def leave() -> None:
-        """Unlock the main window."""
-        window.setEnabled(True)
-        window.monitoring_meeting = None  # type: ignore[attr-defined]
-        window.activateWindow()
-        meeting.deleteLater()
-
-    meeting.left.connect(leave)
-    if full_screen:
-        meeting.show_for_meeting()
-    else:
-        meeting.show()
-    return meeting
+    return open_meeting(
+        window,
+        "monitoring_meeting",
+        lambda workspace, pool_id, year: MonitoringMeeting(workspace, pool_id, year, period),
+        full_screen=full_screen,
+    )

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from jmg_desktop.ui.lazy_page import SelectionPage
+from jmg_desktop.ui.shared.meeting_screen import open_meeting
 
 if TYPE_CHECKING:
     from jmg_desktop.ui.main_window import MainWindow
@@ -83,36 +84,22 @@ def install(window: MainWindow) -> None:
 
 
 def enter_meeting_mode(window: MainWindow, *, full_screen: bool = True) -> MeetingMode | None:
-    """Open meeting mode for the window's pool and year; the window is locked until it closes.
-
-    Locking the whole main window (not just the lines table) means no stray key on the projector
-    laptop can edit a line, undo, or close the workspace while the meeting runs.
-    """
-    from jmg_desktop.store.errors import WorkspaceError
+    """Open meeting mode for the window's pool and year; the window is locked until it closes
+    (see :func:`~jmg_desktop.ui.shared.meeting_screen.open_meeting`)."""
     from jmg_desktop.ui.projection.meeting import MeetingMode
 
-    workspace = window.workspace()
-    if workspace is None or window.current_pool_id() < 0 or window.current_year() < 0:
-        window.show_message("Choose a pool and a year first.")
-        return None
     page: ProjectionPage | None = getattr(window, "projection_page", None)
     scenario = page.scenario_name() if page is not None else None
-    try:
-        meeting = MeetingMode(workspace, window.current_pool_id(), window.current_year(), scenario)
-    except WorkspaceError as error:
-        window.show_message(str(error))
+    meeting = open_meeting(
+        window,
+        "meeting_mode",
+        lambda workspace, pool_id, year: MeetingMode(workspace, pool_id, year, scenario),
+        full_screen=full_screen,
+        # The Projection page catches up with what was recorded.
+        after_leaving=page.mark_stale if page is not None else None,
+    )
+    if meeting is None:
         return None
-    window.meeting_mode = meeting  # type: ignore[attr-defined]
-    window.setEnabled(False)
-
-    def leave() -> None:
-        """Unlock the main window and let the Projection page catch up."""
-        window.setEnabled(True)
-        window.meeting_mode = None  # type: ignore[attr-defined]
-        window.activateWindow()
-        if page is not None:
-            page.mark_stale()
-        meeting.deleteLater()
 
     def show_in_register(agreement_id: int) -> None:
         # The register page (issue 4) lists what meeting mode recorded without a manual refresh.
@@ -122,12 +109,7 @@ def enter_meeting_mode(window: MainWindow, *, full_screen: bool = True) -> Meeti
         if callable(refresh):
             refresh(select_id=agreement_id)
 
-    meeting.left.connect(leave)
     meeting.recorded.connect(show_in_register)
     # M switches to the monitoring feature's meeting view, when that feature is installed.
     meeting.monitoringRequested.connect(lambda: getattr(window, "enter_monitoring_meeting", lambda: None)())
-    if full_screen:
-        meeting.show_for_meeting()
-    else:
-        meeting.show()
     return meeting

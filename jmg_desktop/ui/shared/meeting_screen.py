@@ -5,13 +5,18 @@ hands control back to the main window when the chair leaves.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
-__all__ = ["ACCENT", "FOREGROUND", "MUTED", "REFERENCE", "MeetingScreen"]
+if TYPE_CHECKING:
+    from jmg_desktop.store.workspace import Workspace
+    from jmg_desktop.ui.main_window import MainWindow
+
+__all__ = ["ACCENT", "FOREGROUND", "MUTED", "REFERENCE", "MeetingScreen", "open_meeting"]
 
 #: The screen the pixel sizes are given for.
 REFERENCE: Final = (1920, 1080)
@@ -90,3 +95,52 @@ class MeetingScreen(QWidget):
         self.showFullScreen()
         self.activateWindow()
         self.setFocus()
+
+
+M = TypeVar("M", bound=MeetingScreen)
+
+
+def open_meeting(
+    window: MainWindow,
+    attribute: str,
+    make: Callable[[Workspace, int, int], M],
+    *,
+    full_screen: bool = True,
+    after_leaving: Callable[[], None] | None = None,
+) -> M | None:
+    """Open a meeting view made by ``make(workspace, pool_id, year)`` for the window's pool and
+    year, kept as ``window.<attribute>``; the main window is locked until the chair leaves.
+
+    Locking the whole main window (not just a table) means no stray key on the projector laptop
+    can edit a line, undo, or close the workspace while the meeting runs. A view that cannot be
+    read is not opened: the window says why in one sentence.
+    """
+    from jmg_desktop.store.errors import WorkspaceError
+
+    workspace = window.workspace()
+    if workspace is None or window.current_pool_id() < 0 or window.current_year() < 0:
+        window.show_message("Choose a pool and a year first.")
+        return None
+    try:
+        meeting = make(workspace, window.current_pool_id(), window.current_year())
+    except WorkspaceError as error:
+        window.show_message(str(error))
+        return None
+    setattr(window, attribute, meeting)
+    window.setEnabled(False)
+
+    def leave() -> None:
+        """Unlock the main window."""
+        window.setEnabled(True)
+        setattr(window, attribute, None)
+        window.activateWindow()
+        if after_leaving is not None:
+            after_leaving()
+        meeting.deleteLater()
+
+    meeting.left.connect(leave)
+    if full_screen:
+        meeting.show_for_meeting()
+    else:
+        meeting.show()
+    return meeting
