@@ -51,9 +51,14 @@ class MoneyError(ValueError):
 
 
 def round_half_up(value: Decimal, places: int = 0) -> Decimal:
-    """Round ``value`` to ``places`` decimal places, halves away from zero (the accountants' rule)."""
+    """Round ``value`` to ``places`` decimal places, halves away from zero (the accountants' rule).
+
+    A small negative amount that rounds to nothing comes back as plain zero: Decimal would keep
+    its sign, and a table would print "-0.000" for a removal too small to show.
+    """
     exponent = Decimal(1).scaleb(-places)
-    return value.quantize(exponent, rounding=ROUND_HALF_UP)
+    rounded = value.quantize(exponent, rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 @dataclass(frozen=True, slots=True, order=True)

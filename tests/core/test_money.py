@@ -120,3 +120,19 @@ def test_plain_and_thousands_round_trip_to_their_precision(amount: Money) -> Non
 def test_addition_matches_integer_pence(a: Money, b: Money) -> None:
     if abs(a.pence + b.pence) <= MAX_POUNDS * 100:
         assert (a + b).pence == a.pence + b.pence
+
+
+@pytest.mark.parametrize("pence", [-1, -49_999, -4_999])
+def test_a_reduction_too_small_to_show_prints_as_nothing_not_minus_nothing(pence: int) -> None:
+    amount = Money(pence)
+    assert amount.millions(3) == 0 and str(amount.millions(3)) == "0.000"
+    assert amount.format_m() == "£0.000m"
+    assert amount.format_thousands() == "0"
+
+
+def test_the_paper_table_prints_a_nil_reduction_as_nil_and_a_real_one_in_brackets() -> None:
+    from jmg_desktop.papers.render import format_table_money
+
+    assert format_table_money(Money(-40_000)) == "0.000"  # -£400 rounds to nil at £m to three places
+    assert format_table_money(Money(-50_000)) == "(0.001)"  # -£500 rounds half away from zero
+    assert format_table_money(Money(164_600_000)) == "1.646"
