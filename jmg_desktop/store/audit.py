@@ -29,6 +29,7 @@ __all__ = [
     "HEAD_SETTING",
     "AuditBreak",
     "audit_findings",
+    "chain",
     "current_actor",
     "event_hash",
     "events_for",
@@ -44,6 +45,17 @@ _MOVE_HEAD = (
     update(_SETTINGS).where(_SETTINGS.c.key == bindparam("head_key")).values(value=bindparam("head_value"))
 )
 _INSERT_HEAD = insert(_SETTINGS)
+
+
+def chain(pending: list[dict[str, Any]], *, after: int, prev_hash: str) -> list[dict[str, Any]]:
+    """Number and hash deferred events in order, following the event ``after`` (hash ``prev_hash``):
+    the rows to insert, each with ``sequence``, ``prev_hash`` and ``hash``."""
+    rows = []
+    for offset, fields in enumerate(pending, start=1):
+        row = {**fields, "sequence": after + offset, "prev_hash": prev_hash}
+        prev_hash = event_hash(**row)
+        rows.append({**row, "hash": prev_hash})
+    return rows
 
 
 def _canonical(value: Mapping[str, Any] | None) -> str:
@@ -67,7 +79,25 @@ def record_event(
 
     Prepared Core statements on the tables rather than ORM objects: this runs on every edit, and
     building statements and the unit of work's bookkeeping cost more than the writes themselves.
+
+    A shared workspace's write session defers the append (``session.info["audit_pending"]`` is a
+    list): the event is kept there and chained at the end of the transaction, under the audit lock
+    held only for that moment (:mod:`jmg_desktop.store.pg_append`); 0 is returned then.
     """
+    pending = session.info.get("audit_pending")
+    if pending is not None:
+        pending.append(
+            {
+                "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+                "actor": actor if actor is not None else session.info.get("actor") or current_actor(),
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "old": _canonical(old),
+                "new": _canonical(new),
+            }
+        )
+        return 0
     last = session.execute(_LAST_EVENT).first()
     sequence = 1 if last is None else last.sequence + 1
     prev_hash = "" if last is None else last.hash

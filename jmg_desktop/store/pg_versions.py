@@ -9,14 +9,15 @@ by someone else after that: "This line was changed by Helen Marsh at 10:42; the 
 their change." An undo is refused the same way when someone else changed the row after the change
 being undone, even if the view has shown it since.
 
-Because every write transaction holds the audit advisory lock (``pg_workspace``), the check and
-the commit cannot interleave with another writer's.
+The check runs at the end of the write transaction under the audit advisory lock
+(:mod:`jmg_desktop.store.pg_append`), so it and the commit cannot interleave with another writer's;
+the rows themselves were locked by the transaction's own updates before it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -26,7 +27,15 @@ from sqlalchemy.orm import Session
 
 from jmg_desktop.store.models import AuditEvent
 
-__all__ = ["Conflict", "RowKey", "changed_by", "find_conflict", "rows_touched"]
+__all__ = [
+    "Conflict",
+    "RowKey",
+    "changed_by",
+    "conflict_floor",
+    "first_conflict",
+    "pending_keys",
+    "rows_touched",
+]
 
 RowKey = tuple[str, int]
 
@@ -97,58 +106,46 @@ _COLUMNS = (
 )
 
 
-def find_conflict(
-    session: Session,
+def pending_keys(pending: Iterable[Mapping[str, Any]]) -> tuple[set[RowKey], set[RowKey]]:
+    """The rows a transaction's events touch, and those of them it touches by undoing."""
+    touched: set[RowKey] = set()
+    undone: set[RowKey] = set()
+    for event in pending:
+        keys = rows_touched(event["entity"], event["entity_id"], event["old"], event["new"])
+        touched |= keys
+        if str(event["action"]).startswith("undo"):
+            undone |= keys
+    return touched, undone
+
+
+def conflict_floor(seen: int, undone: set[RowKey], own_last: Mapping[RowKey, int]) -> int:
+    """The newest event another person's change must come after to conflict: what the view has
+    shown, or for an undo the change it reverses (whichever is older)."""
+    return min([seen, *(own_last.get(key, seen) for key in undone)])
+
+
+def first_conflict(
+    others: Iterable[Any],
     *,
-    before: int,
+    touched: set[RowKey],
+    undone: set[RowKey],
     seen: int,
     own: set[int],
-    own_last: dict[RowKey, int],
-) -> tuple[Conflict | None, dict[RowKey, int]]:
-    """Check the events this transaction wrote (sequence above ``before``) against others' changes.
-
-    Returns the first conflict (or None) and the rows this transaction touched, each with its new
-    version. ``own`` holds the events this workspace wrote; ``own_last`` the version at which it
-    last wrote each row (for undo).
-    """
-    written = session.execute(select(*_COLUMNS).where(AuditEvent.sequence > before)).all()
-    touched: dict[RowKey, int] = {}
-    undo_keys: set[RowKey] = set()
-    for event in written:
-        keys = rows_touched(event.entity, event.entity_id, event.old, event.new)
-        for key in keys:
-            touched[key] = event.sequence
-        if event.action.startswith("undo"):
-            undo_keys |= keys
-    if not touched:
-        return None, touched
-    # An undo looks back to the change it reverses; an edit to what the view has shown.
-    floor = min([seen, *(own_last.get(key, seen) for key in undo_keys)])
-    if floor >= before:
-        return None, touched
-    # Only events about the same tables and rows (or naming several rows, which list their ids).
-    entities = sorted({key[0] for key in touched})
-    ids = sorted({key[1] for key in touched})
-    others = session.execute(
-        select(*_COLUMNS)
-        .where(
-            AuditEvent.sequence > floor,
-            AuditEvent.sequence <= before,
-            AuditEvent.entity.in_(entities),
-            AuditEvent.entity_id.in_(ids) | AuditEvent.entity_id.is_(None),
-        )
-        .order_by(AuditEvent.sequence.desc())
-    ).all()
+    own_last: Mapping[RowKey, int],
+) -> Conflict | None:
+    """The newest of ``others`` (events after the floor, newest first, as ``_COLUMNS``) that is
+    someone else's change to a row this transaction touches; None when there is none."""
     for event in others:
-        if event.sequence in own:
+        sequence, actor, at, _action, entity, entity_id, old, new = tuple(event)
+        if sequence in own:
             continue
-        for key in rows_touched(event.entity, event.entity_id, event.old, event.new):
+        for key in rows_touched(entity, entity_id, old, new):
             if key not in touched:
                 continue
-            limit = min(seen, own_last.get(key, seen)) if key in undo_keys else seen
-            if event.sequence > limit:
-                return Conflict(key[0], key[1], event.actor, event.at), touched
-    return None, touched
+            limit = min(seen, own_last.get(key, seen)) if key in undone else seen
+            if sequence > limit:
+                return Conflict(key[0], key[1], actor, at)
+    return None
 
 
 def changed_by(session: Session, entity: str, ids: Iterable[int], *, own: set[int]) -> Conflict | None:

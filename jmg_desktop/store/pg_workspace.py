@@ -5,8 +5,9 @@ a PostgreSQL server, so every repository and view works on it unchanged. What di
 
 * no lock file and no backup copies: several people work at once, each edit its own transaction,
   and backups are the server's business (``pg_dump``, or our ``dump``);
-* every write transaction first takes a transaction-level advisory lock, so the hash-chained audit
-  trail is appended by one writer at a time and never forks;
+* a write transaction's audit events are appended at its end under a transaction-level advisory
+  lock, taken only for the append and the commit (:mod:`~jmg_desktop.store.pg_append`), so the
+  hash-chained trail is appended by one writer at a time and never forks;
 * the audit actor is the person the server knows (the role's comment, e.g. ``Helen Marsh``, or
   its name);
 * a lost connection turns the workspace read-only with a plain reason, and :meth:`try_writable`
@@ -32,6 +33,7 @@ from jmg_desktop.store import migrate
 from jmg_desktop.store.errors import ReadOnlyError, WorkspaceError, WriteFailedError
 from jmg_desktop.store.lines_repo import StaleEditError
 from jmg_desktop.store.models import AuditEvent
+from jmg_desktop.store.pg_append import AUDIT_LOCK_KEY, append_and_commit
 from jmg_desktop.store.pg_connect import (
     ConnectionFailed,
     connection_sentence,
@@ -39,17 +41,13 @@ from jmg_desktop.store.pg_connect import (
     make_pg_engine,
     parse_address,
 )
-from jmg_desktop.store.pg_notify import send_change
-from jmg_desktop.store.pg_versions import RowKey, changed_by, find_conflict
+from jmg_desktop.store.pg_versions import RowKey, changed_by
 from jmg_desktop.store.roles import ROLES, Role, role_of
 from jmg_desktop.store.workspace import Workspace, expected_version
 
 __all__ = ["AUDIT_LOCK_KEY", "SharedWorkspace", "connection_lost"]
 
-#: The advisory lock every write transaction holds until it ends ("JMGA" as a number).
-AUDIT_LOCK_KEY: Final = 0x4A4D4741
 _LOST: Final = "the connection to the server was lost"
-_NEWEST: Final = select(func.max(AuditEvent.sequence))
 
 
 def connection_lost(error: BaseException) -> bool:
@@ -256,7 +254,8 @@ class SharedWorkspace(Workspace):
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """One transaction, committed when the block ends, under the audit advisory lock.
+        """One transaction, committed when the block ends; its audit events are appended at the
+        end under the audit advisory lock (:mod:`~jmg_desktop.store.pg_append`).
 
         Raises :class:`ReadOnlyError` when read-only (or the role may not write) and
         :class:`WriteFailedError` when the connection is lost: nothing of the change is saved,
@@ -267,12 +266,12 @@ class SharedWorkspace(Workspace):
             raise ReadOnlyError(f"This workspace is open read-only{why}; the change was not made.")
         session = self._sessions()
         session.info["actor"] = self.actor
+        # The events are chained at the end, under the audit lock taken only then (pg_append).
+        session.info["audit_pending"] = pending = []
         try:
-            connection = session.connection()
-            _lock_for_writing(connection)
-            before = int(connection.execute(_NEWEST).scalar() or 0)
             try:
                 yield session
+                session.flush()
             except StaleEditError as stale:
                 # Refused by the row's own values (a cell no longer holding what was shown): name
                 # the person whose change it was, as for a stale version.
@@ -280,18 +279,21 @@ class SharedWorkspace(Workspace):
                 if who is None:
                     raise
                 raise StaleEditError(who.sentence(), entity=stale.entity, ids=stale.ids) from None
-            session.flush()
-            conflict, touched = find_conflict(
-                session, before=before, seen=self.seen, own=self._own, own_last=self._own_last
-            )
-            if conflict is not None:
-                raise StaleEditError(conflict.sentence(), entity=conflict.entity, ids=(conflict.entity_id,))
-            # The newest event this transaction wrote about a row (one round trip fewer than asking).
-            after = max(touched.values(), default=before)
-            if after > before:  # delivered to the other windows only if this commits
-                send_change(connection, sequence=after, actor=self.actor, client=self.client_id)
+            if pending:
+                dbapi = session.connection().connection.dbapi_connection
+                appended = append_and_commit(
+                    dbapi,  # type: ignore[arg-type]
+                    pending,
+                    seen=self.seen,
+                    own=self._own,
+                    own_last=self._own_last,
+                    actor=self.actor,
+                    client=self.client_id,
+                )
+            # After an append the driver has committed already; this ends the session's transaction.
             session.commit()
-            self._committed(before, after, touched)
+            if pending:
+                self._committed(appended.before, appended.after, appended.touched)
         except DBAPIError as error:
             with suppress(Exception):
                 session.rollback()

@@ -136,3 +136,49 @@ def test_undo_with_nobody_else_in_between_goes_through_and_the_chain_is_whole(pe
             .all()
         )
     assert actors == ["Helen Marsh", "Helen Marsh"]
+
+
+def test_an_edit_still_being_made_does_not_hold_up_another_persons_edit(people) -> None:
+    """The audit lock is taken only for the append at the end: while Helen's transaction has
+    changed a line and not yet finished, Raj's edit of another line commits at once."""
+    import threading
+
+    helen, raj = people
+    with helen.reading() as session:
+        first, second = session.execute(select(PoolLine.id).order_by(PoolLine.id).limit(2)).scalars()
+    amounts = fetch_lines(raj, [first, second])
+    done = threading.Event()
+
+    def rajs_edit() -> None:
+        LinesStore(raj).apply_changes(
+            edit_fields(
+                [
+                    FieldUpdate(
+                        second, "amount_pence", amounts[second].amount_pence, amounts[second].amount_pence + 7
+                    )
+                ]
+            ).changes,
+            action="edit_lines",
+        )
+        done.set()
+
+    with helen.writing() as session:
+        LinesStore(helen).apply_in(
+            session,
+            edit_fields(
+                [
+                    FieldUpdate(
+                        first, "amount_pence", amounts[first].amount_pence, amounts[first].amount_pence + 5
+                    )
+                ]
+            ).changes,
+            action="edit_lines",
+        )
+        other = threading.Thread(target=rajs_edit)
+        other.start()
+        assert done.wait(10), "Raj's edit waited for Helen's unfinished transaction"
+        other.join()
+    assert fetch_lines(helen, [first])[first].amount_pence == amounts[first].amount_pence + 5
+    assert fetch_lines(helen, [second])[second].amount_pence == amounts[second].amount_pence + 7
+    with helen.reading() as session:
+        assert verify_chain(session) is None
