@@ -125,6 +125,11 @@ SUBCOMMANDS: tuple[SubCommand, ...] = (
         "start or stop a local PostgreSQL server for trials and tests (127.0.0.1 only)",
         "jmg_desktop.cli.shared:add_server",
     ),
+    SubCommand(
+        "roles",
+        "list, grant or revoke people's roles on a shared workspace (administrators)",
+        "jmg_desktop.cli.roles:add_roles",
+    ),
 )
 
 

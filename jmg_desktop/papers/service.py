@@ -247,7 +247,7 @@ def finalise_paper(workspace: Workspace, paper_id: int, *, acknowledge_differenc
             snapshot=view_to_json(view),
             issued_pdf=render_pdf(view),
             finalised_at=now,
-            finalised_by=current_actor(),
+            finalised_by=current_actor(session),
         )
 
 

@@ -87,7 +87,7 @@ def record_agreement(
 ) -> int:
     """Record an agreement with a snapshot of its lines' figures; returns its id (see module doc)."""
     title = _require_text(title, "The agreement's title")
-    who = actor if actor is not None else current_actor()
+    who = actor if actor is not None else current_actor(session)
     meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
     if meeting_id is not None and meeting is None:
         raise AgreementError(f"Meeting {meeting_id} does not exist.")
@@ -313,7 +313,7 @@ def move_agreement(
     existing = _steps_of(session, [agreement_id])[agreement_id]
     state = replay([_step_of(s) for s in existing], bodies, agreement_id=agreement_id)
     state = apply_step(state, step, bodies, agreement_id=agreement_id)
-    who = actor if actor is not None else current_actor()
+    who = actor if actor is not None else current_actor(session)
     new_step = AgreementStep(
         agreement_id=agreement_id,
         ordinal=(existing[-1].ordinal + 1) if existing else 1,

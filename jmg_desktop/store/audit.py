@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from jmg_desktop.store.models import AuditEvent, WorkspaceSetting
 from jmg_desktop.store.reads import audit as reads_audit
-from jmg_desktop.store.reads.audit import HEAD_SETTING, AuditBreak, current_actor, event_hash
+from jmg_desktop.store.reads.audit import HEAD_SETTING, AuditBreak, event_hash
 from jmg_desktop.store.reads.sa_rows import session_rows
 
 __all__ = [
@@ -45,6 +45,14 @@ _MOVE_HEAD = (
     update(_SETTINGS).where(_SETTINGS.c.key == bindparam("head_key")).values(value=bindparam("head_value"))
 )
 _INSERT_HEAD = insert(_SETTINGS)
+
+
+def current_actor(session: Session | None = None) -> str:
+    """The person making the change: on a shared workspace's write session the name the workspace
+    has for their login (set as ``session.info["actor"]``), else the operating system's login."""
+    if session is not None and session.info.get("actor"):
+        return str(session.info["actor"])
+    return reads_audit.current_actor()
 
 
 def chain(pending: list[dict[str, Any]], *, after: int, prev_hash: str) -> list[dict[str, Any]]:

@@ -61,7 +61,7 @@ def close_period_change(session: Session, pool_id: int, financial_year: int, per
     if session.get(MonitoringPeriod, (pool_id, financial_year, period)) is not None:
         raise MonitoringRefused("That period is already closed.")
     report = period_report(session, pool_id, financial_year, period)
-    at, by = _now(), current_actor()
+    at, by = _now(), current_actor(session)
     text = snapshot_text(report, closed_at=at, closed_by=by)
     row = {
         "pool_id": pool_id,
@@ -230,7 +230,7 @@ def movement_record_change(
         "approval_level": approval_level.strip(),
         "agreement_id": agreement_id,
         "recorded_at": _now(),
-        "recorded_by": current_actor(),
+        "recorded_by": current_actor(session),
     }
     leg_rows = [
         {

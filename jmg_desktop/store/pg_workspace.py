@@ -8,8 +8,8 @@ a PostgreSQL server, so every repository and view works on it unchanged. What di
 * a write transaction's audit events are appended at its end under a transaction-level advisory
   lock, taken only for the append and the commit (:mod:`~jmg_desktop.store.pg_append`), so the
   hash-chained trail is appended by one writer at a time and never forks;
-* the audit actor is the person the server knows (the role's comment, e.g. ``Helen Marsh``, or
-  its name);
+* the audit actor is the person as the workspace names them (the name recorded with their role
+  grant, e.g. ``Helen Marsh``; else the server's comment on their login, else the login);
 * a lost connection turns the workspace read-only with a plain reason, and :meth:`try_writable`
   (called by the heartbeat) makes it writable again once the server answers.
 """
@@ -41,6 +41,7 @@ from jmg_desktop.store.pg_connect import (
     make_pg_engine,
     parse_address,
 )
+from jmg_desktop.store.pg_people import display_name
 from jmg_desktop.store.pg_versions import RowKey, changed_by
 from jmg_desktop.store.roles import ROLES, Role, role_of
 from jmg_desktop.store.workspace import Workspace, expected_version
@@ -384,16 +385,12 @@ def _lock_for_writing(connection: Connection) -> None:
 
 
 def _actor(engine: Engine) -> str:
-    """The person the server knows us as: the role's comment (their full name), else its name."""
+    """The person the server knows us as: the name their role grant recorded, else the role's
+    comment, else its name (:func:`~jmg_desktop.store.pg_people.display_name`)."""
     with engine.connect() as connection:
-        name = connection.execute(
-            text(
-                "SELECT coalesce(nullif(shobj_description(oid, 'pg_authid'), ''), rolname) "
-                "FROM pg_roles WHERE rolname = current_user"
-            )
-        ).scalar()
+        name = display_name(connection)
         connection.rollback()
-    return str(name or "unknown")
+    return name
 
 
 def _schema_version(connection: Connection, url: URL) -> int:

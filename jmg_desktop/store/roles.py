@@ -26,7 +26,7 @@ from sqlalchemy import Connection, text
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.models import Base
 
-__all__ = ["ROLES", "Role", "grant_role", "group_role", "role_of", "set_up_roles"]
+__all__ = ["ROLES", "Role", "grant_role", "group_role", "revoke_roles", "role_of", "set_up_roles"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,20 +138,34 @@ def _paper_rows(connection: Connection, q: dict[str, str]) -> None:
     )
 
 
+def _require_login(connection: Connection, user: str) -> None:
+    """Refuse a login the server does not have."""
+    exists = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": user}).first()
+    if not exists:
+        raise WorkspaceError(
+            f"The server has no account “{user}”; its administrator must create that login first."
+        )
+
+
 def grant_role(connection: Connection, user: str, role: str) -> None:
     """Give the login ``user`` the workspace role ``role`` (and no other of this database's)."""
     if role not in ROLES:
         raise WorkspaceError(f"“{role}” is not a role; choose viewer, editor, chair or admin.")
-    exists = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": user}).first()
-    if not exists:
-        raise WorkspaceError(
-            f"The server has no account “{user}”; create it first (CREATE ROLE {user} LOGIN)."
-        )
+    _require_login(connection, user)
+    revoke_roles(connection, user)
+    database = connection.execute(text("SELECT current_database()")).scalar_one()
+    connection.execute(
+        text(f"GRANT {_quote(connection, group_role(database, role))} TO {_quote(connection, user)}")
+    )
+
+
+def revoke_roles(connection: Connection, user: str) -> None:
+    """Take every one of this database's roles from the login ``user``."""
+    _require_login(connection, user)
     database = connection.execute(text("SELECT current_database()")).scalar_one()
     who = _quote(connection, user)
     for other in ROLES:
         connection.execute(text(f"REVOKE {_quote(connection, group_role(database, other))} FROM {who}"))
-    connection.execute(text(f"GRANT {_quote(connection, group_role(database, role))} TO {who}"))
 
 
 def role_of(connection: Connection) -> Role:

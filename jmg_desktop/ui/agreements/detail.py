@@ -99,6 +99,7 @@ class AgreementDetailView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._read_only = False
         self.setObjectName("agreementDetail")
         self._detail: AgreementDetail | None = None
         layout = QVBoxLayout(self)
@@ -215,6 +216,7 @@ class AgreementDetailView(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         """Disable the buttons that change things."""
+        self._read_only = read_only
         self.move_button.setEnabled(not read_only and self._detail is not None)
         self.edit_button.setEnabled(not read_only and self._detail is not None)
         self.edit_meeting_button.setEnabled(not read_only and self._has_meeting())
@@ -222,9 +224,11 @@ class AgreementDetailView(QWidget):
     def show_detail(self, detail: AgreementDetail | None) -> None:
         """Show ``detail`` (None clears the view)."""
         self._detail = detail
-        for button in (self.move_button, self.edit_button, self.audit_button):
-            button.setEnabled(detail is not None)
-        self.edit_meeting_button.setEnabled(self._has_meeting())
+        writable = not self._read_only
+        for button in (self.move_button, self.edit_button):
+            button.setEnabled(writable and detail is not None)
+        self.audit_button.setEnabled(detail is not None)
+        self.edit_meeting_button.setEnabled(writable and self._has_meeting())
         if detail is None:
             self.title_label.setText("<b>No agreement selected</b>")
             self.meta_label.setText(

@@ -46,6 +46,7 @@ from jmg_desktop.ui.agreements.register_model import COL_DATE, COLUMNS, SORT_ROL
 from jmg_desktop.ui.audit.words import words_for
 from jmg_desktop.ui.columns import ColumnFit, install_full_text_tooltips
 from jmg_desktop.ui.dialogs import show_error
+from jmg_desktop.ui.shared.roles import CHAIR, role_allows
 
 __all__ = ["AgreementsView"]
 
@@ -201,7 +202,9 @@ class AgreementsView(QWidget):
         self._context = context
 
     def _read_only(self) -> bool:
-        return self._workspace is None or self._workspace.read_only
+        """Nothing here can be changed: no workspace, a read-only one, or a role below chair's
+        (meetings and agreements are the chair's to record and move)."""
+        return self._workspace is None or self._workspace.read_only or not role_allows(self._workspace, CHAIR)
 
     def _update_enabled(self) -> None:
         writable = not self._read_only()

@@ -61,6 +61,8 @@ ACTION_WORDS: Final = {
     "edit_bcf_list_item": "BCF scheme lists changed",
     "edit_bcf_income": "BCF income changed",
     "edit_bcf_condition": "BCF conditions changed",
+    "grant_role": "Role given",
+    "revoke_role": "Role taken away",
 }
 
 

@@ -91,6 +91,7 @@ class PaperEditor(PaperFormMixin, SectionsMixin, PaperCommandsMixin, QWidget):
         self.version_button = QPushButton("New &Version", self)
         self.version_button.clicked.connect(self.new_version)
         self.final_button = QPushButton("Make &Final…", self)
+        self.final_button.setObjectName("paperFinalButton")
         self.final_button.clicked.connect(lambda: self.finalise(confirm=True))
         self.delete_button = QPushButton("&Delete Draft…", self)
         self.delete_button.clicked.connect(lambda: self.delete_draft(confirm=True))

@@ -26,6 +26,7 @@ from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.papers import service
 from jmg_desktop.papers.document import PaperDocument
 from jmg_desktop.papers.model import DEFAULT_RECOMMENDATIONS_INTRO, Person
+from jmg_desktop.ui.shared.roles import CHAIR, gate
 
 __all__ = ["PaperFormMixin"]
 
@@ -215,7 +216,7 @@ class PaperFormMixin:
         self.exempt_paragraph.setEnabled(not read_only and self.exempt.isChecked())
         self.new_button.setEnabled(workspace_writable)
         self.version_button.setEnabled(has_paper and workspace_writable)
-        self.final_button.setEnabled(has_paper and not read_only)
+        gate(self.final_button, self._workspace, CHAIR, enabled=has_paper and not read_only)
         self.delete_button.setEnabled(has_paper and not read_only)
         self.export_button.setEnabled(has_paper)
         record = self._record

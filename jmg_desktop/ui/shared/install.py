@@ -32,6 +32,8 @@ _PEOPLE_REFRESH_MS = 10_000
 _CHAIR_ACTIONS = frozenset({"actionRecordAgreement", "actionNewMeeting", "actionEditMeeting"})
 #: Actions only an administrator may use (partners and pools), by their menu text.
 _ADMIN_ACTION_TEXTS = frozenset({"&Partners…", "P&ools…"})
+#: ... and by object name (linked pools change the pool links, an administrator's table).
+_ADMIN_ACTIONS = frozenset({"actionLinkedPools"})
 
 
 class SharedFollower(QObject):
@@ -97,14 +99,14 @@ class SharedFollower(QObject):
             return True
         if action.objectName() in _CHAIR_ACTIONS:
             return bool(role.can_chair)
-        if action.text() in _ADMIN_ACTION_TEXTS:
+        if action.text() in _ADMIN_ACTION_TEXTS or action.objectName() in _ADMIN_ACTIONS:
             return bool(role.can_administer)
         return True
 
     def _guard_actions(self) -> None:
         """Keep the actions the role does not allow disabled, whatever else enables them later."""
         for action in self._window.findChildren(QAction):
-            if action.objectName() in _CHAIR_ACTIONS or action.text() in _ADMIN_ACTION_TEXTS:
+            if action.objectName() in _CHAIR_ACTIONS | _ADMIN_ACTIONS or action.text() in _ADMIN_ACTION_TEXTS:
                 if not action.property("jmgRoleGuarded"):
                     action.setProperty("jmgRoleGuarded", True)
                     action.changed.connect(lambda a=action: self._hold(a))
