@@ -137,11 +137,12 @@ def append_and_commit(
             cursor.execute(_MOVE_HEAD, (HEAD_SETTING, f"{after}:{rows[-1]['hash']}"))
             cursor.execute(_NOTIFY, (CHANNEL, payload))
             dbapi.commit()  # the lock is released here
-        if flush_after:
-            # Not acknowledged until the commit is on disk: this waits for the WAL to be flushed
-            # past it (with other writers' flushes, if they come together), outside the lock.
-            dbapi.execute(_FLUSH)
-            dbapi.commit()
+            if flush_after:
+                # Not acknowledged until the commit is on disk: this waits for the WAL to be
+                # flushed past it (with other writers' flushes, if they come together), outside
+                # the lock, in the same pipeline.
+                cursor.execute(_FLUSH)
+                dbapi.commit()
     except psycopg.Error as error:
         raise DBAPIError.instance("audit append", None, error, psycopg.Error) from None
     return Appended(before, after, touched)
