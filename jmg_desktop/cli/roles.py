@@ -34,17 +34,24 @@ def add_roles(roles: argparse.ArgumentParser) -> None:
         "Run by an administrator whose account may grant roles on the server."
     )
     roles.add_argument("address", metavar="ADDRESS", help="postgresql://user@host:port/dbname")
+    roles.set_defaults(func=_roles)
     actions = roles.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="everyone holding a role, with their names")
-    listing.set_defaults(func=_list)
+    listing.set_defaults(run=_list)
     grant = actions.add_parser("grant", help="give LOGIN the role ROLE (replacing any other)")
     grant.add_argument("login", metavar="LOGIN", help="the person's login on the server")
     grant.add_argument("role", metavar="ROLE", help="viewer, editor, chair or admin")
     grant.add_argument("--name", help='the name the person is shown by, e.g. "Helen Marsh"')
-    grant.set_defaults(func=_grant)
+    grant.set_defaults(run=_grant)
     revoke = actions.add_parser("revoke", help="take LOGIN's role away")
     revoke.add_argument("login", metavar="LOGIN", help="the person's login on the server")
-    revoke.set_defaults(func=_revoke)
+    revoke.set_defaults(run=_revoke)
+
+
+def _roles(args: argparse.Namespace) -> int:
+    """Run the action asked for (list, grant or revoke)."""
+    run: Callable[[argparse.Namespace], int] = args.run
+    return run(args)
 
 
 def _refusal(error: BaseException) -> str:
