@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jmg_desktop.cli.common import (
     EXIT_OK,
@@ -19,8 +20,11 @@ from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.store.errors import WorkspaceError
 
 if TYPE_CHECKING:
+    from jmg_desktop.papers.reading import Difference
     from jmg_desktop.store.reads.papers import PaperRecord
     from jmg_desktop.store.reads.rows import Rows
+
+_T = TypeVar("_T")
 
 __all__ = ["add_export_paper", "add_papers"]
 
@@ -39,7 +43,11 @@ def add_papers(parser: argparse.ArgumentParser) -> None:
 
 def add_export_paper(export: argparse.ArgumentParser) -> None:
     """Options of ``export-paper``."""
-    export.add_argument("file", metavar="FILE", help="the workspace file (opened read-only)")
+    export.add_argument(
+        "file",
+        metavar="FILE",
+        help="the workspace file (opened read-only; with --accept-differences, writable for that step alone)",
+    )
     export.add_argument(
         "--paper", required=True, metavar="ID_OR_TITLE", help="the paper's id, or its title (newest version)"
     )
@@ -47,7 +55,8 @@ def add_export_paper(export: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--accept-differences",
         action="store_true",
-        help="export even where a stated total differs from the lines (the paper prints the computed figure)",
+        help="where a stated total differs from the lines, record that you accept it (audited, under your "
+        "name; the paper prints the computed figure with a footnote giving both), then export",
     )
     export.set_defaults(func=_export)
 
@@ -77,23 +86,23 @@ def _export(args: argparse.Namespace) -> int:
 
     A workspace file is read straight through ``sqlite3`` (one snapshot, no SQLAlchemy), a shared
     workspace through its session: the same reads either way (:mod:`jmg_desktop.papers.reading`).
+    With ``--accept-differences``, differences waiting for acceptance are recorded through a
+    writable handle opened for that step alone, and the paper is then read again and exported.
     """
     from jmg_desktop.papers import reading
     from jmg_desktop.papers.output import write_file_atomically
 
     try:
-        if is_shared_address(args.file):
-            from jmg_desktop.store.reads.sa_rows import session_rows
-
-            with open_workspace(args.file) as workspace, workspace.reading() as session:
-                paper, data = _paper_and_pdf(reading, session_rows(session), args)
-        else:
-            with read_file(args.file) as rows:
-                paper, data = _paper_and_pdf(reading, rows, args)
-        path = write_file_atomically(data, args.output)
+        paper, result = _snapshot(args, lambda rows: _paper_and_pdf(reading, rows, args))
+        if isinstance(result, reading.ReconciliationRequired):  # only with --accept-differences
+            _accept(args.file, paper.id, result.differences)
+            paper, result = _snapshot(args, lambda rows: _paper_and_pdf(reading, rows, args))
+            if isinstance(result, reading.ReconciliationRequired):
+                raise result
+        path = write_file_atomically(result, args.output)
     except reading.ReconciliationRequired as error:
         raise _GateError(
-            f"{error} Nothing was written (use --accept-differences to export anyway)."
+            f"{error} Nothing was written (--accept-differences records your acceptance and exports)."
         ) from None
     except (PaperError, WorkspaceError) as error:
         raise CommandError(str(error)) from None
@@ -102,7 +111,43 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _paper_and_pdf(reading: ModuleType, rows: Rows, args: argparse.Namespace) -> tuple[PaperRecord, bytes]:
-    """The paper asked for and its PDF bytes, from one snapshot."""
+def _snapshot(args: argparse.Namespace, work: Callable[[Rows], _T]) -> _T:
+    """``work`` on one read snapshot: through ``sqlite3`` for a file, a session for a shared one."""
+    if is_shared_address(args.file):
+        from jmg_desktop.store.reads.sa_rows import session_rows
+
+        with open_workspace(args.file) as workspace, workspace.reading() as session:
+            return work(session_rows(session))
+    with read_file(args.file) as rows:
+        return work(rows)
+
+
+def _paper_and_pdf(reading: ModuleType, rows: Rows, args: argparse.Namespace) -> tuple[PaperRecord, Any]:
+    """The paper asked for and its PDF bytes, from one snapshot; with ``--accept-differences`` the
+    gate's refusal is handed back (so the differences can be accepted) instead of raised."""
     paper = reading.find_paper(rows, args.paper)
-    return paper, reading.paper_pdf(rows, paper.id, acknowledge_differences=args.accept_differences)
+    try:
+        return paper, reading.paper_pdf(rows, paper.id)
+    except reading.ReconciliationRequired as error:
+        if not args.accept_differences:
+            raise
+        return paper, error
+
+
+def _accept(file: str, paper_id: int, waiting: list[Difference]) -> None:
+    """Record the acceptance of ``waiting`` through a writable handle opened for this step alone;
+    refused, with nothing written, while someone else has the workspace open for changes."""
+    from jmg_desktop.papers.accepting import accept_differences
+
+    with open_workspace(file, read_only=False) as writable:
+        if writable.read_only:
+            reason = writable.read_only_reason or "open read-only"
+            held = reason if reason.startswith("in use by") else f"read-only here ({reason})"
+            raise CommandError(
+                f"“{writable.display_name}” is {held}, so the differences were not accepted and nothing "
+                "was written; try again once it is closed there."
+            )
+        accepted = accept_differences(writable, paper_id, waiting)
+    count = len(accepted)
+    who = accepted[0].accepted_by if accepted else ""
+    print(f"Accepted {count} difference{'s' if count != 1 else ''} as {who} (recorded in the audit trail).")

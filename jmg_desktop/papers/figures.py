@@ -89,11 +89,18 @@ class FigureFacts:
     #: How sentences name the pool before "pooled budget": "Older People’s" when the paper's title
     #: says it so, else the pool's name.
     pool_label: str = ""
+    #: Footnotes for accepted differences, as (basis, scope, text): printed after the figure the
+    #: published value was for (``current``/``new``, ``pool``/``with_linked``).
+    notes: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def budget_name(self) -> str:
         """``Older People’s`` (as the title has it) or ``Older People``."""
         return self.pool_label or self.pool_name
+
+    def notes_for(self, basis: str, *scopes: str) -> tuple[str, ...]:
+        """The footnotes for the figure of ``basis`` in these scopes."""
+        return tuple(text for b, scope, text in self.notes if b == basis and scope in scopes)
 
 
 def typographic(text: str) -> str:
@@ -123,34 +130,49 @@ def _whose(facts: FigureFacts) -> str:
     return f"{facts.partner_name}’s contribution to" if facts.partner_name else "the value of"
 
 
-def _with_linked(facts: FigureFacts, amount: Money) -> str:
-    """The clause giving the value including the linked pools, when there are any."""
+def _value_runs(facts: FigureFacts, basis: str, opening: str, alone: Money, with_linked: Money) -> list[Run]:
+    """``opening`` then the value, and the value including the linked pools when there are any;
+    each figure carries the footnotes of the accepted differences about it. Without linked pools
+    the two scopes are one figure, so both footnotes go on it."""
     if not facts.linked_pool_names:
-        return ""
-    return f", or {amount.format_prose()} including the {join_names(facts.linked_pool_names)} pooled budgets"
+        return [Run(opening), Run(alone.format_prose(), notes=facts.notes_for(basis, "pool", "with_linked"))]
+    return [
+        Run(opening),
+        Run(alone.format_prose(), notes=facts.notes_for(basis, "pool")),
+        Run(", or "),
+        Run(with_linked.format_prose(), notes=facts.notes_for(basis, "with_linked")),
+        Run(f" including the {join_names(facts.linked_pool_names)} pooled budgets"),
+    ]
+
+
+def _joined(runs: list[Run]) -> tuple[Run, ...]:
+    """Runs with neighbours that carry no footnote merged, so a sentence without any is one run."""
+    merged: list[Run] = []
+    for run in runs:
+        if merged and not merged[-1].notes and not run.notes:
+            merged[-1] = Run(merged[-1].text + run.text)
+        else:
+            merged.append(run)
+    return tuple(merged)
 
 
 def current_value(facts: FigureFacts) -> list[Block]:
     """The sentence giving the current value."""
-    text = (
-        f"The current value of {_whose(facts)} the {facts.budget_name} pooled budget for {facts.year_label} is "
-        f"{facts.current.format_prose()}{_with_linked(facts, facts.current_with_linked)}."
-    )
-    return [Paragraph((Run(text),))]
+    opening = f"The current value of {_whose(facts)} the {facts.budget_name} pooled budget for {facts.year_label} is "
+    runs = _value_runs(facts, "current", opening, facts.current, facts.current_with_linked)
+    return [Paragraph(_joined([*runs, Run(".")]))]
 
 
 def new_value(facts: FigureFacts) -> list[Block]:
     """The sentence giving the value once the proposals are approved."""
     whose = f"{facts.partner_name}’s contribution to" if facts.partner_name else ""
     subject = f"the value of {whose} the {facts.budget_name} pooled budget".replace("  ", " ")
-    text = (
-        f"If the changes proposed are approved, {subject} for {facts.year_label} will be "
-        f"{facts.new.format_prose()}{_with_linked(facts, facts.new_with_linked)}."
-    )
+    opening = f"If the changes proposed are approved, {subject} for {facts.year_label} will be "
+    runs = [*_value_runs(facts, "new", opening, facts.new, facts.new_with_linked), Run(".")]
     change = sum((line.signed for line in facts.proposed if line.in_own_pool), Money.zero())
     if rounding_breaks([facts.current, change], facts.new):
-        text += " These figures are rounded, so they may not add up exactly."
-    return [Paragraph((Run(text),))]
+        runs.append(Run(" These figures are rounded, so they may not add up exactly."))
+    return [Paragraph(_joined(runs))]
 
 
 def _group_title(lines: Sequence[ProposedLine]) -> str:

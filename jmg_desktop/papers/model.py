@@ -30,6 +30,7 @@ __all__ = [
     "Section",
     "TableRow",
     "plain_text",
+    "run_notes",
 ]
 
 PaperStatus = Literal["draft", "final"]
@@ -38,19 +39,26 @@ DEFAULT_RECOMMENDATIONS_INTRO = "The Cabinet is RECOMMENDED to:"
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """A stretch of text in one style."""
+    """A stretch of text in one style; ``notes`` are footnotes printed after it (an accepted
+    difference between a published figure and the lines, under the figure it concerns)."""
 
     text: str
     bold: bool = False
     italic: bool = False
+    notes: tuple[str, ...] = ()
 
 
 Inline = tuple[Run, ...]
 
 
 def plain_text(runs: Inline) -> str:
-    """The text of some runs without their styling."""
+    """The text of some runs without their styling (or their footnotes)."""
     return "".join(run.text for run in runs)
+
+
+def run_notes(runs: Inline) -> list[str]:
+    """The footnotes some runs carry, in order."""
+    return [note for run in runs for note in run.notes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,11 +233,11 @@ class PaperView:
 
 
 def _block_text(block: Block) -> list[str]:
-    """The printable strings inside one block."""
+    """The printable strings inside one block, footnotes included."""
     if isinstance(block, Paragraph):
-        return [plain_text(block.runs)]
+        return [plain_text(block.runs), *run_notes(block.runs)]
     if isinstance(block, BulletList | NumberedList):
-        return [plain_text(item) for item in block.items]
+        return [text for item in block.items for text in (plain_text(item), *run_notes(item))]
     if isinstance(block, Notice):
         return [block.text]
     cells = [cell for row in block.rows for cell in row.cells if isinstance(cell, str)]

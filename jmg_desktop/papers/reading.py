@@ -8,10 +8,13 @@ lines, so they stay as issued.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from jmg_desktop.core.money import Money, MoneyError
 from jmg_desktop.core.totals import StatedComparison
+from jmg_desktop.papers.accepted import footnote_text, place_unprinted
 from jmg_desktop.papers.build import build_view, unresolved_figures
 from jmg_desktop.papers.document import document_from_json
 from jmg_desktop.papers.errors import PaperError
@@ -22,6 +25,7 @@ from jmg_desktop.papers.render import check_characters, render_pdf
 from jmg_desktop.papers.snapshot import view_from_json
 from jmg_desktop.papers.witness import current_head
 from jmg_desktop.store.reads import papers as paper_reads
+from jmg_desktop.store.reads.acceptances import Acceptance, acceptances_for
 from jmg_desktop.store.reads.audit import last_change_at
 from jmg_desktop.store.reads.papers import PaperRecord
 from jmg_desktop.store.reads.rows import Rows
@@ -31,8 +35,10 @@ __all__ = [
     "Difference",
     "ReconciliationRequired",
     "UnresolvedFiguresError",
+    "covered",
     "differences",
     "draft_view",
+    "draft_view_and_differences",
     "find_paper",
     "gate",
     "paper_pdf",
@@ -47,9 +53,36 @@ _SCOPE = {"pool": "pool alone", "with_linked": "including linked pools"}
 
 @dataclass(frozen=True, slots=True)
 class Difference:
-    """A stated total that the lines do not add up to; the paper prints the computed figure."""
+    """A stated total that the lines do not add up to; the paper prints the computed figure.
+    ``acceptance`` is the recorded acceptance of exactly these figures, if there is one."""
 
     comparison: StatedComparison
+    acceptance: Acceptance | None = None
+
+    @property
+    def accepted(self) -> bool:
+        """True when someone accepted these very figures for this paper version."""
+        return self.acceptance is not None
+
+    @property
+    def figures(self) -> tuple[int, Money, Money]:
+        """What an acceptance covers: the stated total, its amount and the computed one."""
+        return covered(self.comparison)
+
+    def footnote(self) -> str:
+        """What the paper prints under the figure once the difference is accepted ("" until then)."""
+        acceptance = self.acceptance
+        if acceptance is None:
+            return ""
+        stated = self.comparison.stated
+        return footnote_text(
+            stated.basis,
+            stated.scope,
+            stated.amount,
+            self.comparison.computed,
+            acceptance.accepted_by,
+            acceptance.accepted_at,
+        )
 
     def describe(self) -> str:
         """``New value (pool alone): stated £86.946m, computed £85.300m, difference -£1.646m.``"""
@@ -61,15 +94,20 @@ class Difference:
         )
 
 
+def covered(comparison: StatedComparison) -> tuple[int, Money, Money]:
+    """What an acceptance of this comparison covers: its stated total and both amounts."""
+    return comparison.stated.id, comparison.stated.amount, comparison.computed
+
+
 class ReconciliationRequired(PaperError):
-    """Stated totals differ from the lines; the export must be acknowledged explicitly."""
+    """Stated totals differ from the lines and nobody has accepted it for these figures."""
 
     def __init__(self, differences: list[Difference]) -> None:
         count = len(differences)
         super().__init__(
             f"{count} stated total{'s' if count != 1 else ''} differ{'s' if count == 1 else ''} from the "
             "figures computed from the lines; the paper prints the computed figures. "
-            "Acknowledge the difference to export: "
+            "Accept the difference to go on (the paper then says so under the figure): "
             + " ".join(difference.describe() for difference in differences)
         )
         self.differences = differences
@@ -125,15 +163,21 @@ def _last_change(rows: Rows, record: PaperRecord) -> datetime:
         return _created(record)
 
 
-def draft_view(
+def draft_view_and_differences(
     rows: Rows, record: PaperRecord, *, status: str = "draft", issued_at: datetime | None = None
-) -> PaperView:
+) -> tuple[PaperView, list[Difference]]:
     """A paper's view built now from its content and the current lines, dated by its last change
-    (a draft) or its finalisation (``issued_at``), and pinning the audit head."""
+    (a draft) or its finalisation (``issued_at``), and pinning the audit head; with the stated totals
+    it differs from, each accepted one footnoted under its figure."""
     document = document_from_json(record.content)
     facts = load_facts(rows, record.pool_id, record.financial_year, record.partner_id)
+    found = _differing(rows, record)
+    notes = tuple(
+        (d.comparison.stated.basis, d.comparison.stated.scope, d.footnote()) for d in found if d.accepted
+    )
+    facts = dataclasses.replace(facts, notes=notes)
     context = BlockContext(facts, record.pool_id, record.financial_year, record.partner_id, rows)
-    return build_view(
+    view = build_view(
         document,
         context,
         version=record.version,
@@ -141,6 +185,14 @@ def draft_view(
         created=issued_at or _last_change(rows, record),
         audit_head=current_head(rows).keyword,
     )
+    return place_unprinted(view, tuple(text for _basis, _scope, text in notes)), found
+
+
+def draft_view(
+    rows: Rows, record: PaperRecord, *, status: str = "draft", issued_at: datetime | None = None
+) -> PaperView:
+    """:func:`draft_view_and_differences` without the differences."""
+    return draft_view_and_differences(rows, record, status=status, issued_at=issued_at)[0]
 
 
 def paper_view(rows: Rows, paper_id: int) -> PaperView:
@@ -151,18 +203,34 @@ def paper_view(rows: Rows, paper_id: int) -> PaperView:
     return draft_view(rows, record)
 
 
-def differences(rows: Rows, record: PaperRecord) -> list[Difference]:
-    """Stated totals for the paper's pool, year and partner that the lines do not add up to.
+def _differing(rows: Rows, record: PaperRecord) -> list[Difference]:
+    """The stated totals a draft's lines do not add up to, each with the acceptance of exactly its
+    figures for this version, if any."""
+    try:
+        comparisons = stated_comparisons(rows, record.pool_id, record.financial_year)
+    except MoneyError:  # a line beyond the limit: the facts' refusal names it
+        load_facts(rows, record.pool_id, record.financial_year, record.partner_id)
+        raise PaperError(
+            "The paper cannot be built: its pool's lines add up to more than £1 trillion, the most this "
+            "application accepts."
+        ) from None
+    found = [c for c in comparisons if c.stated.partner_id == record.partner_id and not c.reconciles]
+    accepted = acceptances_for(rows, record.id) if found else []
+    return [
+        Difference(comparison, next((a for a in accepted if a.covers(*covered(comparison))), None))
+        for comparison in found
+    ]
 
-    A final paper's figures are frozen and were acknowledged when it was issued, so it has none.
+
+def differences(rows: Rows, record: PaperRecord) -> list[Difference]:
+    """Stated totals for the paper's pool, year and partner that the lines do not add up to, accepted
+    or not.
+
+    A final paper's figures are frozen and were accepted when it was issued, so it has none.
     """
     if record.is_final:
         return []
-    return [
-        Difference(comparison)
-        for comparison in stated_comparisons(rows, record.pool_id, record.financial_year)
-        if comparison.stated.partner_id == record.partner_id and not comparison.reconciles
-    ]
+    return _differing(rows, record)
 
 
 def refuse_unresolved(view: PaperView, what: str) -> None:
@@ -174,21 +242,25 @@ def refuse_unresolved(view: PaperView, what: str) -> None:
         )
 
 
-def gate(found: list[Difference], acknowledged: bool) -> None:
-    """Refuse to go on while differences stand unacknowledged."""
-    if found and not acknowledged:
-        raise ReconciliationRequired(found)
+def gate(found: list[Difference]) -> None:
+    """Refuse to go on while a difference stands that nobody accepted for these figures."""
+    waiting = [difference for difference in found if not difference.accepted]
+    if waiting:
+        raise ReconciliationRequired(waiting)
 
 
-def paper_pdf(rows: Rows, paper_id: int, *, acknowledge_differences: bool = False) -> bytes:
+def paper_pdf(rows: Rows, paper_id: int) -> bytes:
     """The PDF bytes of a paper: a final paper's PDF exactly as issued; a draft's rendered now, after
-    the character check and the reconciliation gate."""
+    the character check and the reconciliation gate (every difference accepted for its figures)."""
     record = require(rows, paper_id)
-    issued = paper_reads.issued_pdf(rows, paper_id) if record.is_final else None
-    if issued:
-        return issued
-    view = view_from_json(record.snapshot) if record.is_final else draft_view(rows, record)
+    if record.is_final:
+        issued = paper_reads.issued_pdf(rows, paper_id)
+        if issued:
+            return issued
+        view, found = view_from_json(record.snapshot), []
+    else:
+        view, found = draft_view_and_differences(rows, record)
     refuse_unresolved(view, "exported")
     check_characters(view)
-    gate(differences(rows, record), acknowledge_differences)
+    gate(found)
     return render_pdf(view)

@@ -76,8 +76,17 @@ def check_characters(view: PaperView) -> None:
 
 
 def _runs(runs: Inline) -> list[dict[str, Any]]:
-    """Styled runs as data."""
-    return [{"text": run.text, "bold": run.bold, "italic": run.italic} for run in runs]
+    """Styled runs as data; a run's footnotes only when it has some, so papers without any render
+    from the same data (and to the same bytes) as before."""
+    return [
+        {
+            "text": run.text,
+            "bold": run.bold,
+            "italic": run.italic,
+            **({"notes": list(run.notes)} if run.notes else {}),
+        }
+        for run in runs
+    ]
 
 
 class _Numbering:

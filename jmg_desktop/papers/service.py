@@ -25,7 +25,7 @@ from jmg_desktop.papers.output import write_file_atomically
 from jmg_desktop.papers.reading import Difference, ReconciliationRequired, UnresolvedFiguresError
 from jmg_desktop.papers.render import check_characters, render_pdf
 from jmg_desktop.papers.snapshot import view_to_json
-from jmg_desktop.store import papers_repo
+from jmg_desktop.store import acceptances_repo, papers_repo
 from jmg_desktop.store.audit import current_actor
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.papers_repo import PaperRecord
@@ -39,6 +39,7 @@ __all__ = [
     "create_paper",
     "create_starter_paper",
     "delete_draft",
+    "draft_preview",
     "export_paper",
     "finalise_paper",
     "find_paper",
@@ -192,34 +193,41 @@ def paper_view(workspace: Workspace, paper_id: int) -> PaperView:
         return reading.paper_view(session_rows(session), paper_id)
 
 
-def paper_differences(workspace: Workspace, paper_id: int) -> list[Difference]:
-    """Stated totals for the paper's pool, year and partner that the lines do not add up to.
+def draft_preview(workspace: Workspace, paper_id: int) -> tuple[PaperView, list[Difference]]:
+    """A paper as it prints now and the stated totals it differs from (accepted or not), read in one
+    snapshot: the editor's preview and its differences panel."""
+    with workspace.reading() as session:
+        rows = session_rows(session)
+        record = reading.require(rows, paper_id)
+        if record.is_final:
+            return reading.paper_view(rows, paper_id), []
+        return reading.draft_view_and_differences(rows, record)
 
-    A final paper's figures are frozen and were acknowledged when it was issued, so it has none.
+
+def paper_differences(workspace: Workspace, paper_id: int) -> list[Difference]:
+    """Stated totals for the paper's pool, year and partner that the lines do not add up to, each
+    saying whether it was accepted for these figures.
+
+    A final paper's figures are frozen and were accepted when it was issued, so it has none.
     """
     with workspace.reading() as session:
         rows = session_rows(session)
         return reading.differences(rows, reading.require(rows, paper_id))
 
 
-def paper_pdf(workspace: Workspace, paper_id: int, *, acknowledge_differences: bool = False) -> bytes:
+def paper_pdf(workspace: Workspace, paper_id: int) -> bytes:
     """The PDF bytes of a paper: a final paper's PDF exactly as issued; a draft's rendered now, after
     the character check and the reconciliation gate (all read from one snapshot)."""
     with workspace.reading() as session:
-        return reading.paper_pdf(
-            session_rows(session), paper_id, acknowledge_differences=acknowledge_differences
-        )
+        return reading.paper_pdf(session_rows(session), paper_id)
 
 
-def export_paper(
-    workspace: Workspace, paper_id: int, destination: Path | str, *, acknowledge_differences: bool = False
-) -> Path:
+def export_paper(workspace: Workspace, paper_id: int, destination: Path | str) -> Path:
     """Render and write the paper safely; nothing is written unless every check passes."""
-    data = paper_pdf(workspace, paper_id, acknowledge_differences=acknowledge_differences)
-    return write_file_atomically(data, destination)
+    return write_file_atomically(paper_pdf(workspace, paper_id), destination)
 
 
-def finalise_paper(workspace: Workspace, paper_id: int, *, acknowledge_differences: bool = False) -> None:
+def finalise_paper(workspace: Workspace, paper_id: int) -> None:
     """Issue a draft: check it, freeze its resolved figures and text, and make it read-only."""
     with workspace.writing() as session:
         record = _require(session, paper_id)
@@ -230,7 +238,7 @@ def finalise_paper(workspace: Workspace, paper_id: int, *, acknowledge_differenc
             raise PaperError("The paper cannot be made final yet: " + " ".join(problems))
         now = _now()
         rows = session_rows(session)
-        view = reading.draft_view(
+        view, found = reading.draft_view_and_differences(
             rows, record, status="final", issued_at=datetime.fromisoformat(now).replace(tzinfo=None)
         )
         reading.refuse_unresolved(view, "made final")
@@ -240,7 +248,7 @@ def finalise_paper(workspace: Workspace, paper_id: int, *, acknowledge_differenc
         if notices:
             raise PaperError("The paper cannot be made final while it shows a notice: " + " ".join(notices))
         check_characters(view)
-        reading.gate(reading.differences(rows, record), acknowledge_differences)
+        reading.gate(found)  # an accepted difference is frozen with its footnote
         papers_repo.finalise(
             session,
             paper_id,
@@ -264,6 +272,7 @@ def delete_draft(workspace: Workspace, paper_id: int) -> None:
     """Delete a draft version; final papers cannot be deleted."""
     try:
         with workspace.writing() as session:
+            acceptances_repo.remove_for_paper(session, paper_id)  # each removal audited
             papers_repo.delete_draft(session, paper_id)
     except WorkspaceError as error:
         raise PaperError(str(error)) from None

@@ -34,13 +34,16 @@ SNAPSHOT_VERSION: Final = 1
 
 
 def _runs(runs: Inline) -> list[list[Any]]:
-    """Runs as JSON triples."""
-    return [[run.text, run.bold, run.italic] for run in runs]
+    """Runs as JSON triples, with a fourth item (its footnotes) on a run that has any."""
+    return [[run.text, run.bold, run.italic, *([list(run.notes)] if run.notes else [])] for run in runs]
 
 
 def _read_runs(data: list[list[Any]]) -> Inline:
-    """Runs from JSON triples."""
-    return tuple(Run(str(text), bool(bold), bool(italic)) for text, bold, italic in data)
+    """Runs from JSON triples (or quadruples: footnotes, frozen with the rest of a final)."""
+    return tuple(
+        Run(str(text), bool(bold), bool(italic), tuple(str(note) for note in (notes[0] if notes else ())))
+        for text, bold, italic, *notes in data
+    )
 
 
 def _cell(cell: str | Money) -> Any:

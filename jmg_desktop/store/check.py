@@ -82,6 +82,7 @@ def run_checks(path: Path) -> list[Finding]:
             "agreements", lambda r: [Finding("agreements", m) for m in agreement_findings(r)], rows
         )
         findings += _guarded("totals", _totals, rows)
+        findings += _guarded("acceptances", _acceptances, rows)
         findings += _guarded(
             "monitoring", lambda r: [Finding("monitoring", m) for m in monitoring_findings(r)], rows
         )
@@ -215,3 +216,10 @@ def _totals(rows: Rows) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _acceptances(rows: Rows) -> list[Finding]:
+    """Accepted differences against the audit trail and the figures they accepted."""
+    from jmg_desktop.store.acceptances_check import acceptance_findings
+
+    return [Finding("acceptances", message) for message in acceptance_findings(rows)]

@@ -74,7 +74,7 @@ def test_export_paper_reads_the_file_without_sqlalchemy_and_prints_the_same_pdf(
     assert (code, heavy) == (0, [])
     assert said.startswith("Wrote version 1 (draft) of “") and said.rstrip().endswith(str(out))
     with Workspace.open(demo, read_only=True) as workspace:
-        through_the_orm = service.paper_pdf(workspace, paper, acknowledge_differences=True)
+        through_the_orm = service.paper_pdf(workspace, paper)
     assert out.read_bytes() == through_the_orm
     assert b"jmg-audit-head:" in through_the_orm
 
@@ -91,11 +91,28 @@ def test_export_paper_gate_still_refuses_on_the_light_path(demo: Path, tmp_path:
     code, _said, heavy = _run(["export-paper", str(changed), "--paper", "1", "-o", str(out)])
     assert (code, heavy) == (1, [])
     assert not out.exists()
-    code, _said, heavy = _run(
+    # Accepting writes (audited) through a writable workspace, opened for that step alone...
+    code, said, heavy = _run(
         ["export-paper", str(changed), "--paper", "1", "-o", str(out), "--accept-differences"]
     )
+    assert (code, heavy) == (0, ["sqlalchemy"])
+    assert said.startswith("Accepted 2 differences as ")
+    accepted = out.read_bytes()
+    # ...and once accepted, the export reads the file through sqlite3 again, footnotes and all.
+    again = tmp_path / "again.pdf"
+    code, said, heavy = _run(["export-paper", str(changed), "--paper", "1", "-o", str(again)])
     assert (code, heavy) == (0, [])
-    assert out.exists()
+    assert again.read_bytes() == accepted
+    from pypdf import PdfReader
+
+    from jmg_desktop.papers import service
+    from jmg_desktop.store.workspace import Workspace
+
+    with Workspace.open(changed, read_only=True) as workspace:  # the window's path: the same bytes
+        assert service.paper_pdf(workspace, 1) == accepted
+
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(again).pages).split())
+    assert "Published as £86,946,000.00 (the new value). The lines give £81,836,000.00" in text
 
 
 def test_check_reads_the_file_without_sqlalchemy_and_still_finds_problems(demo: Path, tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def _three_hundred_lines(make_view: Callable[..., PaperView]) -> bytes:
 def test_demo_draft_passes_pdfua_check(
     paper_workspace: Workspace, paper_id: int, pdfua_findings: Callable[[bytes], list[str]]
 ) -> None:
-    data = service.paper_pdf(paper_workspace, paper_id, acknowledge_differences=True)
+    data = service.paper_pdf(paper_workspace, paper_id)
     _declares_ua_and_a(data)
     assert pdfua_findings(data) == []
 
@@ -49,7 +49,7 @@ def test_demo_draft_passes_pdfua_check(
 def test_final_paper_passes_pdfua_check(
     paper_workspace: Workspace, paper_id: int, pdfua_findings: Callable[[bytes], list[str]]
 ) -> None:
-    service.finalise_paper(paper_workspace, paper_id, acknowledge_differences=True)
+    service.finalise_paper(paper_workspace, paper_id)
     data = service.paper_pdf(paper_workspace, paper_id)
     _declares_ua_and_a(data)
     assert pdfua_findings(data) == []
@@ -73,7 +73,7 @@ def test_verapdf_finds_the_demo_draft_conforms(
     paper_workspace: Workspace, paper_id: int, tmp_path: Path
 ) -> None:
     path = tmp_path / "demo.pdf"
-    path.write_bytes(service.paper_pdf(paper_workspace, paper_id, acknowledge_differences=True))
+    path.write_bytes(service.paper_pdf(paper_workspace, paper_id))
     for flavour in ("ua1", "2a"):
         result = subprocess.run(
             [str(VERAPDF), "--flavour", flavour, "--format", "text", str(path)],

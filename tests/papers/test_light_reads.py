@@ -37,11 +37,16 @@ _BCF_BLOCKS = ["{{figures:bcf_income}}", "{{figures:bcf_schemes}}", "{{figures:b
 
 
 def _both_ways(path: Path, paper_id: int) -> tuple[bytes, bytes]:
-    """The paper's PDF read through sqlite3 and through the SQLAlchemy session."""
+    """The paper's PDF read through sqlite3 and through the SQLAlchemy session, any difference from
+    a stated total accepted first (so its footnotes are compared too)."""
+    from jmg_desktop.papers import accepting
+
+    with Workspace.open(path, backup=False) as workspace:
+        accepting.accept_differences(workspace, paper_id)
     with file_snapshot(path) as rows:
-        light = reading.paper_pdf(rows, paper_id, acknowledge_differences=True)
+        light = reading.paper_pdf(rows, paper_id)
     with Workspace.open(path, read_only=True) as workspace:
-        orm = service.paper_pdf(workspace, paper_id, acknowledge_differences=True)
+        orm = service.paper_pdf(workspace, paper_id)
     return light, orm
 
 

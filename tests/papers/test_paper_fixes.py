@@ -56,9 +56,7 @@ def test_computed_sentences_use_the_titles_possessive_and_apostrophe(
 
     with paper_workspace.writing() as session:
         session.query(Agreement).update({"title": "Add five budgets to the Older People's pool"})
-    text = " ".join(
-        pdf_text(service.paper_pdf(paper_workspace, paper_id, acknowledge_differences=True)).split()
-    )
+    text = " ".join(pdf_text(service.paper_pdf(paper_workspace, paper_id)).split())
     assert "Older People’s Pooled Budget: Widening its Scope" in text  # the title
     assert "contribution to the Older People’s pooled budget for 2009/10 is £50.436 million" in text
     assert "contribution to the Older People’s pooled budget for 2009/10 will be £86.946 million" in text

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from jmg_desktop.papers import service
+from jmg_desktop.papers import accepting, service
 from jmg_desktop.papers.document import SectionText
 from jmg_desktop.papers.errors import PaperError, UnsupportedCharactersError
 from jmg_desktop.papers.render import render_pdf
@@ -116,7 +116,8 @@ def test_the_agreement_sentence_says_how_its_figures_moved_since(
     annex = next(p.id for p in service.list_papers(demo_workspace) if p.title.startswith("Older People"))
 
     def since_then() -> list[str]:
-        pdf = service.paper_pdf(demo_workspace, annex, acknowledge_differences=True)
+        accepting.accept_differences(demo_workspace, annex)  # the changes below move the stated new value
+        pdf = service.paper_pdf(demo_workspace, annex)
         text = _flat(pdf_text(pdf))
         return [
             text[m.start() : text.index(".", m.start() + 60) + 1] for m in re.finditer("Since then", text)
@@ -154,7 +155,7 @@ def test_final_paper_is_frozen_read_only_and_revised_by_a_new_version(
     issued = service.paper_pdf(paper_workspace, paper_id)
     assert "DRAFT" not in pdf_text(issued)
     _set_line(paper_workspace, "Intermediate care", 600_000_000)
-    assert service.paper_pdf(paper_workspace, paper_id, acknowledge_differences=False) == issued
+    assert service.paper_pdf(paper_workspace, paper_id) == issued
     _record, document = service.load_document(paper_workspace, paper_id)
     with pytest.raises(PaperError, match="is final and cannot be changed; make a new version"):
         service.save_document(paper_workspace, paper_id, dataclasses.replace(document, title="Changed"))
@@ -165,7 +166,8 @@ def test_final_paper_is_frozen_read_only_and_revised_by_a_new_version(
     record, revised_document = service.load_document(paper_workspace, revised)
     assert (record.version, record.status, record.series_id) == (2, "draft", paper_id)
     assert revised_document == document
-    text = _flat(pdf_text(service.paper_pdf(paper_workspace, revised, acknowledge_differences=True)))
+    accepting.accept_differences(paper_workspace, revised)  # the £6m line moved the stated new value
+    text = _flat(pdf_text(service.paper_pdf(paper_workspace, revised)))
     assert "Intermediate care To be added 6.000" in text and "Version 2 – Draft" in text
     assert "Intermediate care To be added 5.110" in _flat(pdf_text(issued))
 
@@ -189,9 +191,11 @@ def test_stated_total_differences_gate_the_export_and_the_paper_prints_computed_
     assert target.read_bytes() == b"earlier export"
     with pytest.raises(service.ReconciliationRequired):
         service.finalise_paper(paper_workspace, paper_id)
-    service.export_paper(paper_workspace, paper_id, target, acknowledge_differences=True)
+    # Accepted, the paper prints the computed figures (footnoted: see test_accepted_differences.py).
+    accepting.accept_differences(paper_workspace, paper_id)
+    service.export_paper(paper_workspace, paper_id, target)
     text = _flat(pdf_text(target.read_bytes()))
-    assert "will be £85.300 million, or £93.190 million" in text
+    assert "will be £85.300 million1, or £93.190 million2" in text
     assert "£86.946" not in text
 
 
@@ -324,10 +328,10 @@ def test_projection_block_uses_a_stored_scenario_from_the_papers_year(
         "The projection’s years must be a whole number from 1 to 20."
     )
     with pytest.raises(service.UnresolvedFiguresError, match="cannot be exported") as caught:
-        service.paper_pdf(paper_workspace, paper_id, acknowledge_differences=True)
+        service.paper_pdf(paper_workspace, paper_id)
     assert message in str(caught.value)
     with pytest.raises(service.UnresolvedFiguresError, match="cannot be made final") as caught:
-        service.finalise_paper(paper_workspace, paper_id, acknowledge_differences=True)
+        service.finalise_paper(paper_workspace, paper_id)
     assert message in str(caught.value)
 
 
@@ -355,9 +359,9 @@ def test_unresolved_figures_blocks_refuse_export_and_make_final_naming_section_a
     service.save_document(paper_workspace, paper_id, dataclasses.replace(document, sections=sections))
     target = tmp_path / "paper.pdf"
     with pytest.raises(service.UnresolvedFiguresError) as caught:
-        service.export_paper(paper_workspace, paper_id, target, acknowledge_differences=True)
+        service.export_paper(paper_workspace, paper_id, target)
     assert f"Section 3 (“Risks”), {problem}" in str(caught.value)
     assert not target.exists()
     with pytest.raises(service.UnresolvedFiguresError, match="Section 3 "):
-        service.finalise_paper(paper_workspace, paper_id, acknowledge_differences=True)
+        service.finalise_paper(paper_workspace, paper_id)
     assert not service.list_papers(paper_workspace)[0].is_final

@@ -109,7 +109,7 @@ def test_a_pdf_without_a_head_or_missing_is_bad_input(
 def test_a_final_keeps_the_head_it_was_issued_after(paper_workspace: Workspace, paper_id: int) -> None:
     with paper_workspace.reading() as session:
         before = current_head(session_rows(session))
-    service.finalise_paper(paper_workspace, paper_id, acknowledge_differences=True)
+    service.finalise_paper(paper_workspace, paper_id)
     issued = service.paper_pdf(paper_workspace, paper_id)
     assert pinned_head(issued) == before
     assert service.paper_pdf(paper_workspace, paper_id) == issued  # stored bytes, every time

@@ -8,12 +8,25 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from sqlalchemy import update
 
+from jmg_desktop.papers import service
 from jmg_desktop.store.models import PoolLine
 from jmg_desktop.store.workspace import Workspace
 from jmg_desktop.ui.papers.editor import PaperEditor
+
+
+def press_accept(qtbot, dialog) -> None:
+    """As a user at the keyboard: Tab to the dialog's accept button, then press Space."""
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    for _ in range(6):
+        if dialog.go.hasFocus():
+            break
+        qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Tab)
+    assert dialog.go.hasFocus(), "Tab reaches the accept button"
+    qtbot.keyClick(dialog.go, Qt.Key.Key_Space)
 
 
 @pytest.fixture
@@ -50,17 +63,19 @@ def test_export_checks_the_gate_before_asking_for_a_file_name(
     editor.refresh()
     asked: list[object] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", ""))
-    editor.export_dialog()
+    dialog = editor.export_dialog()
     assert asked == [], "no file name is asked for while the figures do not reconcile"
-    box = editor.findChild(QMessageBox, "errorDialog")
-    assert box is not None and box.windowTitle() == "Paper Not Exported"
-    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Ok)
-    qtbot.waitExposed(box)
-    qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert not box.isVisible(), "Enter closes the message"
-    editor.acknowledge.setChecked(True)
-    editor.export_dialog()
-    assert len(asked) == 1
+    assert dialog is not None and dialog.windowTitle() == "Accept Differences"
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert not dialog.isVisible(), "Enter cancels: accepting is never the default"
+    assert asked == [] and not any(
+        d.accepted for d in service.paper_differences(demo_workspace, editor.current_paper_id())
+    )
+    dialog = editor.export_dialog()
+    qtbot.waitExposed(dialog)
+    press_accept(qtbot, dialog)  # Tab to “Accept and Export…”, Space
+    assert len(asked) == 1, "once accepted, the file name is asked for"
 
 
 def test_the_suggested_pdf_name_keeps_the_year_readable(editor: PaperEditor, monkeypatch) -> None:
@@ -71,7 +86,6 @@ def test_the_suggested_pdf_name_keeps_the_year_readable(editor: PaperEditor, mon
     selector.setCurrentIndex(annex)
     asked: list[tuple] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", ""))
-    editor.acknowledge.setChecked(True)
     editor.export_dialog()
     name = Path(asked[0][2]).name
     assert "2009-10" in name and "200910" not in name and name.endswith(" v1.pdf")

@@ -1,6 +1,7 @@
 """Every table of the workspace. Each feature's tables live in their own module, imported here so
 that the metadata (used by dump, load and the schema check) always knows all of them."""
 
+from jmg_desktop.store.models.acceptances import DifferenceAcceptance
 from jmg_desktop.store.models.agreements import (
     Agreement,
     AgreementBody,
@@ -46,6 +47,7 @@ __all__ = [
     "BcfListItem",
     "BcfStream",
     "Category",
+    "DifferenceAcceptance",
     "LineStatus",
     "Meeting",
     "MonitoringForecast",

@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Final
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jmg_desktop.core.dates import format_moment
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.papers import service
 from jmg_desktop.papers.document import PaperDocument, SectionText
@@ -40,6 +40,10 @@ from jmg_desktop.ui.papers.sections import SectionsMixin
 __all__ = ["PaperEditor"]
 
 SAVE_DELAY_MS: Final = 500
+_WAITING_STYLE: Final = (
+    "QLabel { background: #fdecea; color: #7a1212; border: 1px solid #e3a3a3; padding: 5px; }"
+)
+_ACCEPTED_STYLE: Final = "QLabel { background: #e8f0fb; border: 1px solid #9db7dd; padding: 5px; }"
 
 
 class PaperEditor(PaperFormMixin, SectionsMixin, PaperCommandsMixin, QWidget):
@@ -58,6 +62,10 @@ class PaperEditor(PaperFormMixin, SectionsMixin, PaperCommandsMixin, QWidget):
         self._keywords: tuple[str, ...] = ()
         self._stale = False
         self._current_section = -1
+        #: Differences shown that nobody has accepted for these figures (export and Make Final ask).
+        self.waiting: list[service.Difference] = []
+        #: Where Accept Differences is undone: the window's history once installed, else the editor's own.
+        self.undo_stack = QUndoStack(self)
         self._loading = False
         self._pool_id = -1
         self._year = -1
@@ -119,15 +127,18 @@ class PaperEditor(PaperFormMixin, SectionsMixin, PaperCommandsMixin, QWidget):
         self.differences = QLabel(self)
         self.differences.setObjectName("paperDifferences")
         self.differences.setWordWrap(True)
-        self.differences.setStyleSheet(
-            "QLabel { background: #fdecea; color: #7a1212; border: 1px solid #e3a3a3; padding: 5px; }"
+        self.differences.setStyleSheet(_WAITING_STYLE)
+        self.accept_button = QPushButton("&Accept Differences…", self)
+        self.accept_button.setObjectName("acceptDifferences")
+        self.accept_button.setToolTip(
+            "Record that the paper prints the figures from the lines; it then footnotes each one"
         )
-        self.acknowledge = QCheckBox(
-            "I have checked these differences: export with the figures computed from the lines", self
-        )
-        self.acknowledge.setObjectName("acknowledgeDifferences")
+        self.accept_button.clicked.connect(self.accept_dialog)
+        accept_row = QHBoxLayout()
+        accept_row.addStretch(1)
+        accept_row.addWidget(self.accept_button)
         self.differences.hide()
-        self.acknowledge.hide()
+        self.accept_button.hide()
 
         form = QWidget(self)
         form_layout = QVBoxLayout(form)
@@ -145,7 +156,7 @@ class PaperEditor(PaperFormMixin, SectionsMixin, PaperCommandsMixin, QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.banner)
         left_layout.addWidget(self.differences)
-        left_layout.addWidget(self.acknowledge)
+        left_layout.addLayout(accept_row)
         left_layout.addWidget(scroll, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -243,8 +254,8 @@ class PaperEditor(PaperFormMixin, SectionsMixin, PaperCommandsMixin, QWidget):
     def _show(self, record: PaperRecord | None, document: PaperDocument | None = None) -> None:
         """Show a paper version (or none) in the fields and the preview."""
         if record is None or self._record is None or record.id != self._record.id:
-            self.acknowledge.setChecked(False)  # an acknowledgement belongs to one paper
-            self.differences.clear()
+            self.differences.clear()  # the differences belong to one paper
+            self.waiting = []
         self._record = record
         self._load_widgets(document or PaperDocument())
         self._update_enabled()
@@ -317,8 +328,7 @@ class PaperEditor(PaperFormMixin, SectionsMixin, PaperCommandsMixin, QWidget):
         self._stale = False
         if self._workspace is None or self._record is None:
             self.preview.clear()
-            self.differences.hide()
-            self.acknowledge.hide()
+            self._show_differences([])
             return
         # The path for a file; the workspace itself for a shared one (its reader opens its own connections).
         path, paper_id = self._workspace.path or self._workspace, self._record.id
@@ -336,25 +346,32 @@ class PaperEditor(PaperFormMixin, SectionsMixin, PaperCommandsMixin, QWidget):
             def build() -> tuple[PaperView | bytes, list[service.Difference]]:
                 """Reading the figures can take a while on big pools, so it happens here too."""
                 with service.private_reader(path) as reader:
-                    return service.paper_view(reader, paper_id), service.paper_differences(reader, paper_id)
+                    return service.draft_preview(reader, paper_id)
 
         self.preview.show_paper(build)
 
     def _show_differences(self, differences: list[service.Difference]) -> None:
-        """Show the stated totals that differ from the lines (delivered with each preview)."""
+        """Show the stated totals that differ from the lines (delivered with each preview): those
+        accepted with who accepted them, the others with Accept Differences… beside them."""
+        self.waiting = [difference for difference in differences if not difference.accepted]
         if not differences:
             self.differences.hide()
-            self.acknowledge.hide()
-            self.acknowledge.setChecked(False)
+            self.accept_button.hide()
             return
-        lines = "\n".join(f"• {difference.describe()}" for difference in differences)
-        text = (
-            "Stated totals differ from the lines. The paper prints the figures computed from the lines.\n"
-            + lines
+        lines = []
+        for difference in differences:
+            acceptance = difference.acceptance
+            if acceptance is None:
+                lines.append(f"• {difference.describe()}")
+            else:
+                when = format_moment(acceptance.accepted_at).replace(" ", "\u00a0")  # kept on one line
+                lines.append(f"✓ {difference.describe()} Accepted by {acceptance.accepted_by} on {when}.")
+        head = "Stated totals differ from the lines. The paper prints the figures computed from the lines" + (
+            ", and a footnote under each accepted one." if len(self.waiting) < len(differences) else "."
         )
-        if text != self.differences.text():
-            # An acknowledgement covers the figures the user saw, not whatever they become later.
-            self.acknowledge.setChecked(False)
-        self.differences.setText(text)
+        self.differences.setText(head + "\n" + "\n".join(lines))
+        # Red while something waits to be accepted; the calmer blue of the banner once all are.
+        self.differences.setStyleSheet(_WAITING_STYLE if self.waiting else _ACCEPTED_STYLE)
         self.differences.show()
-        self.acknowledge.show()
+        self.accept_button.setVisible(bool(self.waiting))
+        self.accept_button.setEnabled(not self.is_read_only())

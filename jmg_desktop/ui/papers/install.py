@@ -24,6 +24,7 @@ def _build_editor(window: MainWindow, parent: QWidget) -> QWidget:
 
     editor = PaperEditor(parent)
     editor.message.connect(window.show_message)
+    editor.undo_stack = window.undo_stack  # Accept Differences is undone with the window's Edit ▸ Undo
     window.paper_editor = editor  # type: ignore[attr-defined]
     if window.workspace() is not None:
         editor.set_workspace(window.workspace())

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import update
 
 from jmg_desktop.papers import service
 from jmg_desktop.store.models import PoolLine
 from jmg_desktop.store.workspace import Workspace
+from jmg_desktop.ui.papers.accept_dialog import AcceptDifferencesDialog
 from jmg_desktop.ui.papers.editor import PaperEditor
 
 
@@ -35,6 +36,18 @@ def editor(qtbot, demo_workspace: Workspace) -> PaperEditor:
         timeout=10_000,
     )
     return widget
+
+
+def press_accept(qtbot, dialog) -> None:
+    """As a user at the keyboard: Tab to the dialog's accept button, then press Space."""
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    for _ in range(6):
+        if dialog.go.hasFocus():
+            break
+        qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Tab)
+    assert dialog.go.hasFocus(), "Tab reaches the accept button"
+    qtbot.keyClick(dialog.go, Qt.Key.Key_Space)
 
 
 def _error_text(widget: PaperEditor) -> str:
@@ -112,24 +125,63 @@ def test_confirmation_question_is_offered_before_finalising(editor: PaperEditor)
     assert not editor.title.isReadOnly()
 
 
-def test_export_requires_acknowledging_differences(
-    qtbot, editor: PaperEditor, demo_workspace: Workspace, tmp_path: Path
+def _accept_dialog(qtbot, editor: PaperEditor) -> AcceptDifferencesDialog:
+    """The Accept Differences question the editor has open, shown on screen."""
+    shown = [d for d in editor.findChildren(AcceptDifferencesDialog) if d.isVisible()]
+    assert len(shown) == 1, "no Accept Differences question was asked"
+    qtbot.waitExposed(shown[0])
+    return shown[0]
+
+
+def test_export_asks_to_accept_a_difference_and_the_pdf_and_preview_footnote_it(
+    qtbot, editor: PaperEditor, demo_workspace: Workspace, tmp_path: Path, monkeypatch
 ) -> None:
+    monkeypatch.setenv("LOGNAME", "helen.marsh")
+    monkeypatch.setenv("USER", "helen.marsh")
     with demo_workspace.writing() as session:
         session.execute(
             update(PoolLine).where(PoolLine.service == "Intermediate care").values(amount_pence=0)
         )
     editor.refresh()
     qtbot.waitUntil(lambda: editor.differences.isVisibleTo(editor), timeout=10_000)
-    assert editor.acknowledge.isVisibleTo(editor)
-    assert "stated £86,946,000.00" in editor.differences.text()
+    assert editor.accept_button.isVisibleTo(editor)
+    assert "• New value (pool alone): stated £86,946,000.00" in editor.differences.text()
     target = tmp_path / "annex.pdf"
     assert editor.export_to(target) is False
-    assert "Tick “I have checked these differences”" in _error_text(editor)
-    assert not target.exists()
-    editor.acknowledge.setChecked(True)
-    assert editor.export_to(target) is True
-    assert "£81.836 million" in _text(target.read_bytes())
+    dialog = _accept_dialog(qtbot, editor)
+    assert [dialog.table.item(0, column).text() for column in range(4)] == [
+        "New value",
+        "£86,946,000.00",
+        "£81,836,000.00",
+        "-£5,110,000.00",
+    ]
+    assert "helen.marsh accepted these figures" in dialog.explanation.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Cancel: nothing accepted, nothing written
+    assert not dialog.isVisible() and not target.exists()
+    assert all(not d.accepted for d in service.paper_differences(demo_workspace, editor.current_paper_id()))
+    assert editor.export_to(target) is False
+    dialog = _accept_dialog(qtbot, editor)
+    press_accept(qtbot, dialog)  # Tab to “Accept and Export”, Space
+    assert target.exists(), "accepting went on to write the PDF"
+    text = _text(target.read_bytes())
+    assert "will be £81.836 million1, or £89.726 million2" in text
+    assert (
+        "Published as £86,946,000.00 (the new value). The lines give £81,836,000.00, £5,110,000.00 less"
+    ) in text
+    assert "Difference accepted by helen.marsh on " in text
+    qtbot.waitUntil(
+        lambda: "Difference accepted by helen.marsh" in _text(editor.preview.last_pdf), timeout=10_000
+    )
+    assert not editor.accept_button.isVisibleTo(editor)
+    assert "✓ New value (pool alone)" in editor.differences.text()
+    assert "Accepted by helen.marsh on" in editor.differences.text()
+    # Undo withdraws the acceptance: the preview loses the footnote and export asks again.
+    assert editor.undo_stack.undoText() == "Accept Differences"
+    editor.undo_stack.undo()
+    qtbot.waitUntil(lambda: "Difference accepted" not in _text(editor.preview.last_pdf), timeout=10_000)
+    assert editor.accept_button.isVisibleTo(editor)
+    editor.undo_stack.redo()
+    qtbot.waitUntil(lambda: "Difference accepted" in _text(editor.preview.last_pdf), timeout=10_000)
 
 
 def test_export_to_an_unusable_place_says_why_and_keeps_the_earlier_file(
@@ -217,7 +269,7 @@ def test_delete_draft_asks_then_removes_only_drafts(
     assert editor.current_paper_id() in remaining and second != first
 
 
-def test_acknowledgement_is_withdrawn_when_the_differences_change(
+def test_an_acceptance_covers_only_the_figures_accepted(
     qtbot, editor: PaperEditor, demo_workspace: Workspace
 ) -> None:
     def set_intermediate_care(pence: int) -> None:
@@ -228,15 +280,18 @@ def test_acknowledgement_is_withdrawn_when_the_differences_change(
 
     set_intermediate_care(0)
     editor.refresh()
-    qtbot.waitUntil(lambda: editor.differences.isVisibleTo(editor), timeout=10_000)
-    editor.acknowledge.setChecked(True)
-    editor.refresh()  # same differences: the acknowledgement stands
-    qtbot.waitUntil(lambda: not editor.preview.busy, timeout=10_000)
-    assert editor.acknowledge.isChecked()
+    qtbot.waitUntil(lambda: editor.accept_button.isVisibleTo(editor), timeout=10_000)
+    qtbot.mouseClick(editor.accept_button, Qt.MouseButton.LeftButton)
+    dialog = _accept_dialog(qtbot, editor)
+    press_accept(qtbot, dialog)  # Tab to “Accept”, Space
+    qtbot.waitUntil(lambda: not editor.accept_button.isVisibleTo(editor), timeout=10_000)
     set_intermediate_care(100_000_000)
     editor.refresh()
     qtbot.waitUntil(lambda: "-£4,110,000.00" in editor.differences.text(), timeout=10_000)
-    assert not editor.acknowledge.isChecked()
+    assert editor.accept_button.isVisibleTo(editor), "the new figures are not accepted"
+    assert "✓" not in editor.differences.text()
+    assert editor.finalise(confirm=True) is not None
+    assert _accept_dialog(qtbot, editor).go.text() == "&Accept and Make Final"
 
 
 def test_with_no_sections_the_body_cannot_swallow_typing(
@@ -292,13 +347,13 @@ def test_the_preview_worker_never_uses_the_gui_threads_workspace(
     # The window closes the old workspace before telling the editor; a worker reading through the
     # GUI thread's connections could then crash the process. It must read through its own handle.
     seen: list[object] = []
-    original = service.paper_view
+    original = service.draft_preview
 
     def spy(workspace: Workspace, paper_id: int) -> object:
         seen.append(workspace.engine)
         return original(workspace, paper_id)
 
-    monkeypatch.setattr(service, "paper_view", spy)
+    monkeypatch.setattr(service, "draft_preview", spy)
     for _ in range(3):
         editor.refresh()
         demo_workspace.engine.dispose()
