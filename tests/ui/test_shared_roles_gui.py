@@ -15,7 +15,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.engine import make_url
 
 from jmg_desktop.core.commands import FieldUpdate, edit_fields
-from jmg_desktop.papers import service
+from jmg_desktop.papers import accepting, service
 from jmg_desktop.store import agreements_repo, papers_repo
 from jmg_desktop.store.errors import ReadOnlyError, WorkspaceError
 from jmg_desktop.store.lines_repo import LinesStore, fetch_lines
@@ -132,8 +132,9 @@ def test_an_editor_edits_lines_and_drafts_but_is_not_offered_a_chairs_actions(qt
     window.close()
     # Called anyway: making a paper final and recording an agreement are refused by the server.
     paper = _first_paper(workspace)
+    accepting.accept_differences(workspace, paper)  # an editor may accept them; finalising is the chair's
     with pytest.raises(WorkspaceError, match=_REFUSED):
-        service.finalise_paper(workspace, paper, acknowledge_differences=True)
+        service.finalise_paper(workspace, paper)
     with workspace.reading() as session:
         assert not papers_repo.get_paper(session, paper).is_final
         line = session.execute(select(PoolLine.id).limit(1)).scalar_one()
@@ -154,6 +155,7 @@ def test_a_chair_makes_papers_final_and_records_agreements_but_not_pools(qtbot, 
     with pytest.raises(ReadOnlyError, match=_REFUSED), workspace.writing() as session:
         session.execute(update(Pool).values(name="Renamed"))
     paper = _first_paper(workspace)
-    service.finalise_paper(workspace, paper, acknowledge_differences=True)  # the chair's to do
+    accepting.accept_differences(workspace, paper)
+    service.finalise_paper(workspace, paper)  # the chair's to do
     with workspace.reading() as session:
         assert papers_repo.get_paper(session, paper).is_final
