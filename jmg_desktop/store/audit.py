@@ -13,7 +13,7 @@ one) is detected too: without it a truncated chain would still look whole.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,10 +66,43 @@ def chain(pending: list[dict[str, Any]], *, after: int, prev_hash: str) -> list[
     return rows
 
 
-def _canonical(value: Mapping[str, Any] | None) -> str:
+class EncodedDetail:
+    """An event's old or new values already written as the trail's canonical JSON (a holder, not a
+    str subclass, so that the text is never copied on its way to the database)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _canonical(value: Mapping[str, Any] | EncodedDetail | None) -> str:
+    if isinstance(value, EncodedDetail):
+        return value.text
     return (
         "" if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     )
+
+
+def encode_lists(parts: Mapping[str, Iterable[Mapping[str, Any]]]) -> EncodedDetail | None:
+    """``{"lines": [{…}, …], …}`` as canonical JSON, encoding one item at a time.
+
+    The text is exactly what :func:`_canonical` gives for the whole mapping, but the items can come
+    from a generator, so a 100,000-line import never holds every line's dict at once (they were
+    about 120 MB at the import's peak). ``None`` for no parts, as an event with nothing to record.
+    """
+    if not parts:
+        return None
+    chunks = ["{"]
+    for number, key in enumerate(sorted(parts)):
+        chunks.append(("," if number else "") + json.dumps(key, ensure_ascii=False) + ":[")
+        for index, item in enumerate(parts[key]):
+            if index:
+                chunks.append(",")
+            chunks.append(_canonical(item))
+        chunks.append("]")
+    chunks.append("}")
+    return EncodedDetail("".join(chunks))
 
 
 def record_event(
@@ -78,8 +111,8 @@ def record_event(
     action: str,
     entity: str,
     entity_id: int | None,
-    old: Mapping[str, Any] | None = None,
-    new: Mapping[str, Any] | None = None,
+    old: Mapping[str, Any] | EncodedDetail | None = None,
+    new: Mapping[str, Any] | EncodedDetail | None = None,
     actor: str | None = None,
 ) -> int:
     """Append an audit event in the caller's transaction (so it commits or rolls back with the

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jmg_desktop.core.commands import ChangeSet, LineRecord, RefChange
-from jmg_desktop.store.audit import record_event
+from jmg_desktop.store.audit import EncodedDetail, encode_lists, record_event
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.models import (
     Base,
@@ -463,26 +463,32 @@ def _other_uses(table: str, row_id: int) -> list[tuple[str, Any]]:
     return sorted(queries, key=lambda q: order.index(q[0]) if q[0] in order else len(order))
 
 
-def _audit_detail(changes: ChangeSet) -> tuple[dict[str, Any] | None, dict[str, Any] | None, int | None]:
-    """The old and new values an audit event records, and the entity id when one line is touched."""
-    old: dict[str, Any] = {}
-    new: dict[str, Any] = {}
-    if changes.updates:
-        old["updates"] = [{"id": u.line_id, u.field: u.old} for u in changes.updates]
-        new["updates"] = [{"id": u.line_id, u.field: u.new} for u in changes.updates]
-    if changes.deletes:
-        old["lines"] = [line.as_dict() for line in changes.deletes]
-    if changes.inserts:
-        new["lines"] = [line.as_dict() for line in changes.inserts]
-    if changes.refs:
-        old["references"] = [{"table": r.table, "id": r.row_id, "row": r.old} for r in changes.refs]
-        new["references"] = [{"table": r.table, "id": r.row_id, "row": r.new} for r in changes.refs]
+def _audit_detail(
+    changes: ChangeSet,
+) -> tuple[dict[str, Any] | EncodedDetail | None, dict[str, Any] | EncodedDetail | None, int | None]:
+    """The old and new values an audit event records, and the entity id when one line is touched.
+
+    Lists of rows are encoded one row at a time (:func:`encode_lists`): a large import or delete
+    never holds a dict for every line beside the lines themselves.
+    """
     ids = changes.touched_line_ids()
     entity_id = next(iter(ids)) if len(ids) == 1 else None
     if len(changes.updates) == 1 and not (changes.inserts or changes.deletes):
         update_ = changes.updates[0]  # the common case: one cell, recorded plainly
-        old, new = {update_.field: update_.old}, {update_.field: update_.new}
-    return old or None, new or None, entity_id
+        return {update_.field: update_.old}, {update_.field: update_.new}, entity_id
+    old: dict[str, Iterable[dict[str, Any]]] = {}
+    new: dict[str, Iterable[dict[str, Any]]] = {}
+    if changes.updates:
+        old["updates"] = ({"id": u.line_id, u.field: u.old} for u in changes.updates)
+        new["updates"] = ({"id": u.line_id, u.field: u.new} for u in changes.updates)
+    if changes.deletes:
+        old["lines"] = (line.as_dict() for line in changes.deletes)
+    if changes.inserts:
+        new["lines"] = (line.as_dict() for line in changes.inserts)
+    if changes.refs:
+        old["references"] = ({"table": r.table, "id": r.row_id, "row": r.old} for r in changes.refs)
+        new["references"] = ({"table": r.table, "id": r.row_id, "row": r.new} for r in changes.refs)
+    return encode_lists(old), encode_lists(new), entity_id
 
 
 class LinesStore:

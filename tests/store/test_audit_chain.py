@@ -214,3 +214,21 @@ def test_upgrading_a_schema_0001_workspace_seeds_the_head_marker(tmp_path: Path)
     assert _findings(path) == [
         f"Audit trail broken at event {last[0]}: audit event {last[0]} is missing (deleted from the end of the trail)."
     ]
+
+
+def test_a_large_event_encoded_line_by_line_is_the_same_text_as_encoded_whole() -> None:
+    """An import's audit event is written one line at a time; its text (and so its hash) must be
+    exactly what encoding the whole would give, non-ASCII, nulls and nesting included."""
+    from jmg_desktop.store.audit import _canonical, encode_lists
+
+    lines = [
+        {"id": 7, "service": "Care homes – nursing", "amount_pence": -1_646_000_00, "note": None},
+        {"id": 8, "service": "Older People’s day care", "amount_pence": 0, "note": "“quoted”\n"},
+    ]
+    refs = [{"table": "category", "id": 3, "row": {"name": "Équipement", "kind": None}}]
+    whole = {"references": refs, "lines": lines}
+    assert _canonical(encode_lists({"lines": iter(lines), "references": (r for r in refs)})) == _canonical(
+        whole
+    )
+    assert _canonical(encode_lists({"lines": iter([])})) == _canonical({"lines": []})
+    assert encode_lists({}) is None
