@@ -12,6 +12,8 @@ each with one JSON line on standard output:
   with the time it did;
 * ``{"cmd": "deaf"}`` stops listening for other people's changes, as if their notification had not
   arrived yet (to make a conflict certain);
+* ``{"cmd": "status"}`` answers with the status bar's text after refreshing who is connected now
+  (the window itself refreshes it every few seconds);
 * ``{"cmd": "quit"}`` closes the window and ends the process.
 """
 
@@ -112,6 +114,9 @@ def main(address: str) -> int:
             elif command["cmd"] == "deaf":
                 follower._listener.stop()
                 _say(event="deaf")
+            elif command["cmd"] == "status":
+                follower.update_people()
+                _say(event="status", status=follower.status.text())
             elif command["cmd"] == "quit":
                 window.close()
                 app.quit()

@@ -112,7 +112,9 @@ def test_two_application_processes_edit_one_pool(addresses, pg_server) -> None:
         ready = {name: person.answer() for name, person in (("helen", helen), ("raj", raj))}
         assert ready["helen"]["event"] == ready["raj"]["event"] == "ready"
         assert (ready["helen"]["actor"], ready["raj"]["actor"]) == ("Helen Marsh", "Raj Patel")
-        assert ready["raj"]["status"] == "Shared: Editor · 2 people connected"
+        # Both are connected once both are ready (the first may have said so before the second came).
+        raj.send(cmd="status")
+        assert raj.answer()["status"] == "Shared: Editor · 2 people connected"
 
         # Helen's change appears in Raj's window, and Raj's in Helen's.
         raj.send(cmd="watch", row=0, pence=Money.parse("£1,234,567").pence)
