@@ -187,11 +187,11 @@ class Money:
 
     def format_thousands(self) -> str:
         """``3,342`` for a £000 table; negatives in brackets, ``(1,200)``, as accounts show them
-        (an amount that rounds to nil prints ``0``, never ``-0``)."""
+        (an amount that rounds to nil prints ``0``, never ``-0``: :func:`round_half_up`)."""
         value = self.thousands()
         if value < 0:
             return f"({abs(value):,.0f})"
-        return f"{abs(value):,.0f}"
+        return f"{value:,.0f}"
 
     def __str__(self) -> str:
         return self.format_full()

@@ -42,11 +42,11 @@ _LABEL_WIDTH_CM: Final = 3.4
 
 def format_table_money(amount: Money, unit: str = "m") -> str:
     """A table cell: £m to three places (``unit`` ``"m"``) or whole £000 (``"000"``); reductions
-    in brackets, as accounts print them (an amount that rounds to nil prints as nil, unsigned)."""
+    in brackets, as accounts print them (an amount that rounds to nil is unsigned: round_half_up)."""
     if unit == "000":
         return amount.format_thousands()
     value = amount.millions(3)
-    return f"({abs(value):,.3f})" if value < 0 else f"{abs(value):,.3f}"
+    return f"({abs(value):,.3f})" if value < 0 else f"{value:,.3f}"
 
 
 def _letter(number: int) -> str:

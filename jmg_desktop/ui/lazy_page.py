@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from jmg_desktop.store.workspace import Workspace
+    from jmg_desktop.ui.main_window import MainWindow
 
 __all__ = ["LazyPage", "SelectionPage"]
 
@@ -118,3 +119,15 @@ class SelectionPage(LazyPage):
         """Lines changed: the view re-reads when next shown."""
         if (view := self._built_view()) is not None:
             view.mark_stale()
+
+    def attach(self, window: MainWindow, title: str) -> None:
+        """Add this page to ``window`` as ``title`` and follow its workspace, selection and lines
+        from now on, starting from what the window shows."""
+        window.add_page(self, title)
+        window.workspaceChanged.connect(self.set_workspace)
+        window.selectionChanged.connect(self.set_selection)
+        lines_model = getattr(window, "lines_model", None)
+        if lines_model is not None and hasattr(lines_model, "linesChanged"):
+            lines_model.linesChanged.connect(self.mark_stale)
+        self.set_workspace(window.workspace())
+        self.set_selection(window.current_pool_id(), window.current_year())

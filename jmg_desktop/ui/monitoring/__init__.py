@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from jmg_desktop.ui.lazy_page import SelectionPage
-from jmg_desktop.ui.shared.meeting_screen import open_meeting
+from jmg_desktop.ui.shared.meeting_screen import add_meeting_action, open_meeting
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
@@ -48,35 +47,18 @@ def install(window: MainWindow) -> None:
     """Add the Monitoring page to ``window``."""
     page = MonitoringPage(window.undo_stack)
     window.monitoring_page = page  # type: ignore[attr-defined]
-    window.add_page(page, "Monitoring")
-    window.workspaceChanged.connect(page.set_workspace)
-    window.selectionChanged.connect(page.set_selection)
-    lines_model = getattr(window, "lines_model", None)
-    if lines_model is not None and hasattr(lines_model, "linesChanged"):
-        lines_model.linesChanged.connect(page.mark_stale)
+    page.attach(window, "Monitoring")
     page.built.connect(lambda view: view.message.connect(window.show_message))
-    page.set_workspace(window.workspace())
-    page.set_selection(window.current_pool_id(), window.current_year())
-
-    action = QAction("Monitoring &Meeting Mode", window)
-    action.setObjectName("actionMonitoringMeeting")
-    action.setShortcut(QKeySequence("Shift+F5"))
-    action.setStatusTip("Show the pool's monitoring full screen and step through the red lines (Esc leaves)")
-    action.triggered.connect(lambda _checked=False: enter_monitoring_meeting(window))
-    window.menu_view.addAction(action)
-    window.action_monitoring_meeting = action  # type: ignore[attr-defined]
+    window.action_monitoring_meeting = add_meeting_action(  # type: ignore[attr-defined]
+        window,
+        "Monitoring &Meeting Mode",
+        "actionMonitoringMeeting",
+        "Shift+F5",
+        "Show the pool's monitoring full screen and step through the red lines (Esc leaves)",
+        lambda: enter_monitoring_meeting(window),
+    )
     # Meeting mode (the projection's) offers M to switch here; it looks this up on the window.
     window.enter_monitoring_meeting = lambda: enter_monitoring_meeting(window)  # type: ignore[attr-defined]
-
-    def update_enabled(*_args: object) -> None:
-        """It needs a workspace, a pool and a year."""
-        action.setEnabled(
-            window.workspace() is not None and window.current_pool_id() >= 0 and window.current_year() >= 0
-        )
-
-    window.workspaceChanged.connect(update_enabled)
-    window.selectionChanged.connect(update_enabled)
-    update_enabled()
 
 
 def enter_monitoring_meeting(window: MainWindow, *, full_screen: bool = True) -> MonitoringMeeting | None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from jmg_desktop.ui.lazy_page import SelectionPage
-from jmg_desktop.ui.shared.meeting_screen import open_meeting
+from jmg_desktop.ui.shared.meeting_screen import add_meeting_action, open_meeting
 
 if TYPE_CHECKING:
     from jmg_desktop.ui.main_window import MainWindow
@@ -54,33 +53,15 @@ def install(window: MainWindow) -> None:
     """Add the Projection page and the Meeting Mode action to ``window``."""
     page = ProjectionPage()
     window.projection_page = page  # type: ignore[attr-defined]
-    window.add_page(page, "Projection")
-    window.workspaceChanged.connect(page.set_workspace)
-    window.selectionChanged.connect(page.set_selection)
-    lines_model = getattr(window, "lines_model", None)
-    if lines_model is not None and hasattr(lines_model, "linesChanged"):
-        lines_model.linesChanged.connect(page.mark_stale)
-    page.set_workspace(window.workspace())
-    page.set_selection(window.current_pool_id(), window.current_year())
-
-    action = QAction("&Meeting Mode", window)
-    action.setObjectName("actionMeetingMode")
-    action.setShortcut(QKeySequence("F5"))
-    action.setStatusTip("Show the selected pool full screen for a meeting, with a live what-if (Esc leaves)")
-    action.triggered.connect(lambda _checked=False: enter_meeting_mode(window))
-    window.menu_view.addAction(action)
-    window.action_meeting_mode = action  # type: ignore[attr-defined]
-
-    def update_enabled(*_args: object) -> None:
-        """Meeting mode needs a workspace, a pool and a year."""
-        ready = (
-            window.workspace() is not None and window.current_pool_id() >= 0 and window.current_year() >= 0
-        )
-        action.setEnabled(ready)
-
-    window.workspaceChanged.connect(update_enabled)
-    window.selectionChanged.connect(update_enabled)
-    update_enabled()
+    page.attach(window, "Projection")
+    window.action_meeting_mode = add_meeting_action(  # type: ignore[attr-defined]
+        window,
+        "&Meeting Mode",
+        "actionMeetingMode",
+        "F5",
+        "Show the selected pool full screen for a meeting, with a live what-if (Esc leaves)",
+        lambda: enter_meeting_mode(window),
+    )
 
 
 def enter_meeting_mode(window: MainWindow, *, full_screen: bool = True) -> MeetingMode | None:

@@ -9,14 +9,22 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QPalette, QResizeEvent
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 if TYPE_CHECKING:
     from jmg_desktop.store.workspace import Workspace
     from jmg_desktop.ui.main_window import MainWindow
 
-__all__ = ["ACCENT", "FOREGROUND", "MUTED", "REFERENCE", "MeetingScreen", "open_meeting"]
+__all__ = [
+    "ACCENT",
+    "FOREGROUND",
+    "MUTED",
+    "REFERENCE",
+    "MeetingScreen",
+    "add_meeting_action",
+    "open_meeting",
+]
 
 #: The screen the pixel sizes are given for.
 REFERENCE: Final = (1920, 1080)
@@ -144,3 +152,27 @@ def open_meeting(
     else:
         meeting.show()
     return meeting
+
+
+def add_meeting_action(
+    window: MainWindow, text: str, name: str, shortcut: str, tip: str, enter: Callable[[], object]
+) -> QAction:
+    """A View menu action that opens a meeting view, enabled only while the window shows a
+    workspace, a pool and a year (what every meeting view needs)."""
+    action = QAction(text, window)
+    action.setObjectName(name)
+    action.setShortcut(QKeySequence(shortcut))
+    action.setStatusTip(tip)
+    action.triggered.connect(lambda _checked=False: enter())
+    window.menu_view.addAction(action)
+
+    def update_enabled(*_args: object) -> None:
+        """Enabled with a workspace, a pool and a year."""
+        action.setEnabled(
+            window.workspace() is not None and window.current_pool_id() >= 0 and window.current_year() >= 0
+        )
+
+    window.workspaceChanged.connect(update_enabled)
+    window.selectionChanged.connect(update_enabled)
+    update_enabled()
+    return action
