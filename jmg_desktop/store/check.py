@@ -26,7 +26,7 @@ from jmg_desktop.store.reads.audit import audit_findings
 from jmg_desktop.store.reads.rows import Rows, SqliteRows
 from jmg_desktop.store.reads.snapshot import connect_snapshot
 from jmg_desktop.store.reads.totals import stated_comparisons, stated_pool_years
-from jmg_desktop.store.sqlite_schema import expected_schema, schema_differences, schema_of
+from jmg_desktop.store.sqlite_schema import differences_from_expected
 from jmg_desktop.store.trust import untrusted_objects
 from jmg_desktop.store.unaudited import unaudited_findings
 from jmg_desktop.store.witness import witness_findings
@@ -176,7 +176,7 @@ def _schema(connection: sqlite3.Connection, user_version: int) -> list[Finding]:
                 f"Schema: the migration record says {recorded} but the file claims schema {user_version}.",
             )
         )
-    for difference in schema_differences(schema_of(connection), expected_schema()):
+    for difference in differences_from_expected(connection):
         if difference.startswith(("a trigger", "a view")) or (
             strangers and "virtual" in " ".join(strangers) and "is not one this version knows" in difference
         ):

@@ -174,9 +174,9 @@ def quick_check(path: Path, *, recover: bool = False, refusal: str = "") -> None
         strangers = untrusted_objects(connection)
         differences: list[str] = []
         if not strangers and connection.execute("PRAGMA user_version").fetchone()[0] == expected_version():
-            from jmg_desktop.store.sqlite_schema import expected_schema, schema_differences, schema_of
+            from jmg_desktop.store.sqlite_schema import differences_from_expected
 
-            differences = schema_differences(schema_of(connection), expected_schema())
+            differences = differences_from_expected(connection)
     except sqlite3.DatabaseError as error:
         if primary_code(error) == sqlite3.SQLITE_BUSY:
             raise WorkspaceError(

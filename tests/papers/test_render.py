@@ -312,6 +312,19 @@ def test_characters_the_font_lacks_are_listed_before_rendering(
     assert "U+" in message
 
 
+def test_the_characters_checked_without_reading_the_fonts_are_in_every_face() -> None:
+    # The quick path (no font file read) must never pass a character a face cannot print.
+    from jmg_desktop.papers import fonts
+
+    layout = set("\n\r\t")
+    lacking = sorted(
+        f"U+{ord(c):04X}" for c in fonts._SURELY_PRINTABLE - layout if ord(c) not in fonts._covered()
+    )
+    assert lacking == []
+    assert fonts.missing_characters(["Ŵyr Sŷn “quoted” – £1.5m … €2"]) == []
+    assert fonts.missing_characters(["Ŵyr ☃ and あ", "☃"]) == ["☃", "あ"]
+
+
 def test_unsupported_character_in_a_table_cell_or_header_field_is_caught_too(
     make_view: Callable[..., PaperView],
 ) -> None:
