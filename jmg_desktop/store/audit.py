@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from jmg_desktop.store.json_rows import SameFields
 from jmg_desktop.store.models import AuditEvent, WorkspaceSetting
 from jmg_desktop.store.reads import audit as reads_audit
 from jmg_desktop.store.reads.audit import HEAD_SETTING, AuditBreak, event_hash
@@ -84,19 +85,25 @@ def _canonical(value: Mapping[str, Any] | EncodedDetail | None) -> str:
     )
 
 
-def encode_lists(parts: Mapping[str, Iterable[Mapping[str, Any]]]) -> EncodedDetail | None:
+def encode_lists(parts: Mapping[str, Iterable[Mapping[str, Any]] | SameFields]) -> EncodedDetail | None:
     """``{"lines": [{…}, …], …}`` as canonical JSON, encoding one item at a time.
 
     The text is exactly what :func:`_canonical` gives for the whole mapping, but the items can come
     from a generator, so a 100,000-line import never holds every line's dict at once (they were
-    about 120 MB at the import's peak). ``None`` for no parts, as an event with nothing to record.
+    about 120 MB at the import's peak). Records given as :class:`SameFields` are encoded a column
+    at a time, without a dict per record. ``None`` for no parts, as an event with nothing to record.
     """
     if not parts:
         return None
     chunks = ["{"]
     for number, key in enumerate(sorted(parts)):
         chunks.append(("," if number else "") + json.dumps(key, ensure_ascii=False) + ":[")
-        for index, item in enumerate(parts[key]):
+        items = parts[key]
+        if isinstance(items, SameFields):
+            chunks.extend(items.chunks())
+            chunks.append("]")
+            continue
+        for index, item in enumerate(items):
             if index:
                 chunks.append(",")
             chunks.append(_canonical(item))

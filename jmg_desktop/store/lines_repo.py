@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from jmg_desktop.core.commands import ChangeSet, LineRecord, RefChange
 from jmg_desktop.store.audit import EncodedDetail, encode_lists, record_event
 from jmg_desktop.store.errors import WorkspaceError
+from jmg_desktop.store.json_rows import SameFields
 from jmg_desktop.store.models import (
     Base,
     Category,
@@ -67,7 +68,8 @@ _REF_TABLES.update(
     }
 )
 _HIGH_WATER_KEY: Final = "pool_line_id_high_water"
-_LINE_COLUMNS: Final = tuple(_LINE.c[name] for name in LineRecord.__slots__)  # type: ignore[attr-defined]
+_RECORD_FIELDS: Final[tuple[str, ...]] = tuple(LineRecord.__slots__)  # type: ignore[attr-defined]
+_LINE_COLUMNS: Final = tuple(_LINE.c[name] for name in _RECORD_FIELDS)
 
 _NO_END: Final = 2**31 - 1  # an upper bound above any position (the largest 32-bit INTEGER, for PostgreSQL)
 _SHIFT: Final = (
@@ -476,15 +478,15 @@ def _audit_detail(
     if len(changes.updates) == 1 and not (changes.inserts or changes.deletes):
         update_ = changes.updates[0]  # the common case: one cell, recorded plainly
         return {update_.field: update_.old}, {update_.field: update_.new}, entity_id
-    old: dict[str, Iterable[dict[str, Any]]] = {}
-    new: dict[str, Iterable[dict[str, Any]]] = {}
+    old: dict[str, Iterable[dict[str, Any]] | SameFields] = {}
+    new: dict[str, Iterable[dict[str, Any]] | SameFields] = {}
     if changes.updates:
         old["updates"] = ({"id": u.line_id, u.field: u.old} for u in changes.updates)
         new["updates"] = ({"id": u.line_id, u.field: u.new} for u in changes.updates)
     if changes.deletes:
-        old["lines"] = (line.as_dict() for line in changes.deletes)
+        old["lines"] = SameFields(_RECORD_FIELDS, changes.deletes)
     if changes.inserts:
-        new["lines"] = (line.as_dict() for line in changes.inserts)
+        new["lines"] = SameFields(_RECORD_FIELDS, changes.inserts)
     if changes.refs:
         old["references"] = ({"table": r.table, "id": r.row_id, "row": r.old} for r in changes.refs)
         new["references"] = ({"table": r.table, "id": r.row_id, "row": r.new} for r in changes.refs)

@@ -232,3 +232,46 @@ def test_a_large_event_encoded_line_by_line_is_the_same_text_as_encoded_whole() 
     )
     assert _canonical(encode_lists({"lines": iter([])})) == _canonical({"lines": []})
     assert encode_lists({}) is None
+
+
+def test_records_encoded_a_column_at_a_time_are_the_same_text_as_their_dicts_encoded() -> None:
+    """Lines given as records (an import's or a large delete's) are written column by column; the
+    text must be exactly the canonical encoding of each line's dict, across batch boundaries,
+    with text that needs escaping, optional numbers, and a column that mixes types."""
+    from jmg_desktop.core.commands import LineRecord
+    from jmg_desktop.store.audit import _canonical, encode_lists
+    from jmg_desktop.store.json_rows import SameFields
+
+    services = ["Care homes – nursing", 'A "quoted" \\ name\n\ttab', "Équipe 100% €", "\x00\x1f", ""]
+    records = [
+        LineRecord(
+            id=n,
+            pool_id=1,
+            financial_year=2009,
+            service=services[n % len(services)] + str(n),
+            category_id=None if n % 3 else n % 7,
+            partner_id=2,
+            status_id=1,
+            amount_pence=-(10**14) + n if n % 2 else n * 101,
+            note="",
+            position=n,
+            nhs_share_bp=n % 10_001 if n % 5 == 0 else None,
+        )
+        for n in range(9_000)  # more than two batches
+    ]
+    fields = LineRecord.__slots__  # type: ignore[attr-defined]
+    as_dicts = [record.as_dict() for record in records]
+    assert _canonical(encode_lists({"lines": SameFields(fields, records)})) == _canonical({"lines": as_dicts})
+    assert _canonical(encode_lists({"lines": SameFields(fields, [])})) == '{"lines":[]}'
+
+    class Odd:
+        """A record whose one column holds text, numbers, a float, a truth value and a list."""
+
+        def __init__(self, value: object) -> None:
+            self.value = value
+            self.id = 1
+
+    odd = [Odd(v) for v in ("x", 3, 2.5, True, None, [1, "é"], {"b": 1, "a": 2})]
+    assert _canonical(encode_lists({"rows": SameFields(("value", "id"), odd)})) == _canonical(
+        {"rows": [{"value": o.value, "id": 1} for o in odd]}
+    )
