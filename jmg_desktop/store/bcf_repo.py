@@ -7,15 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from jmg_desktop.core.bcf import BcfPlan
 from jmg_desktop.core.money import Money
 from jmg_desktop.core.scheme_fields import SchemeLists
 from jmg_desktop.store.audit import record_event
-from jmg_desktop.store.models import Base, BcfIncome, BcfListItem, BcfStream, PoolLine
+from jmg_desktop.store.models import Base, BcfIncome, BcfStream, PoolLine
 from jmg_desktop.store.reads import bcf as reads
+from jmg_desktop.store.reads import lines as lines_reads
 from jmg_desktop.store.reads.sa_rows import session_rows
 from jmg_desktop.store.workspace import Workspace
 
@@ -33,13 +34,6 @@ __all__ = [
 ]
 
 _LINE = PoolLine.__table__
-#: A line is a scheme when any of these is set.
-_SCHEME_TEST = or_(
-    _LINE.c.scheme_ref != "",
-    _LINE.c.scheme_type != "",
-    _LINE.c.commissioner != "",
-    _LINE.c.funding_stream_id.is_not(None),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +58,8 @@ def list_entries(session: Session, list_name: str) -> list[str]:
 
 def pool_uses_schemes(workspace: Workspace, pool_id: int, financial_year: int) -> bool:
     """Whether any line of the pool and year carries scheme columns (so the editor shows them)."""
-    with workspace.engine.connect() as connection:
-        found = connection.execute(
-            select(_LINE.c.id)
-            .where(_LINE.c.pool_id == pool_id, _LINE.c.financial_year == financial_year, _SCHEME_TEST)
-            .limit(1)
-        ).first()
-        connection.rollback()
-    return found is not None
+    with workspace.reads() as rows:
+        return lines_reads.pool_uses_schemes(rows, pool_id, financial_year)
 
 
 def bcf_plan(session: Session, pool_id: int, financial_year: int) -> BcfPlan:
@@ -132,29 +120,8 @@ def replace_income(
 
 def scheme_lists(workspace: Workspace) -> SchemeLists:
     """The funding streams and scheme reference lists the lines editor's scheme cells draw on."""
-    item = BcfListItem.__table__
-    stream = BcfStream.__table__
-    with workspace.engine.connect() as connection:
-        streams = tuple(
-            (int(r.id), str(r.name))
-            for r in connection.execute(
-                select(stream.c.id, stream.c.name).order_by(stream.c.position, stream.c.id)
-            )
-        )
-        rows = connection.execute(
-            select(item.c.list_name, item.c.name, item.c.parent).order_by(item.c.position, item.c.id)
-        ).all()
-        connection.rollback()
-    subtypes: dict[str, list[str]] = {}
-    for row in rows:
-        if row.list_name == "scheme_subtype":
-            subtypes.setdefault(row.parent, []).append(row.name)
-    return SchemeLists(
-        streams=streams,
-        scheme_types=tuple(r.name for r in rows if r.list_name == "scheme_type"),
-        subtypes={parent: tuple(names) for parent, names in subtypes.items()},
-        areas=tuple(r.name for r in rows if r.list_name == "area_of_spend"),
-    )
+    with workspace.reads() as rows:
+        return lines_reads.scheme_lists(rows)
 
 
 def rows_where(workspace: Workspace, table: str, conditions: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """Pool lines and their reference lists, read in windows and changed one transaction at a time.
 
-Reads use SQLAlchemy Core and return :mod:`jmg_desktop.core.commands` records, never ORM objects,
-so a pool of 100,000 lines is shown by fetching the few hundred rows on screen. Writes go through
+Reads return :mod:`jmg_desktop.core.commands` records, never ORM objects, so a pool of 100,000
+lines is shown by fetching the few hundred rows on screen; those the window opens with are written
+once in :mod:`jmg_desktop.store.reads.lines` and run on the workspace's read connections. Writes go through
 :class:`LinesStore.apply_changes`: one change set, one transaction, one audit event — so every edit,
 undo and redo is durable the moment it is made.
 """
@@ -9,7 +10,6 @@ undo and redo is durable the moment it is made.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, Final
 
@@ -34,6 +34,8 @@ from jmg_desktop.store.models import (
     WorkspaceSetting,
 )
 from jmg_desktop.store.raw_rows import raw_batches
+from jmg_desktop.store.reads import lines as reads
+from jmg_desktop.store.reads.lines import PoolInfo, References, RefItem
 from jmg_desktop.store.workspace import Workspace
 
 __all__ = [
@@ -142,118 +144,22 @@ class StaleEditError(WorkspaceError):
         self.ids = tuple(ids)
 
 
-@dataclass(frozen=True, slots=True)
-class RefItem:
-    """One row of a reference list: partner, category or status."""
-
-    id: int
-    name: str
-    short_name: str = ""
-    effect: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class References:
-    """The reference lists a line's cells draw on, in display order."""
-
-    partners: tuple[RefItem, ...]
-    categories: tuple[RefItem, ...]
-    statuses: tuple[RefItem, ...]
-
-    def names(self, field: str) -> dict[int, str]:
-        """Id → display name for ``partner_id``, ``category_id`` or ``status_id``."""
-        return {item.id: item.name for item in self._items(field)}
-
-    def choices(self, field: str) -> dict[str, int]:
-        """Every accepted spelling (case-folded) → id: names, short names and status codes."""
-        found: dict[str, int] = {}
-        for item in self._items(field):
-            for spelling in (item.short_name, item.name):
-                if spelling:
-                    found[" ".join(spelling.split()).casefold()] = item.id
-        return found
-
-    def _items(self, field: str) -> tuple[RefItem, ...]:
-        """The reference list behind a line field."""
-        return {"partner_id": self.partners, "category_id": self.categories, "status_id": self.statuses}[
-            field
-        ]
-
-
-@dataclass(frozen=True, slots=True)
-class PoolInfo:
-    """A pool as the pool list shows it."""
-
-    id: int
-    name: str
-    host_partner_id: int | None
-    description: str
-
-
 def load_references(workspace: Workspace) -> References:
     """Partners, categories and statuses, each in its display order."""
-    with workspace.engine.connect() as connection:
-        partners = tuple(
-            RefItem(r.id, r.name, r.short_name)
-            for r in connection.execute(
-                select(_PARTNER.c.id, _PARTNER.c.name, _PARTNER.c.short_name).order_by(
-                    _PARTNER.c.position, _PARTNER.c.id
-                )
-            )
-        )
-        categories = tuple(
-            RefItem(r.id, r.name)
-            for r in connection.execute(
-                select(_CATEGORY.c.id, _CATEGORY.c.name).order_by(_CATEGORY.c.position, _CATEGORY.c.name)
-            )
-        )
-        statuses = tuple(
-            RefItem(r.id, r.label, r.code, r.effect)
-            for r in connection.execute(
-                select(_STATUS.c.id, _STATUS.c.label, _STATUS.c.code, _STATUS.c.effect).order_by(
-                    _STATUS.c.position, _STATUS.c.id
-                )
-            )
-        )
-        connection.rollback()
-    return References(partners, categories, statuses)
+    with workspace.reads() as rows:
+        return reads.references(rows)
 
 
 def list_pools(workspace: Workspace) -> list[PoolInfo]:
     """Every pool, in display order."""
-    with workspace.engine.connect() as connection:
-        rows = connection.execute(
-            select(_POOL.c.id, _POOL.c.name, _POOL.c.host_partner_id, _POOL.c.description).order_by(
-                _POOL.c.position, _POOL.c.name
-            )
-        ).all()
-        connection.rollback()
-    return [PoolInfo(r.id, r.name, r.host_partner_id, r.description) for r in rows]
+    with workspace.reads() as rows:
+        return reads.pools(rows)
 
 
 def pool_years(workspace: Workspace, pool_id: int) -> list[int]:
     """The financial years (start years) in which the pool has lines or stated totals, ascending."""
-    stated = StatedTotal.__table__
-    # One index seek per year (the next year after the last found), not a DISTINCT over every
-    # line: a million-line pool has its few years in a millisecond.
-    next_year = (
-        select(func.min(_LINE.c.financial_year))
-        .where(_LINE.c.pool_id == pool_id, _LINE.c.financial_year > bindparam("after"))
-        .scalar_subquery()
-    )
-    years: set[int] = set()
-    with workspace.engine.connect() as connection:
-        year = connection.execute(select(next_year), {"after": -1}).scalar()
-        while year is not None:
-            years.add(year)
-            year = connection.execute(select(next_year), {"after": year}).scalar()
-        years.update(
-            connection.execute(
-                select(stated.c.financial_year).where(stated.c.pool_id == pool_id).distinct()
-            ).scalars()
-        )
-        connection.rollback()
-    return sorted(years)
+    with workspace.reads() as rows:
+        return reads.pool_years(rows, pool_id)
 
 
 def _escape_like(text: str) -> str:
@@ -322,33 +228,14 @@ def line_ids(
 
 def line_count(workspace: Workspace, pool_id: int, financial_year: int) -> int:
     """How many lines a pool has in a year."""
-    with workspace.engine.connect() as connection:
-        count = connection.execute(
-            select(func.count())
-            .select_from(_LINE)
-            .where(_LINE.c.pool_id == pool_id, _LINE.c.financial_year == financial_year)
-        ).scalar_one()
-        connection.rollback()
-    return int(count)
-
-
-def _fetch(connection: Connection, ids: Sequence[int]) -> dict[int, LineRecord]:
-    """Records for ``ids`` on an open connection, in chunks below SQLite's parameter limit."""
-    found: dict[int, LineRecord] = {}
-    # SQLite allows 32,766 bound parameters; stay far below it.
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for row in connection.execute(select(*_LINE_COLUMNS).where(_LINE.c.id.in_(chunk))):
-            found[row[0]] = LineRecord(*row)
-    return found
+    with workspace.reads() as rows:
+        return reads.line_count(rows, pool_id, financial_year)
 
 
 def fetch_lines(workspace: Workspace, ids: Sequence[int]) -> dict[int, LineRecord]:
     """The records for ``ids`` (missing ids are simply absent)."""
-    with workspace.engine.connect() as connection:
-        found = _fetch(connection, ids)
-        connection.rollback()
-    return found
+    with workspace.reads() as rows:
+        return reads.fetch_lines(rows, ids)
 
 
 def reference_rows(workspace: Workspace, table: str) -> list[dict[str, Any]]:

@@ -43,6 +43,8 @@ from jmg_desktop.store.pg_connect import (
 )
 from jmg_desktop.store.pg_people import display_name
 from jmg_desktop.store.pg_versions import RowKey, changed_by
+from jmg_desktop.store.reads.rows import Rows
+from jmg_desktop.store.reads.sa_rows import session_rows
 from jmg_desktop.store.roles import ROLES, Role, role_of
 from jmg_desktop.store.workspace import Workspace, expected_version
 
@@ -237,6 +239,12 @@ class SharedWorkspace(Workspace):
             self._set_read_only(_LOST)
 
     # -- transactions --------------------------------------------------------------------------
+
+    @contextmanager
+    def reads(self) -> Iterator[Rows]:
+        """The reads' view of the workspace, through a read session on the server."""
+        with self.reading() as session:
+            yield session_rows(session)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -11,6 +11,10 @@ else holds it, or the file or folder cannot be written, the workspace opens read
 A changed workspace is backed up on opening (:mod:`jmg_desktop.store.backups`). A write that the
 disk refuses (full, I/O error, file moved or deleted, folder made read-only) rolls back whole and
 leaves the workspace open read-only with a plain message.
+
+SQLAlchemy is imported only when something first needs the engine or a session (a write, or a
+read through the ORM): :meth:`Workspace.reads` reads through plain ``sqlite3`` connections, so the
+window can show its first screen before SQLAlchemy is imported.
 """
 
 from __future__ import annotations
@@ -23,16 +27,15 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from jmg_desktop import __version__
 from jmg_desktop.store import backups, migrate
 from jmg_desktop.store.claim import claim_new, clear_abandoned_partials, new_file_mode, partial_beside
 from jmg_desktop.store.errors import ReadOnlyError, WorkspaceError, WriteFailedError
 from jmg_desktop.store.lock import LockHeldError, LockInfo, LockLostError, LockState, WorkspaceLock
+from jmg_desktop.store.reads.rows import Rows, first
+from jmg_desktop.store.reads.snapshot import Readers
 from jmg_desktop.store.workspace_file import (
     APPLICATION_ID,
     FAULTS,
@@ -47,6 +50,11 @@ from jmg_desktop.store.workspace_file import (
     quick_check,
     utc_now,
 )
+
+if TYPE_CHECKING:  # imported when first needed (see the module's docstring)
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "APPLICATION_ID",
@@ -78,7 +86,7 @@ class Workspace:
     def __init__(
         self,
         path: Path,
-        engine: Engine,
+        engine: Engine | None = None,
         *,
         read_only: bool,
         read_only_reason: str = "",
@@ -86,8 +94,11 @@ class Workspace:
         lock_holder: LockInfo | None = None,
         lock_state: LockState | None = None,
     ) -> None:
+        """A workspace on ``path`` (its checks passed); ``engine`` is made when first needed if
+        not given (read-only or not, as the workspace is)."""
         self.path = path
-        self.engine = engine
+        self._engine = engine
+        self._engine_read_only = read_only
         self.read_only = read_only
         self.read_only_reason = read_only_reason
         self.lock_holder = lock_holder
@@ -102,9 +113,53 @@ class Workspace:
         self.state_listeners: list[StateListener] = []
         self._lock = lock
         self._identity = file_identity(path)
-        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._sessions: sessionmaker[Session] | None = None
+        try:
+            self._readers = Readers(path)
+        except sqlite3.Error:
+            if lock is not None:
+                lock.release()
+            raise WorkspaceError(f"“{path.name}” cannot be opened: SQLite could not open it.") from None
         self._closed = False
         self._identity_value: str | None = None  # the workspace_id setting, read on first witness
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (made, and SQLAlchemy imported, on first use)."""
+        if self._engine is None:
+            self._engine = make_engine(self.path, read_only=self._engine_read_only)
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _replace_engine(self, *, read_only: bool) -> None:
+        """From now on connect read-only or read-write; an engine in use is swapped for one."""
+        old = self._engine
+        self._engine_read_only = read_only
+        self._engine = None if old is None else make_engine(self.path, read_only=read_only)
+        self._sessions = None
+        if old is not None:
+            old.dispose()
+
+    def _new_session(self) -> Session:
+        """A session on the engine."""
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        return self._sessions()
+
+    def prepare_for_writes(self) -> None:
+        """Import SQLAlchemy and set up the ORM and the engine now, so that the first edit does not
+        wait for them (the window calls this once its first screen is painted)."""
+        from sqlalchemy.orm import configure_mappers
+
+        from jmg_desktop.store import models  # noqa: F401  (the mapped classes, configured here)
+
+        configure_mappers()
+        self._new_session().close()
 
     @property
     def display_name(self) -> str:
@@ -118,9 +173,7 @@ class Workspace:
 
     def private_reader(self) -> Workspace:
         """A read-only handle with connections of its own, for another thread (paper previews)."""
-        return Workspace(
-            self.path, make_engine(self.path, read_only=True), read_only=True, read_only_reason="preview"
-        )
+        return Workspace(self.path, read_only=True, read_only_reason="preview")
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -193,14 +246,12 @@ class Workspace:
                         f"open read-only ({reason or 'as asked'})."
                     )
                 cls._migrate(path, facts.user_version)
-            engine = make_engine(path, read_only=read_only)
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
         workspace = cls(
             path,
-            engine,
             read_only=read_only,
             read_only_reason=reason,
             lock=lock,
@@ -273,7 +324,9 @@ class Workspace:
             return
         self._closed = True
         self.wait_for_backup()
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
+        self._readers.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -369,10 +422,7 @@ class Workspace:
 
     def _become_writable(self, lock: WorkspaceLock) -> None:
         """Switch to a read-write engine under ``lock``."""
-        old = self.engine
-        self.engine = make_engine(self.path, read_only=False)
-        self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
-        old.dispose()
+        self._replace_engine(read_only=False)
         self._lock = lock
         self._identity = file_identity(self.path)
         self.lock_holder = self.lock_state = None
@@ -403,10 +453,7 @@ class Workspace:
         if file_identity(self.path) == self._identity:
             # Reads go on through a read-only connection (plain BEGIN, no write lock wanted);
             # a file moved or deleted keeps the old engine, whose open connection still reads it.
-            old = self.engine
-            self.engine = make_engine(self.path, read_only=True)
-            self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
-            old.dispose()
+            self._replace_engine(read_only=True)
         self._set_read_only(reason)
         raise WriteFailedError(
             f"“{self.path.name}” could not be saved: {reason}. The change was not made; the "
@@ -416,9 +463,16 @@ class Workspace:
     # -- transactions --------------------------------------------------------------------------
 
     @contextmanager
+    def reads(self) -> Iterator[Rows]:
+        """The reads' view of the workspace as it stands now (:mod:`jmg_desktop.store.reads`):
+        one read transaction on a plain read-only ``sqlite3`` connection, no SQLAlchemy."""
+        with self._readers.snapshot() as rows:
+            yield rows
+
+    @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads; nothing it does is committed."""
-        session = self._sessions()
+        session = self._new_session()
         try:
             yield session
         finally:
@@ -437,7 +491,9 @@ class Workspace:
             why = f" ({self.read_only_reason})" if self.read_only_reason else ""
             raise ReadOnlyError(f"This workspace is open read-only{why}; the change was not made.")
         self._ensure_writable_still()
-        session = self._sessions()
+        from sqlalchemy.exc import DBAPIError
+
+        session = self._new_session()
         try:
             yield session
             session.commit()
@@ -462,10 +518,8 @@ class Workspace:
         from jmg_desktop.store import witness
 
         if self._identity_value is None:
-            with self.reading() as session:
-                from jmg_desktop.store.reads.sa_rows import session_rows
-
-                self._identity_value = witness.identity_of(session_rows(session))
+            with self.reads() as rows:
+                self._identity_value = witness.identity_of(rows)
         witness.record(self.path, self._identity_value, sequence, digest)
 
     def _raise_for_fault(self, error: DBAPIError) -> None:
@@ -505,15 +559,12 @@ class Workspace:
         try:
             # Through the workspace's own connection: if the file was deleted or moved while open,
             # that connection still reads it, so a copy can rescue the data.
-            raw = self.engine.raw_connection()
-            try:
+            with self._readers.idle() as source:
                 target = sqlite3.connect(temp)
                 try:
-                    raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                    source.backup(target)
                 finally:
                     target.close()
-            finally:
-                raw.close()
             with open(temp, "rb+") as written:  # on disk before it takes the name
                 os.fsync(written.fileno())
             # A copy is a new document: readable by colleagues as the umask allows (mkstemp: 0600).
@@ -540,12 +591,9 @@ class Workspace:
 
     def setting(self, key: str, default: str = "") -> str:
         """A workspace setting such as ``title``."""
-        with self.engine.connect() as connection:
-            value = connection.execute(
-                text("SELECT value FROM workspace_setting WHERE key = :k"), {"k": key}
-            ).scalar()
-            connection.rollback()
-        return default if value is None else str(value)
+        with self.reads() as rows:
+            found = first(rows, "SELECT value FROM workspace_setting WHERE key = :k LIMIT 1", {"k": key})
+        return default if found is None or found[0] is None else str(found[0])
 
     @property
     def title(self) -> str:
@@ -583,6 +631,9 @@ def build_empty(temp: Path, *, title: str, shown: str) -> None:
 
     ``shown`` is the name the user asked for, for messages (``temp`` is a hidden name).
     """
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
     engine = make_engine(temp)
     try:
         with engine.begin() as connection:

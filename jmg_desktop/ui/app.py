@@ -1,14 +1,18 @@
 """Starting the GUI: the Qt application, the main window, the demo copy and the error net.
 
 The window is shown first; the workspace is opened and its lines shown straight after, from the
-event loop; on the turn after the lines are painted the features (papers, projection,
-agreements…) are installed and told what is open. Their menus are there at once; their heavy pages
+event loop, read through plain ``sqlite3`` connections (:meth:`Workspace.reads
+<jmg_desktop.store.workspace.Workspace.reads>`): the pools, years, lines and totals are on screen
+before SQLAlchemy is imported. On the turn after the lines are painted the features (papers,
+projection, agreements…) are installed and told what is open, and SQLAlchemy and the ORM are set
+up for edits (an edit made sooner sets them up itself). Their menus are there at once; their heavy pages
 (:class:`jmg_desktop.ui.lazy_page.LazyPage`) are built when first shown or used. The user sees the
 application at once and their figures soon after, even on a large file. An exception that escapes
 anywhere in the GUI is logged to a file and shown as a one-line dialog: never a traceback on screen.
 
 ``JMG_DESKTOP_STARTUP_PROBE=1`` (used by the start-up benchmark) prints the times at which the
-window was shown, the workspace's lines were on screen and the features were ready, then quits.
+window was shown, the workspace's lines were on screen (and whether SQLAlchemy had been imported by
+then) and the features were ready, then quits.
 With ``JMG_DESKTOP_PAGES_PROBE=1`` as well (the bundle's smoke test) it first shows every page and
 waits for the paper preview, then says what it saw and quits.
 """
@@ -169,8 +173,10 @@ class _FirstLinesPaint:
         self.reported = True
         self._viewport.removeEventFilter(self._filter)
         rows = self._model.rowCount()
+        orm = int("sqlalchemy" in sys.modules)  # the first screen is read without it
         print(
-            f"loaded {time.perf_counter() - _STARTED:.4f} cpu={time.process_time():.4f} rows={rows}",
+            f"loaded {time.perf_counter() - _STARTED:.4f} cpu={time.process_time():.4f} "
+            f"sqlalchemy={orm} rows={rows}",
             file=sys.stderr,
             flush=True,
         )
@@ -328,6 +334,7 @@ def run_gui(file: str | None, demo: bool) -> int:
         if first_paint is not None:
             first_paint.report()  # nothing painted with rows (no file, or it was refused): now
         window.install_features()
+        window.prepare_for_edits()
         if probe:
             app.processEvents()
             print(

@@ -43,7 +43,7 @@ from jmg_desktop.ui.lines.undo import UNDO_LIMIT, CommandRunner
 from jmg_desktop.ui.lines.view import PoolLinesView
 from jmg_desktop.ui.settings import add_recent_file, app_settings, recent_files, remove_recent_file
 
-if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a file is first opened, not at start-up
+if TYPE_CHECKING:  # the store is imported when a file is first opened, not at start-up
     from jmg_desktop.store.workspace import Workspace
 
 __all__ = ["MainWindow"]
@@ -286,6 +286,15 @@ class MainWindow(QMainWindow):
             self._update_title()
             self._update_enabled()
 
+    def prepare_for_edits(self) -> None:
+        """Bring in what the first edit needs (SQLAlchemy, the ORM, the lines store) ahead of it.
+
+        The first screen is read without them; the application calls this once it is painted. An
+        edit made before still works: it brings them in itself, on the spot.
+        """
+        if self._workspace is not None and self.lines_model.store is not None:
+            self._workspace.prepare_for_writes()
+
     # -- workspace lifecycle ----------------------------------------------------------------------
 
     def open_path(self, path: str | Path, *, read_only: bool = False) -> bool:
@@ -433,12 +442,14 @@ class MainWindow(QMainWindow):
 
     def _load_pools(self) -> None:
         """Fill the pool list from the workspace (signals blocked: no selection yet)."""
-        from jmg_desktop.store.lines_repo import list_pools
+        from jmg_desktop.store.reads.lines import pools
 
         self.pool_list.blockSignals(True)
         self.pool_list.clear()
         if self._workspace is not None:
-            for pool in list_pools(self._workspace):
+            with self._workspace.reads() as rows:
+                listed = pools(rows)
+            for pool in listed:
                 item = QListWidgetItem(pool.name, self.pool_list)
                 item.setData(Qt.ItemDataRole.UserRole, pool.id)
                 item.setToolTip(pool.description or pool.name)
@@ -488,10 +499,11 @@ class MainWindow(QMainWindow):
             self._fill_years([], None)
             self._set_selection(-1, -1)
             return
-        from jmg_desktop.store.lines_repo import pool_years
+        from jmg_desktop.store.reads.lines import pool_years
 
         pool_id = int(self.pool_list.item(row).data(Qt.ItemDataRole.UserRole))
-        years = pool_years(self._workspace, pool_id)
+        with self._workspace.reads() as rows:
+            years = pool_years(rows, pool_id)
         keep = self._year if self._year in years else None
         self._pool_id = pool_id
         self._fill_years(years, keep if keep is not None else (years[-1] if years else None))

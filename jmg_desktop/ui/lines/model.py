@@ -32,7 +32,8 @@ from jmg_desktop.core.validation import COLUMN_FIELDS, COLUMN_TITLES, CellError,
 from jmg_desktop.ui.lines.rows import BLOCK_SIZE, LineRows
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a workspace is first shown
-    from jmg_desktop.store.lines_repo import LinesStore, References
+    from jmg_desktop.store.lines_repo import LinesStore
+    from jmg_desktop.store.reads.lines import References
     from jmg_desktop.store.workspace import Workspace
 
 __all__ = [
@@ -119,12 +120,7 @@ class PoolLinesModel(QAbstractTableModel):
     def set_workspace(self, workspace: Workspace | None) -> None:
         """Show another workspace (or none); the pool and year are cleared."""
         self._workspace = workspace
-        if workspace is not None:
-            from jmg_desktop.store.lines_repo import LinesStore
-
-            self._store: LinesStore | None = LinesStore(workspace)
-        else:
-            self._store = None
+        self._store = None  # made on first use (see store)
         self._read_only = workspace is None or workspace.read_only
         self._pool_id, self._year = -1, -1
         self.reload_references()
@@ -156,7 +152,12 @@ class PoolLinesModel(QAbstractTableModel):
 
     @property
     def store(self) -> LinesStore | None:
-        """The document commands are applied to."""
+        """The document commands are applied to; made on first use, as it brings in SQLAlchemy
+        and the ORM (the window shows its first screen without them)."""
+        if self._store is None and self._workspace is not None:
+            from jmg_desktop.store.lines_repo import LinesStore
+
+            self._store = LinesStore(self._workspace)
         return self._store
 
     @property
@@ -187,11 +188,11 @@ class PoolLinesModel(QAbstractTableModel):
     def reload_references(self) -> None:
         """Re-read partners, categories and statuses (after a reference list changed)."""
         if self._workspace is not None:
-            from jmg_desktop.store.bcf_repo import scheme_lists
-            from jmg_desktop.store.lines_repo import load_references
+            from jmg_desktop.store.reads.lines import references, scheme_lists
 
-            self._refs = load_references(self._workspace)
-            self._scheme_lists = scheme_lists(self._workspace)
+            with self._workspace.reads() as rows:
+                self._refs = references(rows)
+                self._scheme_lists = scheme_lists(rows)
         else:
             self._refs = _EmptyReferences()  # type: ignore[assignment]
             self._scheme_lists = SchemeLists()
@@ -472,14 +473,15 @@ class PoolLinesModel(QAbstractTableModel):
         """Add ``name`` to the category list and give it to the line at ``index``: one undo step."""
         from jmg_desktop.core.validation import check_name
 
-        if self._store is None or self._read_only or not index.isValid():
+        store = self.store
+        if store is None or self._read_only or not index.isValid():
             return False
         checked = check_name(name, title="Category", taken={item.name for item in self._refs.categories})
         if isinstance(checked, CellError):
             self.message.emit(f"Category not changed: {checked.message}")
             return False
-        new_id = self._store.next_reference_id("category")
-        row = {"id": new_id, "name": checked, "position": self._store.next_reference_position("category")}
+        new_id = store.next_reference_id("category")
+        row = {"id": new_id, "name": checked, "position": store.next_reference_position("category")}
         record = self.record(index.row())
         changes = ChangeSet(
             updates=(FieldUpdate(record.id, "category_id", record.category_id, new_id),),
@@ -493,10 +495,11 @@ class PoolLinesModel(QAbstractTableModel):
             return True
         if self._executor is not None:
             return self._executor(command)
-        if self._store is None:
+        store = self.store
+        if store is None:
             return False
         try:
-            command.apply(self._store)
+            command.apply(store)
         except Exception as error:
             self.message.emit(f"{command.text} failed: {error}")
             return False

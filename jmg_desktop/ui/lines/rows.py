@@ -6,7 +6,8 @@ least recently used dropped first. How a block is found depends on the order sho
 * the pool's own order (no sort, no filter): nothing is read up front but the number of lines;
   each block is a window of the order read from the database (after the last line of the block
   before when that is known, else at an offset), so a million-line pool opens as quickly as a
-  small one;
+  small one. These reads go through the workspace's plain read connections
+  (:mod:`jmg_desktop.store.reads.lines`), so the first screen needs no SQLAlchemy;
 * sorted or filtered: the database sorts once and the ids are kept in that order, 8 bytes each.
   Sort keys such as a lower-cased name have no index: reading windows of them would sort the
   whole pool again for every block, so the order is read once when the user asks for it.
@@ -21,8 +22,8 @@ from typing import TYPE_CHECKING, Final
 
 from jmg_desktop.core.commands import LineRecord
 
-if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a workspace is first shown
-    from jmg_desktop.store.lines_window import OrderKey
+if TYPE_CHECKING:  # the store is imported when a workspace is first shown
+    from jmg_desktop.store.reads.lines import OrderKey
     from jmg_desktop.store.workspace import Workspace
 
 __all__ = ["BLOCK_SIZE", "MAX_BLOCKS", "LineRows"]
@@ -76,9 +77,10 @@ class LineRows:
             self._count = 0
             self._ids = array("q")
         elif sort_field is None and not needle.strip():
-            from jmg_desktop.store.lines_repo import line_count
+            from jmg_desktop.store.reads.lines import line_count
 
-            self._count = line_count(workspace, pool_id, financial_year)
+            with workspace.reads() as rows:
+                self._count = line_count(rows, pool_id, financial_year)
         else:
             from jmg_desktop.store.lines_repo import line_ids
 
@@ -149,9 +151,10 @@ class LineRows:
                     found[line] = number * BLOCK_SIZE + offset
         missing = wanted - found.keys()
         if missing and self._workspace is not None and self._count:
-            from jmg_desktop.store.lines_window import rows_of_lines
+            from jmg_desktop.store.reads.lines import rows_of_lines
 
-            found.update(rows_of_lines(self._workspace, self._pool_id, self._year, missing))
+            with self._workspace.reads() as rows:
+                found.update(rows_of_lines(rows, self._pool_id, self._year, missing))
         return found
 
     def all_ids(self) -> list[int]:
@@ -201,17 +204,18 @@ class LineRows:
         """Block ``number`` of the pool's own order, read as a window of it."""
         if self._workspace is None:
             return _Block([], {})
-        from jmg_desktop.store.lines_window import lines_window
+        from jmg_desktop.store.reads.lines import lines_window
 
         after = self._after.get(number)
-        records = lines_window(
-            self._workspace,
-            self._pool_id,
-            self._year,
-            limit=BLOCK_SIZE,
-            after=after,
-            offset=number * BLOCK_SIZE if after is None else 0,
-        )
+        with self._workspace.reads() as rows:
+            records = lines_window(
+                rows,
+                self._pool_id,
+                self._year,
+                limit=BLOCK_SIZE,
+                after=after,
+                offset=number * BLOCK_SIZE if after is None else 0,
+            )
         if len(records) == BLOCK_SIZE:
             self._after[number + 1] = (records[-1].position, records[-1].id)
         return _Block([record.id for record in records], {record.id: record for record in records})
@@ -220,6 +224,7 @@ class LineRows:
         """Records of ``ids`` (those that still exist)."""
         if self._workspace is None or not ids:
             return {}
-        from jmg_desktop.store.lines_repo import fetch_lines
+        from jmg_desktop.store.reads.lines import fetch_lines
 
-        return fetch_lines(self._workspace, list(ids))
+        with self._workspace.reads() as rows:
+            return fetch_lines(rows, list(ids))

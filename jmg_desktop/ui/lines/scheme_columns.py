@@ -101,9 +101,10 @@ class SchemeColumns(QObject):
         workspace = self._model.workspace
         if workspace is None or self._model.pool_id < 0 or self._model.financial_year < 0:
             return False
-        from jmg_desktop.store.bcf_repo import pool_uses_schemes
+        from jmg_desktop.store.reads.lines import pool_uses_schemes
 
-        return pool_uses_schemes(workspace, self._model.pool_id, self._model.financial_year)
+        with workspace.reads() as rows:
+            return pool_uses_schemes(rows, self._model.pool_id, self._model.financial_year)
 
     def _apply(self, shown: bool) -> None:
         """Hide or show every scheme column, keep the action's tick in step, and refit."""

@@ -96,15 +96,17 @@ class TotalsPanel(QWidget):
             self.heading.setText("Totals")
             self._fit_width()
             return
-        from jmg_desktop.store.lines_repo import list_pools, load_references
-        from jmg_desktop.store.totals import compare_stated, linked_pool_ids, pool_totals, stated_figures
+        from jmg_desktop.core.totals import compare_stated
+        from jmg_desktop.store.reads.lines import pools as list_pools
+        from jmg_desktop.store.reads.lines import references
+        from jmg_desktop.store.reads.totals import linked_pool_ids, pool_totals, stated_figures
 
-        with workspace.reading() as session:
-            totals = pool_totals(session, pool_id, financial_year)
-            comparisons = compare_stated(totals, stated_figures(session, pool_id, financial_year))
-            linked = linked_pool_ids(session, pool_id)
-        pools = {pool.id: pool.name for pool in list_pools(workspace)}
-        refs = load_references(workspace)
+        with workspace.reads() as rows:  # one snapshot: the totals and the names beside them agree
+            totals = pool_totals(rows, pool_id, financial_year)
+            comparisons = compare_stated(totals, stated_figures(rows, pool_id, financial_year))
+            linked = linked_pool_ids(rows, pool_id)
+            pools = {pool.id: pool.name for pool in list_pools(rows)}
+            refs = references(rows)
         full_names = refs.names("partner_id")
         short_names = {p.id: p.short_name or p.name for p in refs.partners}
         self.totals, self.comparisons = totals, comparisons
