@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from jmg_desktop.store.json_rows import SameFields
 from jmg_desktop.store.models import AuditEvent, WorkspaceSetting
+from jmg_desktop.store.raw_writes import run, run_one
 from jmg_desktop.store.reads import audit as reads_audit
 from jmg_desktop.store.reads.audit import HEAD_SETTING, AuditBreak, event_hash
 from jmg_desktop.store.reads.sa_rows import session_rows
@@ -125,8 +126,9 @@ def record_event(
     """Append an audit event in the caller's transaction (so it commits or rolls back with the
     change); return its sequence number.
 
-    Prepared Core statements on the tables rather than ORM objects: this runs on every edit, and
-    building statements and the unit of work's bookkeeping cost more than the writes themselves.
+    Statements built once and run on SQLite's driver (:mod:`jmg_desktop.store.raw_writes`) rather
+    than ORM objects: this runs on every edit, and building statements and the unit of work's
+    bookkeeping cost more than the writes themselves.
 
     A shared workspace's write session defers the append (``session.info["audit_pending"]`` is a
     list): the event is kept there and chained at the end of the transaction, under the audit lock
@@ -146,9 +148,11 @@ def record_event(
             }
         )
         return 0
-    last = session.execute(_LAST_EVENT).first()
-    sequence = 1 if last is None else last.sequence + 1
-    prev_hash = "" if last is None else last.hash
+    session.flush()  # ORM changes made before the event reach the database before it, as ever
+    connection = session.connection()
+    last = run_one(connection, _LAST_EVENT)
+    sequence = 1 if last is None else last[0] + 1
+    prev_hash = "" if last is None else last[1]
     fields = {
         "sequence": sequence,
         "at": datetime.now(UTC).isoformat(timespec="microseconds"),
@@ -162,12 +166,12 @@ def record_event(
         "prev_hash": prev_hash,
     }
     digest = event_hash(**fields)
-    session.execute(_INSERT_EVENT, {**fields, "hash": digest})
+    run(connection, _INSERT_EVENT, [{**fields, "hash": digest}])
     # The head marker moves in the same transaction, so a later deletion of this (last) event shows.
     head = f"{sequence}:{digest}"
     session.info["audit_head"] = (sequence, digest)  # witnessed outside the file once committed
-    if session.execute(_MOVE_HEAD, {"head_key": HEAD_SETTING, "head_value": head}).rowcount == 0:
-        session.execute(_INSERT_HEAD, {"key": HEAD_SETTING, "value": head})
+    if run(connection, _MOVE_HEAD, [{"head_key": HEAD_SETTING, "head_value": head}]) == 0:
+        run(connection, _INSERT_HEAD, [{"key": HEAD_SETTING, "value": head}])
     return sequence
 
 

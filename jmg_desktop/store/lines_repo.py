@@ -10,6 +10,7 @@ undo and redo is durable the moment it is made.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from operator import attrgetter
 from typing import Any, Final
 
@@ -34,6 +35,7 @@ from jmg_desktop.store.models import (
     WorkspaceSetting,
 )
 from jmg_desktop.store.raw_rows import raw_batches
+from jmg_desktop.store.raw_writes import run
 from jmg_desktop.store.reads import lines as reads
 from jmg_desktop.store.reads.lines import PoolInfo, References, RefItem
 from jmg_desktop.store.workspace import Workspace
@@ -86,8 +88,10 @@ _SHIFT: Final = (
 )
 
 
+@cache
 def _field_update(field: str) -> Any:
-    """``UPDATE pool_line SET field = :u_new WHERE id = :u_id AND field IS :u_old``."""
+    """``UPDATE pool_line SET field = :u_new WHERE id = :u_id AND field IS :u_old``, built once
+    per field (building it on every edit cost more than running it)."""
     column = _LINE.c[field]
     return (
         update(_LINE)
@@ -433,10 +437,9 @@ class LinesStore:
                 {"u_id": field_update.line_id, "u_old": field_update.old, "u_new": field_update.new}
             )
         for field, rows in by_field.items():
-            result = connection.execute(_field_update(field), rows)
             # Each row matches only if the line still holds the old value: otherwise someone
             # else changed it since it was shown, and the whole change set is refused.
-            if result.rowcount != len(rows):
+            if run(connection, _field_update(field), rows) != len(rows):
                 raise StaleEditError(
                     "The line was changed or deleted elsewhere since it was shown; nothing was changed.",
                     ids=[row["u_id"] for row in rows],

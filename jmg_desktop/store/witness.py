@@ -37,6 +37,7 @@ from jmg_desktop.store.reads.rows import Rows, first
 __all__ = [
     "IDENTITY_SETTING",
     "Witness",
+    "file_for",
     "identity_of",
     "leads_to",
     "record",
@@ -60,36 +61,41 @@ class Witness:
     identity: str
 
 
-def _file_for(path: Path) -> Path:
-    """Where the witnesses of the workspace at ``path`` are kept."""
+def file_for(path: Path) -> Path:
+    """Where the witnesses of the workspace at ``path`` are kept (an open workspace asks once)."""
     resolved = str(Path(path).resolve())
     return data_dir() / "witnesses" / (hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:32] + ".jsonl")
 
 
-def _append(path: Path, entry: dict[str, object]) -> None:
-    """Append one line; a witness that cannot be written is skipped (the edit itself stands)."""
-    target = _file_for(path)
+def _append(target: Path, entry: dict[str, object]) -> None:
+    """Append one line to the witness file ``target``; a witness that cannot be written is skipped
+    (the edit itself stands)."""
     line = (json.dumps(entry, separators=(",", ":")) + "\n").encode("utf-8")
     with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
         # O_APPEND: two programs witnessing at once never interleave within a line.
-        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+        try:
+            handle = os.open(target, flags, 0o600)
+        except FileNotFoundError:  # the first witness on this machine: make the folder
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(target, flags, 0o600)
         try:
             os.write(handle, line)
         finally:
             os.close(handle)
 
 
-def record(path: Path, identity: str, sequence: int, digest: str) -> None:
-    """Witness that the workspace at ``path`` now ends at event ``sequence`` with hash ``digest``."""
+def record(target: Path, identity: str, sequence: int, digest: str) -> None:
+    """Witness in ``target`` (:func:`file_for` the workspace) that the workspace now ends at event
+    ``sequence`` with hash ``digest``."""
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    _append(path, {"id": identity, "seq": sequence, "hash": digest, "at": at})
+    _append(target, {"id": identity, "seq": sequence, "hash": digest, "at": at})
 
 
 def reset(path: Path, identity: str, sequence: int, digest: str) -> None:
     """A workspace was created, loaded or restored at ``path``: earlier witnesses there no longer apply."""
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    _append(path, {"id": identity, "seq": sequence, "hash": digest, "at": at, "reset": True})
+    _append(file_for(path), {"id": identity, "seq": sequence, "hash": digest, "at": at, "reset": True})
 
 
 def reset_from_file(path: Path) -> None:
@@ -118,7 +124,7 @@ def witnesses(path: Path, identity: str) -> list[Witness]:
     a workspace JMG Desktop made always has one.
     """
     try:
-        text = _file_for(path).read_text(encoding="utf-8")
+        text = file_for(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []
     found: list[Witness] = []

@@ -122,6 +122,7 @@ class Workspace:
             raise WorkspaceError(f"“{path.name}” cannot be opened: SQLite could not open it.") from None
         self._closed = False
         self._identity_value: str | None = None  # the workspace_id setting, read on first witness
+        self._witness_file: Path | None = None  # where its heads are witnessed, found on first witness
 
     @property
     def engine(self) -> Engine:
@@ -517,10 +518,11 @@ class Workspace:
         """Record the head this change left outside the file (see :mod:`jmg_desktop.store.witness`)."""
         from jmg_desktop.store import witness
 
-        if self._identity_value is None:
+        if self._identity_value is None or self._witness_file is None:
             with self.reads() as rows:
                 self._identity_value = witness.identity_of(rows)
-        witness.record(self.path, self._identity_value, sequence, digest)
+            self._witness_file = witness.file_for(self.path)
+        witness.record(self._witness_file, self._identity_value, sequence, digest)
 
     def _raise_for_fault(self, error: DBAPIError) -> None:
         """Turn a driver error the disk caused into a plain message and a read-only workspace."""

@@ -19,7 +19,7 @@ from jmg_desktop.core.commands import (
     reference_change,
 )
 from jmg_desktop.store.audit import verify_chain
-from jmg_desktop.store.errors import ReadOnlyError
+from jmg_desktop.store.errors import ReadOnlyError, WorkspaceError
 from jmg_desktop.store.lines_repo import (
     LinesStore,
     StaleEditError,
@@ -130,6 +130,22 @@ def test_stale_edit_changes_nothing(demo_workspace: Workspace) -> None:
         store.apply_changes(changes, action="edit_lines")
     assert _snapshot(demo_workspace) == before
     assert len(_events(demo_workspace)) == events
+
+
+def test_an_edit_the_schema_refuses_changes_nothing_and_says_so(demo_workspace: Workspace) -> None:
+    # A category that does not exist (removed by another window, say): the foreign key refuses it.
+    store = LinesStore(demo_workspace)
+    before, events = _snapshot(demo_workspace), len(_events(demo_workspace))
+    category = fetch_lines(demo_workspace, [1])[1].category_id
+    with pytest.raises(WorkspaceError) as refused:
+        edit_fields([FieldUpdate(1, "category_id", category, 9999)]).apply(store)
+    assert str(refused.value).startswith("The change would break data that depends on it (")
+    assert str(refused.value).endswith("); nothing was changed.")
+    assert _snapshot(demo_workspace) == before
+    assert len(_events(demo_workspace)) == events
+    assert not demo_workspace.read_only  # a refusal, not a fault of the disk
+    edit_fields([FieldUpdate(1, "note", "", "still editable")]).apply(store)
+    assert fetch_lines(demo_workspace, [1])[1].note == "still editable"
 
 
 def test_read_only_workspace_refuses(demo_path: Path) -> None:

@@ -194,3 +194,49 @@ def test_a_lines_kind_is_shown_and_can_be_typed_and_refused(
         assert not model.setData(model.index(0, 6), "pension")
     assert blocker.args[0] == "Kind not changed: Kind must be “Service budget” or “Budget change”."
     assert _db_lines(demo_path) == before and _audit_count(demo_path) == events
+
+
+def test_rows_shown_after_edits_undo_and_redo_are_what_the_file_holds(
+    qtbot, demo_workspace: Workspace
+) -> None:
+    # An edit no longer reads its line back: the row must still show exactly what was stored,
+    # for plain cells and for a scheme share, which changes the other share with it.
+    from PySide6.QtGui import QUndoStack
+
+    from jmg_desktop.store.lines_repo import fetch_lines, list_pools, pool_years
+    from jmg_desktop.ui.lines.model import ALL_TITLES
+    from jmg_desktop.ui.lines.undo import CommandRunner
+
+    bcf = next(pool.id for pool in list_pools(demo_workspace) if "Better Care Fund" in pool.name)
+    lines = PoolLinesModel()
+    stack = QUndoStack()
+    lines.set_executor(CommandRunner(stack, lambda: lines.store, lines.changes_applied, print))
+    lines.set_workspace(demo_workspace)
+    lines.set_pool(bcf, pool_years(demo_workspace, bcf)[0])
+    row = 3
+
+    def shown_is_stored() -> None:
+        record = lines.record(row)
+        assert fetch_lines(demo_workspace, [record.id])[record.id] == record
+
+    edits = [
+        (SERVICE, "Reablement at home"),
+        (CATEGORY, "day services"),
+        (PARTNER, "pct"),
+        (STATUS, "proposed removal"),
+        (AMOUNT, "£1,234.56"),
+        (NOTE, "Agreed at the June board"),
+        (ALL_TITLES.index("Kind"), "uplift"),
+        (ALL_TITLES.index("% NHS"), "40"),
+    ]
+    for column, text in edits:
+        assert lines.setData(lines.index(row, column), text), text
+        shown_is_stored()
+    assert lines.data(lines.index(row, ALL_TITLES.index("% Council"))) == "60%"
+    for _ in edits:
+        stack.undo()
+        shown_is_stored()
+    for _ in edits:
+        stack.redo()
+        shown_is_stored()
+    assert lines.data(lines.index(row, AMOUNT)) == "£1,234.56"

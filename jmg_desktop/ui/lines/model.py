@@ -515,7 +515,7 @@ class PoolLinesModel(QAbstractTableModel):
         if changes.changes_order():
             self.reload()
         else:
-            for row in self._rows.refetch(changes.touched_line_ids()):
+            for row in self._rows.patch(changes.updates):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, _LAST_COLUMN))
         self.linesChanged.emit()
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
-from jmg_desktop.core.commands import LineRecord
+from jmg_desktop.core.commands import FieldUpdate, LineRecord
 
 if TYPE_CHECKING:  # the store is imported when a workspace is first shown
     from jmg_desktop.store.reads.lines import OrderKey
@@ -169,17 +170,23 @@ class LineRows:
 
     # -- after a change ------------------------------------------------------------------------
 
-    def refetch(self, line_ids: Iterable[int]) -> list[int]:
-        """Read these lines again where their rows are held; return the rows that changed."""
-        wanted = set(line_ids)
-        held = {line: block for block in self._blocks.values() for line in wanted & block.records.keys()}
-        fresh = self._fetch(list(held)) if held else {}
-        for line, block in held.items():
-            if line in fresh:
-                block.records[line] = fresh[line]
-            else:
-                del block.records[line]
-        return sorted(self.rows_of(wanted).values())
+    def patch(self, updates: Iterable[FieldUpdate]) -> list[int]:
+        """Give the held records the values a committed change set stored; return the rows of
+        the lines it touched.
+
+        Nothing is read again: each update was made only where the line still held its old value,
+        so the stored line is now the held one with the new values (a re-read was a quarter of a
+        cell edit's time on a 100,000-line pool).
+        """
+        by_line: dict[int, list[FieldUpdate]] = {}
+        for update in updates:
+            by_line.setdefault(update.line_id, []).append(update)
+        for block in self._blocks.values():
+            for line in by_line.keys() & block.records.keys():
+                block.records[line] = replace(
+                    block.records[line], **{update.field: update.new for update in by_line[line]}
+                )
+        return sorted(self.rows_of(by_line).values())
 
     # -- reading -------------------------------------------------------------------------------
 
