@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -191,10 +192,18 @@ def since_agreed_marks(
         .where(Agreement.status.not_in(_NOT_FLAGGED), differs)
         .order_by(PoolLine.id, AgreementLine.agreement_id)
     )
+    # The join starts from whichever side is smaller: SQLite keeps no statistics, and by default
+    # walks the pool's lines (a million) probing each for agreements. When fewer lines are agreed
+    # than the pool holds, the pool and year are written so that no index of pool_line serves
+    # them: the join then starts from the agreed lines and looks their lines up by id.
+    pool_column: Any = PoolLine.pool_id
+    year_column: Any = PoolLine.financial_year
+    if pool_id is not None and _fewer_agreed_than_in_pool(session, pool_id, year):
+        pool_column, year_column = pool_column + 0, year_column + 0
     if pool_id is not None:
-        query = query.where(PoolLine.pool_id == pool_id)
+        query = query.where(pool_column == pool_id)
     if year is not None:
-        query = query.where(PoolLine.financial_year == year)
+        query = query.where(year_column == year)
     pools = dict(session.execute(select(Pool.id, Pool.name)).all())
     changed: dict[int, list[int]] = {}
     for row in session.execute(query):
@@ -217,6 +226,16 @@ def since_agreed_marks(
             if line.now is not None and line.now.line_id is not None:
                 added.setdefault(line.now.line_id, []).append(agreement_id)
     return SinceAgreedMarks(changed, added)
+
+
+def _fewer_agreed_than_in_pool(session: Session, pool_id: int, year: int | None) -> bool:
+    """Whether fewer lines are agreed (in every agreement) than the pool has (in ``year``)."""
+    agreed = int(session.execute(select(func.count()).select_from(AgreementLine)).scalar_one())
+    # Is there a line past the first ``agreed``? (Stops there, rather than counting the pool.)
+    beyond = select(PoolLine.id).where(PoolLine.pool_id == pool_id)
+    if year is not None:
+        beyond = beyond.where(PoolLine.financial_year == year)
+    return session.execute(beyond.limit(1).offset(agreed)).first() is not None
 
 
 def lines_changed_since_agreed(

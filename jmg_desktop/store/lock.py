@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import stat
 import sys
 import time
@@ -143,6 +142,11 @@ def _parse_time(text: str) -> datetime:
 
 def _host() -> str:
     """This machine's name as other machines on the network see it."""
+    uname = getattr(os, "uname", None)  # the same name, without importing socket (start-up)
+    if uname is not None:
+        return uname().nodename or "unknown"
+    import socket
+
     return socket.gethostname() or "unknown"
 
 

@@ -234,8 +234,10 @@ def skip_qt_feature_scan_of_qt_free_modules() -> None:
     PySide6's ``__feature__`` support reads the source of each newly imported module to see
     whether it mentions PySide6; for the ~300 modules of SQLAlchemy and the store, imported after
     the window is shown, that scan costs 40-100 ms of the start-up. Modules of :data:`_QT_FREE`
-    are answered "no" at once; every other module is still scanned. Should PySide6 change this
-    private machinery, nothing is patched and start-up is only slower.
+    and of Python's standard library are answered "no" at once, and our own Qt code
+    (``jmg_desktop.ui``) "yes" (the answer its source gives; with no ``__feature__`` chosen, either
+    answer leaves the module as it is); every other module is still scanned. Should PySide6 change
+    this private machinery, nothing is patched and start-up is only slower.
     """
     try:
         import shibokensupport.feature as feature  # type: ignore[import-not-found]
@@ -246,10 +248,14 @@ def skip_qt_feature_scan_of_qt_free_modules() -> None:
         return
 
     def quick_scan(module: object) -> bool:
-        """False for a Qt-free package's module; PySide6's own answer for any other."""
+        """False for a Qt-free package's module, True for ours that use Qt; PySide6's own answer
+        for any other."""
         name = getattr(module, "__name__", "")
-        if isinstance(name, str) and name.startswith(_QT_FREE):
-            return False
+        if isinstance(name, str):
+            if name.startswith(_QT_FREE) or name.partition(".")[0] in sys.stdlib_module_names:
+                return False
+            if name.startswith("jmg_desktop.ui."):
+                return True
         return bool(scan(module))
 
     quick_scan._jmg_quick = True  # type: ignore[attr-defined]

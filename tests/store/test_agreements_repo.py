@@ -31,7 +31,7 @@ from jmg_desktop.store.agreements_repo import (
 )
 from jmg_desktop.store.audit import audit_findings, events_for
 from jmg_desktop.store.lines_repo import LinesStore, fetch_lines
-from jmg_desktop.store.models import AuditEvent, Partner, Pool, PoolLine
+from jmg_desktop.store.models import AgreementLine, AuditEvent, Partner, Pool, PoolLine
 from jmg_desktop.store.workspace import Workspace
 
 FIVE = (
@@ -417,3 +417,37 @@ def test_a_line_new_to_a_pool_agreed_as_a_whole_is_marked(demo_workspace: Worksp
     # New to the pool agreed as a whole: added since agreed, apart from the lines that changed.
     assert marks.added[new_id] == [4] and new_id not in marks.changed
     assert marks.changed[ids["2009/10 base budget changes – inflation, growth and savings"]] == [3]
+
+
+def test_changed_since_agreed_is_found_from_either_side_of_the_join(
+    agreed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The register's query starts from the agreed lines when the pool holds more lines than are
+    agreed (a million-line pool), and from the pool's lines otherwise: the marks are the same."""
+    from jmg_desktop.store import agreements_register
+
+    workspace, agreement, ids = agreed
+    with workspace.reading() as session:
+        (agreed_lines,) = session.execute(select(func.count()).select_from(AgreementLine)).one()
+        before = since_agreed_marks(session, ids["pool"], 2009).changed
+    assert 16 > agreed_lines > 5  # Older People holds more lines than are agreed, Physical Disabilities fewer
+    store = LinesStore(workspace)
+    cheaper = ids[FIVE[0]]
+    old = fetch_lines(workspace, [cheaper])[cheaper]
+    edit_fields([FieldUpdate(cheaper, "amount_pence", old.amount_pence, 1)]).apply(store)
+
+    def marks() -> tuple[dict[int, list[int]], ...]:
+        with workspace.reading() as session:
+            return tuple(
+                since_agreed_marks(session, *where).changed for where in ((ids["pool"], 2009), (2, 2009), ())
+            )
+
+    in_older_people, in_disabilities, everywhere = marks()
+    assert set(in_older_people) == set(before) | {cheaper} and agreement in in_older_people[cheaper]
+    assert in_disabilities == {}
+    assert everywhere == in_older_people  # every agreed line is in Older People
+    # The same marks whichever side the join starts from.
+    monkeypatch.setattr(agreements_register, "_fewer_agreed_than_in_pool", lambda *_: False)
+    assert marks() == (in_older_people, in_disabilities, everywhere)
+    monkeypatch.setattr(agreements_register, "_fewer_agreed_than_in_pool", lambda *_: True)
+    assert marks() == (in_older_people, in_disabilities, everywhere)

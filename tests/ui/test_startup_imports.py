@@ -1,4 +1,5 @@
-"""Start-up: PySide6's per-module source scan is skipped only for packages that never use Qt."""
+"""Start-up: PySide6's per-module source scan is skipped for packages whose answer is known
+(never Qt: the store, SQLAlchemy, the standard library; always Qt: our ui package)."""
 
 from __future__ import annotations
 
@@ -36,4 +37,13 @@ def test_qt_free_packages_are_not_scanned_and_the_rest_still_are(
     scan = feature._mod_uses_pyside
     assert scan(mentions) is False  # answered from the name, without reading the source
     assert scan(_module(tmp_path, "jmg_desktop.store.fake_for_test")) is False
+    assert scan(_module(tmp_path, "email.fake_for_test")) is False  # the standard library never uses Qt
+    assert scan(_module(tmp_path, "jmg_desktop.ui.fake_for_test")) is True  # our Qt code: no need to read it
+    plain = tmp_path / "plain_tool.py"
+    plain.write_text("VALUE = 1\n", encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("plain_tool", plain)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert scan(module) is False  # a third-party module is still read: this one never names Qt
     assert scan(_module(tmp_path, "somebody_elses_widgets")) is True  # everything else is scanned
