@@ -33,8 +33,8 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from jmg_desktop import APP_NAME, __version__
 from jmg_desktop.cli.common import EXIT_BAD_INPUT, CommandError, UsageError
@@ -42,8 +42,7 @@ from jmg_desktop.cli.common import EXIT_BAD_INPUT, CommandError, UsageError
 __all__ = ["SUBCOMMANDS", "SubCommand", "build_parser", "main"]
 
 
-@dataclass(frozen=True)
-class SubCommand:
+class SubCommand(NamedTuple):
     """A sub-command declared cheaply: its name, its one-line help and where its options are added."""
 
     name: str
@@ -132,11 +131,25 @@ SUBCOMMANDS: tuple[SubCommand, ...] = (
 )
 
 
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``: $COLUMNS, else the terminal's width, else 80."""
+    with contextlib.suppress(ValueError):
+        if int(os.environ.get("COLUMNS", "0")) > 0:
+            return int(os.environ["COLUMNS"])
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Formatter(argparse.HelpFormatter):
     """Help text wrapped between words only: never inside ``export-paper`` or ``jmg-desktop``."""
 
     def __init__(self, prog: str, **kwargs: int) -> None:
         kwargs.setdefault("max_help_position", 32)  # the longest command name stays on its line
+        # argparse makes a formatter for every option it adds (to check it) and would import
+        # shutil each time for the width; the width is found the way shutil finds it.
+        kwargs.setdefault("width", _terminal_columns() - 2)
         super().__init__(prog, **kwargs)  # type: ignore[arg-type]
 
     def _split_lines(self, text: str, width: int) -> list[str]:

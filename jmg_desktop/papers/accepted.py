@@ -9,7 +9,6 @@ of the sections, so no accepted difference goes unsaid.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from typing import Final
 
@@ -86,7 +85,7 @@ def place_unprinted(view: PaperView, notes: tuple[str, ...]) -> PaperView:
     paragraph = Paragraph((Run(UNPLACED_TEXT, notes=missing),), numbered=False)
     if view.sections and not view.sections[-1].language:
         last = view.sections[-1]
-        sections = (*view.sections[:-1], dataclasses.replace(last, blocks=(*last.blocks, paragraph)))
+        sections = (*view.sections[:-1], last._replace(blocks=(*last.blocks, paragraph)))
     else:
         sections = (Section("Published figures", (paragraph,)),)
-    return dataclasses.replace(view, sections=sections)
+    return view._replace(sections=sections)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import datetime
 
@@ -104,7 +103,7 @@ def build_view(
     facts = context.facts
     possessive = _possessive(facts.pool_name, document.title)
     if possessive:
-        context = dataclasses.replace(context, facts=dataclasses.replace(facts, pool_label=possessive))
+        context = context._replace(facts=facts._replace(pool_label=possessive))
         facts = context.facts
     authors = tuple(person for person in document.authors if person.name.strip())
     keywords = document.keywords or ("pooled budget", facts.pool_name, facts.year_label, "section 75")

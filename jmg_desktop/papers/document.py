@@ -7,8 +7,7 @@ Figures are never typed into the document: a section body refers to a figures bl
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.model import DEFAULT_RECOMMENDATIONS_INTRO, Person
@@ -19,8 +18,7 @@ __all__ = ["CONTENT_VERSION", "PaperDocument", "SectionText", "document_from_jso
 CONTENT_VERSION: Final = 1
 
 
-@dataclass(frozen=True, slots=True)
-class SectionText:
+class SectionText(NamedTuple):
     """A section as typed: a heading, a body in the paper markup, and its language when it is not
     the paper's (``cy`` for a Welsh passage)."""
 
@@ -29,8 +27,7 @@ class SectionText:
     language: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class PaperDocument:
+class PaperDocument(NamedTuple):
     """Everything an officer writes on a paper. Immutable: edits make a new document."""
 
     title: str = ""
@@ -48,7 +45,7 @@ class PaperDocument:
     contact_officer: Person | None = None
     background_papers: tuple[str, ...] = ()
     date_line: str = ""
-    keywords: tuple[str, ...] = field(default=())
+    keywords: tuple[str, ...] = ()
 
     def problems(self) -> list[str]:
         """What must be fixed before the paper can be made final, in plain words."""
@@ -70,12 +67,21 @@ class PaperDocument:
 
 def document_to_json(document: PaperDocument) -> str:
     """The JSON stored in ``paper.content``: stable key order, so equal documents give equal text."""
-    data = asdict(document)
+    data = _plain(document)
     for section in data["sections"]:  # a section in the paper's own language stores as it always did
         if not section["language"]:
             del section["language"]
     data["content_version"] = CONTENT_VERSION
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    """Records as dicts of their fields and tuples as lists, all the way down: the JSON shape."""
+    if hasattr(value, "_asdict"):  # a record (checked first: records are tuples too)
+        return {name: _plain(item) for name, item in value._asdict().items()}
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _strings(value: Any, name: str) -> tuple[str, ...]:

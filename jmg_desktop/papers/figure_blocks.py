@@ -12,8 +12,7 @@ shows the reason in the preview and refuses to be exported or made final until i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.figures import FigureFacts, agreement, current_value, new_value, proposed_lines
@@ -30,8 +29,7 @@ class UnresolvedFigure(PaperError):
     """A figures block that cannot be computed; ``str(error)`` says why, in one sentence."""
 
 
-@dataclass(frozen=True, slots=True)
-class BlockContext:
+class BlockContext(NamedTuple):
     """What a block may read: the paper's pool, year and partner, its facts, and the workspace's
     rows (one read snapshot, :mod:`jmg_desktop.store.reads`)."""
 
@@ -45,8 +43,7 @@ class BlockContext:
 Resolver = Callable[[FigureRef, BlockContext], list[Block]]
 
 
-@dataclass(frozen=True, slots=True)
-class FigureBlock:
+class FigureBlock(NamedTuple):
     """A registered block: its label in the editor's Insert Figures menu, its resolver, and the
     options the editor inserts with it (so they can be changed in place)."""
 

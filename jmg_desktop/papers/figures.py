@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Final
+from typing import Final, NamedTuple
 
 from jmg_desktop.core.line_kinds import BUDGET_CHANGE, SERVICE_BUDGET
 from jmg_desktop.core.money import Money
@@ -40,8 +39,7 @@ ROUNDING_NOTE: Final = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ProposedLine:
+class ProposedLine(NamedTuple):
     """A line proposed for addition or removal, as the table prints it."""
 
     pool_name: str
@@ -57,8 +55,7 @@ class ProposedLine:
         return -self.amount if self.effect == "removal" else self.amount
 
 
-@dataclass(frozen=True, slots=True)
-class AgreementFact:
+class AgreementFact(NamedTuple):
     """What a JMG agreed in principle, and when."""
 
     body: str
@@ -72,8 +69,7 @@ class AgreementFact:
     added_lines: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class FigureFacts:
+class FigureFacts(NamedTuple):
     """Everything the figures blocks of one paper need, read from the workspace in one go."""
 
     pool_name: str

@@ -7,9 +7,8 @@ turns it into the same bytes every time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from jmg_desktop.core.money import Money
 
@@ -37,8 +36,7 @@ PaperStatus = Literal["draft", "final"]
 DEFAULT_RECOMMENDATIONS_INTRO = "The Cabinet is RECOMMENDED to:"
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
+class Run(NamedTuple):
     """A stretch of text in one style; ``notes`` are footnotes printed after it (an accepted
     difference between a published figure and the lines, under the figure it concerns)."""
 
@@ -61,30 +59,26 @@ def run_notes(runs: Inline) -> list[str]:
     return [note for run in runs for note in run.notes]
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A paragraph of a section; numbered in the house style unless ``numbered`` is False."""
 
     runs: Inline
     numbered: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class BulletList:
+class BulletList(NamedTuple):
     """A bulleted list; each item is a line of styled text."""
 
     items: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class NumberedList:
+class NumberedList(NamedTuple):
     """A list numbered (i), (ii), (iii) so it never competes with the paragraph numbers."""
 
     items: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(NamedTuple):
     """A marked note in the body, e.g. that no agreement has been recorded yet.
 
     ``unresolved`` holds a figures reference as typed when the notice stands in for a block that
@@ -95,8 +89,7 @@ class Notice:
     unresolved: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class TableRow:
+class TableRow(NamedTuple):
     """One row of a figures table. Money cells are right-aligned and shown in £m to three places.
 
     A ``group`` row names the rows below it (its one cell spans the table), e.g. "Service budgets to
@@ -108,8 +101,7 @@ class TableRow:
     group: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class FigureTable:
+class FigureTable(NamedTuple):
     """A table of figures, its header repeated on every page it runs onto.
 
     Money cells print in ``unit``: ``"m"`` (£m to three places, the annex's own tables) or
@@ -127,8 +119,7 @@ class FigureTable:
 Block = Paragraph | BulletList | NumberedList | Notice | FigureTable
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     """A headed section: one outline bookmark each; ``language`` (BCP 47, e.g. ``cy``) marks a passage
     in another language than the paper's, so a screen reader speaks it right."""
 
@@ -137,8 +128,7 @@ class Section:
     language: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(NamedTuple):
     """An author or the contact officer."""
 
     name: str
@@ -147,8 +137,7 @@ class Person:
     email: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class PaperMetadata:
+class PaperMetadata(NamedTuple):
     """What goes into the PDF's document information dictionary."""
 
     author: str = ""
@@ -160,8 +149,7 @@ class PaperMetadata:
     audit_head: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class PaperView:
+class PaperView(NamedTuple):
     """Everything printed on a paper, in print order, with figures already resolved to text and Money."""
 
     title: str
@@ -182,7 +170,7 @@ class PaperView:
     contact_officer: Person | None = None
     background_papers: tuple[str, ...] = ()
     date_line: str = ""
-    metadata: PaperMetadata = field(default_factory=PaperMetadata)
+    metadata: PaperMetadata = PaperMetadata()
 
     @property
     def is_draft(self) -> bool:

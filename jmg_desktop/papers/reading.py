@@ -8,9 +8,8 @@ lines, so they stay as issued.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from jmg_desktop.core.money import Money, MoneyError
 from jmg_desktop.core.totals import StatedComparison
@@ -51,8 +50,7 @@ _BASIS = {"current": "Current value", "new": "New value"}
 _SCOPE = {"pool": "pool alone", "with_linked": "including linked pools"}
 
 
-@dataclass(frozen=True, slots=True)
-class Difference:
+class Difference(NamedTuple):
     """A stated total that the lines do not add up to; the paper prints the computed figure.
     ``acceptance`` is the recorded acceptance of exactly these figures, if there is one."""
 
@@ -175,7 +173,7 @@ def draft_view_and_differences(
     notes = tuple(
         (d.comparison.stated.basis, d.comparison.stated.scope, d.footnote()) for d in found if d.accepted
     )
-    facts = dataclasses.replace(facts, notes=notes)
+    facts = facts._replace(notes=notes)
     context = BlockContext(facts, record.pool_id, record.financial_year, record.partner_id, rows)
     view = build_view(
         document,

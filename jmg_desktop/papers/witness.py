@@ -11,8 +11,7 @@ rewritten, and the paper no longer witnesses the history its figures came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from jmg_desktop.store.reads.audit import events_up_to, head_event
 from jmg_desktop.store.reads.rows import Rows
@@ -23,8 +22,7 @@ _PREFIX: Final = "jmg-audit-head"
 _PINNED: Final = re.compile(rb"jmg-audit-head:(\d{1,18}):([0-9a-f]{64})")
 
 
-@dataclass(frozen=True, slots=True)
-class AuditHead:
+class AuditHead(NamedTuple):
     """The last audit event at a moment: its sequence number and hash (0 and "" for none)."""
 
     sequence: int

@@ -6,7 +6,6 @@ A failed or interrupted export never damages the file that was there before.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -17,6 +16,20 @@ __all__ = ["SafeWriteError", "atomic_writer", "write_bytes_atomically", "write_t
 
 class SafeWriteError(OSError):
     """The file could not be written; ``str(error)`` is a one-sentence explanation."""
+
+
+def _create_beside(folder: Path, name: str) -> tuple[int, Path]:
+    """A new, empty, private file ``.NAME.RANDOM.part`` in ``folder``, opened for writing; made
+    here rather than by :func:`tempfile.mkstemp`, which the quick commands would import for it."""
+    for _attempt in range(100):
+        temp = folder / f".{name}.{os.urandom(6).hex()}.part"
+        try:
+            return os.open(
+                temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600
+            ), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {name}")
 
 
 @contextmanager
@@ -35,8 +48,7 @@ def atomic_writer(path: Path | str) -> Iterator[BinaryIO]:
         raise SafeWriteError(f"“{path}” is a folder, not a file name.")
     temp: Path | None = None
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-        temp = Path(temp_name)
+        handle, temp = _create_beside(folder, path.name)
         with os.fdopen(handle, "wb") as stream:
             yield stream
             stream.flush()

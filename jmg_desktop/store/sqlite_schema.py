@@ -10,8 +10,8 @@ view. The reference is a snapshot shipped in the package (:data:`SNAPSHOT`, rege
 scratch workspace (building one costs half a second).
 
 Most files were made by this version and never altered, so :func:`differences_from_expected`
-first compares a digest of the ``sqlite_master`` rows with the one a fresh build has (shipped in
-the snapshot too): SQLite derives every column, rule, key and index from those CREATE statements,
+first compares the ``sqlite_master`` rows with those a fresh build has (shipped in the
+snapshot too): SQLite derives every column, rule, key and index from those CREATE statements,
 so the same rows are the same schema, and the table-by-table walk (about 150 PRAGMAs, several
 milliseconds on every opening) is needed only when they differ, for example in a file upgraded
 from an older version, whose statements carry its migrations' wording.
@@ -22,19 +22,17 @@ SQLite only: another backend compares its own catalogue.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
 import sqlite3
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
 from jmg_desktop.store import migrate
 
-__all__ = ["differences_from_expected", "expected_schema", "master_digest", "schema_differences", "schema_of"]
+__all__ = ["differences_from_expected", "expected_schema", "master_rows", "schema_differences", "schema_of"]
 
 Schema = dict[str, Any]
 
@@ -140,23 +138,23 @@ def _table_items(sql: str) -> str:
     return f"{sql[: start + 1]}{chr(10).join(sorted(items))}{sql[end:]}"
 
 
-def master_digest(connection: sqlite3.Connection) -> str:
-    """A digest of the file's CREATE statements (every ``sqlite_master`` row but SQLite's own
-    bookkeeping tables, a table's items in sorted order): equal digests mean equal schemas."""
-    rows = [
+def master_rows(connection: sqlite3.Connection) -> list[list[str]]:
+    """The file's CREATE statements: every ``sqlite_master`` row but SQLite's own bookkeeping
+    tables, a table's items in sorted order. Equal rows mean equal schemas."""
+    rows: list[list[str]] = [
         [kind, name, table, _table_items(sql) if kind == "table" else sql]
         for kind, name, table, sql in connection.execute(
             "SELECT type, name, tbl_name, COALESCE(sql, '') FROM sqlite_master ORDER BY type, name"
         )
         if not _INTERNAL.match(name)
     ]
-    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return rows
 
 
 def differences_from_expected(connection: sqlite3.Connection) -> list[str]:
     """How the file's schema differs from the one this version makes (:func:`schema_differences`),
     without the table-by-table walk when its CREATE statements are those of a fresh build."""
-    if master_digest(connection) == expected_master_digest():
+    if master_rows(connection) == expected_master_rows():
         return []
     return schema_differences(schema_of(connection), expected_schema())
 
@@ -250,11 +248,11 @@ def expected_schema() -> Schema:
     return shipped["schema"] if shipped is not None else build_reference()
 
 
-def expected_master_digest() -> str:
-    """:func:`master_digest` of a freshly built workspace, from the shipped snapshot; empty (so
+def expected_master_rows() -> list[list[str]] | None:
+    """:func:`master_rows` of a freshly built workspace, from the shipped snapshot; None (so
     every file gets the full comparison) when the snapshot is stale."""
     shipped = _shipped()
-    return str(shipped.get("master_digest", "")) if shipped is not None else ""
+    return shipped.get("master") if shipped is not None else None
 
 
 def build_reference() -> Schema:
@@ -262,8 +260,10 @@ def build_reference() -> Schema:
     return _build_reference()[0]
 
 
-def _build_reference() -> tuple[Schema, str]:
-    """A freshly migrated empty workspace's schema and :func:`master_digest`."""
+def _build_reference() -> tuple[Schema, list[list[str]]]:
+    """A freshly migrated empty workspace's schema and :func:`master_rows`."""
+    import tempfile  # here: opening a file never builds a reference
+
     from jmg_desktop.store.workspace import build_empty
 
     with tempfile.TemporaryDirectory(prefix="jmg-schema-") as scratch:
@@ -272,20 +272,22 @@ def _build_reference() -> tuple[Schema, str]:
         build_empty(path, title="reference", shown="the reference workspace")
         connection = sqlite3.connect(path)
         try:  # read back through JSON, so it has the shape the snapshot has when loaded
-            return json.loads(json.dumps(schema_of(connection))), master_digest(connection)
+            return json.loads(json.dumps(schema_of(connection))), master_rows(connection)
         finally:
             connection.close()
 
 
-def snapshot_text(schema: Schema, digest: str) -> str:
-    """The snapshot file's text for ``schema`` and its CREATE statements' ``digest`` at this
+def snapshot_text(schema: Schema, master: list[list[str]]) -> str:
+    """The snapshot file's text for ``schema`` and its CREATE statements (``master``) at this
     version's head revision."""
-    document = {"revision": migrate.head_revision(), "master_digest": digest, "schema": schema}
+    document = {"revision": migrate.head_revision(), "master": master, "schema": schema}
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
 
 def main() -> int:
     """Regenerate :data:`SNAPSHOT` from a freshly migrated workspace (a developer's command)."""
+    import tempfile
+
     text = snapshot_text(*_build_reference())
     handle, temp = tempfile.mkstemp(dir=SNAPSHOT.parent, suffix=".part")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:

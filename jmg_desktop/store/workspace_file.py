@@ -14,10 +14,9 @@ import os
 import sqlite3
 import stat
 import struct
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from jmg_desktop.store import migrate
 from jmg_desktop.store.errors import WorkspaceError
@@ -50,8 +49,7 @@ _HEADER_SIZE: Final = 100
 _BUSY_TIMEOUT_MS: Final = 5000
 
 
-@dataclass(frozen=True, slots=True)
-class FileFacts:
+class FileFacts(NamedTuple):
     """What the first 100 bytes of a SQLite file say, read without opening it as a database."""
 
     size: int

@@ -69,7 +69,7 @@ def make_view(**changes: object) -> PaperView:
             creator="JMG Desktop test",
         ),
     )
-    return dataclasses.replace(view, **changes)  # type: ignore[arg-type]
+    return view._replace(**changes)  # type: ignore[arg-type]
 
 
 def pdf_reader(data: bytes) -> PdfReader:

@@ -208,16 +208,13 @@ def test_a_final_shows_the_footnote_as_issued_and_keeps_it(differing: Workspace,
 def test_a_figure_the_paper_does_not_print_is_footnoted_at_the_end(
     differing: Workspace, paper_id: int
 ) -> None:
-    import dataclasses
 
     _record, document = service.load_document(differing, paper_id)
-    sections = tuple(
-        dataclasses.replace(s, body=s.body.replace("{{figures:new_value}}", "")) for s in document.sections
-    )
+    sections = tuple(s._replace(body=s.body.replace("{{figures:new_value}}", "")) for s in document.sections)
     service.save_document(
         differing,
         paper_id,
-        dataclasses.replace(document, sections=(*sections, SectionText("Closing", "The end."))),
+        document._replace(sections=(*sections, SectionText("Closing", "The end."))),
     )
     accepting.accept_differences(differing, paper_id)
     text = " ".join(_pages(service.paper_pdf(differing, paper_id)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -83,8 +82,7 @@ def test_the_demo_bcf_paper_prints_income_schemes_and_balances(
     pool = resolve_pool(demo_workspace, BCF)
     paper = service.create_starter_paper(demo_workspace, pool.id, 2019)
     _record, document = service.load_document(demo_workspace, paper)
-    document = replace(
-        document,
+    document = document._replace(
         sections=(
             SectionText("Income", "{{figures:bcf_income}}"),
             SectionText("Schemes", "{{figures:bcf_schemes}}"),

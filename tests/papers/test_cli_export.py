@@ -159,7 +159,6 @@ def test_real_process_run(demo_path: Path, tmp_path: Path) -> None:
 def test_an_unknown_figures_block_is_refused_with_exit_2_naming_section_and_block(
     demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import dataclasses
 
     from jmg_desktop.papers import service
     from jmg_desktop.papers.document import SectionText
@@ -167,7 +166,7 @@ def test_an_unknown_figures_block_is_refused_with_exit_2_naming_section_and_bloc
     with Workspace.open(demo_path) as workspace:
         _record, document = service.load_document(workspace, 1)
         sections = (*document.sections, SectionText("Outlook", "{{figures:forecast}}"))
-        service.save_document(workspace, 1, dataclasses.replace(document, sections=sections))
+        service.save_document(workspace, 1, document._replace(sections=sections))
     out = tmp_path / "annex.pdf"
     code = main(["export-paper", str(demo_path), "--paper", "1", "-o", str(out), "--accept-differences"])
     assert code == 2

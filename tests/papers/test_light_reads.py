@@ -8,7 +8,6 @@ monitoring, risk share, projection and Better Care Fund blocks, is rendered both
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from datetime import date
@@ -100,14 +99,14 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
             pool_id=1,
             financial_year=2009,
             partner_id=None,
-            document=dataclasses.replace(document, title="Every block, whole pool"),
+            document=document._replace(title="Every block, whole pool"),
         )
         service.create_paper(
             workspace,
             pool_id=4,
             financial_year=2019,
             partner_id=None,
-            document=dataclasses.replace(document, title="Better Care Fund plan"),
+            document=document._replace(title="Better Care Fund plan"),
         )
     connection = sqlite3.connect(path)
     with connection:

@@ -59,10 +59,14 @@ def test_folder_refusing_new_files_is_explained_and_nothing_changes(
     target = tmp_path / "paper.pdf"
     target.write_bytes(b"issued version")
 
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    def refuse(file: object, flags: int, *args: object) -> int:
+        if flags & os.O_CREAT:  # creating the temporary file beside the target
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("jmg_desktop.store.safe_write.os.open", refuse)
     with pytest.raises(
         ExportError,
         match=r"cannot be written: permission was refused.*earlier file of that name is unchanged",
@@ -76,3 +80,13 @@ def test_missing_folder_and_folder_as_target_are_explained(tmp_path: Path) -> No
         write_file_atomically(b"x", tmp_path / "nowhere" / "paper.pdf")
     with pytest.raises(ExportError, match="is a folder, not a file name"):
         write_file_atomically(b"x", tmp_path)
+
+
+def test_a_written_file_leaves_no_temporary_file_and_keeps_the_old_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "paper.pdf"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o640)
+    write_file_atomically(b"new paper", target)
+    assert target.read_bytes() == b"new paper"
+    assert os.stat(target).st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["paper.pdf"]

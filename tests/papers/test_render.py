@@ -3,7 +3,6 @@ hostile text, page furniture and long tables."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 from collections.abc import Callable
@@ -73,7 +72,7 @@ def test_same_view_renders_byte_identical(view: PaperView, make_view: Callable[.
 
 
 def test_different_creation_date_changes_only_by_the_paper_not_the_clock(view: PaperView) -> None:
-    later = dataclasses.replace(view, created=datetime(2009, 2, 3, 10, 0))
+    later = view._replace(created=datetime(2009, 2, 3, 10, 0))
     assert render_pdf(view) != render_pdf(later)
     assert render_pdf(later) == render_pdf(later)
 
@@ -117,7 +116,7 @@ def test_structure_tree_holds_headings_paragraphs_lists_and_a_table_with_header_
     view = make_view()
     bullets = BulletList(((Run("first point"),), (Run("second point"),)))
     numbered = NumberedList(((Run("one"),), (Run("two"),)))
-    view = dataclasses.replace(view, sections=(*view.sections, Section("Lists", (bullets, numbered))))
+    view = view._replace(sections=(*view.sections, Section("Lists", (bullets, numbered))))
     nodes = pdf_structure(render_pdf(view))
     tags = [node.tag for node in nodes]
     assert [node.title for node in nodes if node.tag == "H1"] == ["Widening the Older People’s Pool 2009/10"]
@@ -207,7 +206,7 @@ def test_page_furniture_and_watermark_are_artifacts_outside_the_reading_order(
     reading = reading_text(data)
     assert "DRAFT" not in reading and "Page 1 of" not in reading and "Version 1" not in reading
     assert "Words of section 1." in reading and "RECOMMENDATIONS" in reading
-    final = render_pdf(dataclasses.replace(draft, status="final"))
+    final = render_pdf(draft._replace(status="final"))
     assert "DRAFT" not in artifact_text(final) and "DRAFT" not in reading_text(final)
     assert artifact_text(final).count("Version 1 – Final") == pages
 

@@ -3,7 +3,6 @@ the reconciliation gate, export and lookup."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -158,7 +157,7 @@ def test_final_paper_is_frozen_read_only_and_revised_by_a_new_version(
     assert service.paper_pdf(paper_workspace, paper_id) == issued
     _record, document = service.load_document(paper_workspace, paper_id)
     with pytest.raises(PaperError, match="is final and cannot be changed; make a new version"):
-        service.save_document(paper_workspace, paper_id, dataclasses.replace(document, title="Changed"))
+        service.save_document(paper_workspace, paper_id, document._replace(title="Changed"))
     with pytest.raises(PaperError, match="already final"):
         service.finalise_paper(paper_workspace, paper_id)
 
@@ -201,9 +200,7 @@ def test_stated_total_differences_gate_the_export_and_the_paper_prints_computed_
 
 def test_finalising_names_what_is_missing(paper_workspace: Workspace, paper_id: int) -> None:
     _record, document = service.load_document(paper_workspace, paper_id)
-    service.save_document(
-        paper_workspace, paper_id, dataclasses.replace(document, recommendations=(), authors=())
-    )
+    service.save_document(paper_workspace, paper_id, document._replace(recommendations=(), authors=()))
     with pytest.raises(PaperError, match=r"no recommendations.*no author"):
         service.finalise_paper(paper_workspace, paper_id)
     with paper_workspace.reading() as session:
@@ -215,9 +212,7 @@ def test_characters_the_font_lacks_stop_export_before_anything_is_written(
 ) -> None:
     _record, document = service.load_document(paper_workspace, paper_id)
     extra = SectionText("Nodyn", "Croeso – ŵ ŷ and a snowman ☃ and 日")
-    service.save_document(
-        paper_workspace, paper_id, dataclasses.replace(document, sections=(*document.sections, extra))
-    )
+    service.save_document(paper_workspace, paper_id, document._replace(sections=(*document.sections, extra)))
     target = tmp_path / "paper.pdf"
     with pytest.raises(UnsupportedCharactersError) as caught:
         service.export_paper(paper_workspace, paper_id, target)
@@ -228,10 +223,7 @@ def test_characters_the_font_lacks_stop_export_before_anything_is_written(
 def test_saving_is_audited_and_unchanged_saves_are_not(paper_workspace: Workspace, paper_id: int) -> None:
     _record, document = service.load_document(paper_workspace, paper_id)
     assert service.save_document(paper_workspace, paper_id, document) is False
-    assert (
-        service.save_document(paper_workspace, paper_id, dataclasses.replace(document, item_code="CA9"))
-        is True
-    )
+    assert service.save_document(paper_workspace, paper_id, document._replace(item_code="CA9")) is True
     from jmg_desktop.store.models import AuditEvent
 
     with paper_workspace.reading() as session:
@@ -271,8 +263,7 @@ def test_text_pasted_from_word_exports_without_missing_glyphs(
     paper_workspace: Workspace, paper_id: int
 ) -> None:
     _record, document = service.load_document(paper_workspace, paper_id)
-    pasted = dataclasses.replace(
-        document,
+    pasted = document._replace(
         title="Widening\u2028the pool",
         sections=(
             *document.sections,
@@ -314,9 +305,7 @@ def test_projection_block_uses_a_stored_scenario_from_the_papers_year(
     _record, document = service.load_document(paper_workspace, paper_id)
     body = f'{{{{figures:projection scenario="{names[-1]}" years=3}}}}\n\n{{{{figures:projection years=0}}}}'
     extra = SectionText("Looking ahead", body)
-    service.save_document(
-        paper_workspace, paper_id, dataclasses.replace(document, sections=(*document.sections, extra))
-    )
+    service.save_document(paper_workspace, paper_id, document._replace(sections=(*document.sections, extra)))
     # The preview still shows the paper, saying what is wrong with the second block.
     view = service.paper_view(paper_workspace, paper_id)
     text = _flat(pdf_text(render_pdf(view)))
@@ -356,7 +345,7 @@ def test_unresolved_figures_blocks_refuse_export_and_make_final_naming_section_a
 ) -> None:
     _record, document = service.load_document(paper_workspace, paper_id)
     sections = (*document.sections[:2], SectionText("Risks", body), *document.sections[2:])
-    service.save_document(paper_workspace, paper_id, dataclasses.replace(document, sections=sections))
+    service.save_document(paper_workspace, paper_id, document._replace(sections=sections))
     target = tmp_path / "paper.pdf"
     with pytest.raises(service.UnresolvedFiguresError) as caught:
         service.export_paper(paper_workspace, paper_id, target)

@@ -14,7 +14,7 @@ from jmg_desktop.papers.snapshot import view_from_json, view_to_json
 def test_snapshot_round_trip_is_equal_and_renders_the_same_bytes(view: PaperView) -> None:
     richer = view.__class__(
         **{
-            **{field: getattr(view, field) for field in view.__dataclass_fields__},
+            **{field: getattr(view, field) for field in view._fields},
             "sections": (
                 *view.sections,
                 Section("More", (NumberedList(((Run("x", italic=True),),)), Notice("n"))),

@@ -27,7 +27,7 @@ def test_the_shipped_snapshot_is_a_freshly_migrated_workspace() -> None:
     assert sqlite_schema.schema_differences(fresh, shipped["schema"]) == [], how
     assert sqlite_schema.schema_differences(shipped["schema"], fresh) == [], how
     assert shipped["schema"] == fresh, how
-    assert shipped["master_digest"] == sqlite_schema._build_reference()[1], how
+    assert shipped["master"] == sqlite_schema._build_reference()[1], how
 
 
 def _built_with_hash_seed(path: Path, seed: int) -> None:

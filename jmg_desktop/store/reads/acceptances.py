@@ -5,8 +5,7 @@ session read acceptances the same way. Writing and checking them: ``store/accept
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from jmg_desktop.core.money import Money
 from jmg_desktop.store.reads.rows import Rows
@@ -29,8 +28,7 @@ READ_SQL: Final = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Acceptance:
+class Acceptance(NamedTuple):
     """One accepted difference: a paper version prints ``computed`` where ``stated`` was published."""
 
     id: int

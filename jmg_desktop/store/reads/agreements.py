@@ -4,9 +4,8 @@ agreements a paper cites."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 from jmg_desktop.core.agreements import (
     Body,
@@ -137,8 +136,7 @@ def comparisons(rows: Rows, agreements: Sequence[AgreementScope]) -> dict[int, C
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class StandingAgreement:
+class StandingAgreement(NamedTuple):
     """An agreement in principle that still stands, as a paper cites it."""
 
     id: int

@@ -7,11 +7,9 @@ paper verify the chain without SQLAlchemy; :mod:`jmg_desktop.store.audit` append
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from jmg_desktop.store.reads.rows import Rows, first
 
@@ -54,12 +52,14 @@ def event_hash(
     prev_hash: str,
 ) -> str:
     """The SHA-256 of an event's content and its predecessor's hash."""
+    from hashlib import sha256  # here: exporting a paper reads the head's hash, never makes one
+
     payload = json.dumps(
         [sequence, at, actor, action, entity, entity_id, old, new, prev_hash],
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _row_hash(row: tuple[Any, ...]) -> str:
@@ -98,8 +98,7 @@ def events_up_to(rows: Rows, sequence: int | None = None) -> Iterator[tuple[Any,
             yield row[0], row[8], row[9], _row_hash(row)
 
 
-@dataclass(frozen=True, slots=True)
-class AuditBreak:
+class AuditBreak(NamedTuple):
     """Where the chain first fails, in words fit for ``jmg-desktop check``."""
 
     sequence: int

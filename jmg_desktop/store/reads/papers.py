@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from jmg_desktop.store.reads.rows import Rows, first
 
 __all__ = ["PaperRecord", "get_paper", "issued_pdf", "list_papers", "papers_titled"]
 
 
-@dataclass(frozen=True, slots=True)
-class PaperRecord:
+class PaperRecord(NamedTuple):
     """One stored paper version."""
 
     id: int
