@@ -227,7 +227,7 @@ def apply_bcf_import(workspace: Workspace, plan: BcfImport, pool_id: int, year: 
                     line.category_id,
                     partner_id,
                     line.status_id,
-                    line.amount.pence,
+                    line.amount_pence,
                     line.note,
                     first + offset,
                     **columns,

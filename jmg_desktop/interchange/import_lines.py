@@ -4,6 +4,7 @@ audited command that adds the lines at the end of the pool's year."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import count
 from typing import Any
 
 from jmg_desktop.core.commands import ChangeSet, Command, LineRecord
@@ -50,20 +51,33 @@ def import_command(store: LinesStore, plan: ImportPlan, pool_id: int, year: int,
     first = store.max_position(pool_id, year) + 1
     records = tuple(
         LineRecord(
-            id=line_id,
-            pool_id=pool_id,
-            financial_year=year,
-            service=line.service,
-            category_id=line.category_id,
-            partner_id=line.partner_id,
-            status_id=line.status_id,
-            amount_pence=line.amount.pence,
-            note=line.note,
-            position=first + offset,
+            line_id,
+            pool_id,
+            year,
+            line.service,
+            line.category_id,
+            line.partner_id,
+            line.status_id,
+            line.amount_pence,
+            line.note,
+            position,
             **scheme_columns(line.extra),
         )
-        for offset, (line_id, line) in enumerate(zip(ids, plan.lines, strict=True))
+        if line.extra
+        else LineRecord(  # most lines carry no scheme fields: no keywords to gather
+            line_id,
+            pool_id,
+            year,
+            line.service,
+            line.category_id,
+            line.partner_id,
+            line.status_id,
+            line.amount_pence,
+            line.note,
+            position,
+        )
+        for position, line_id, line in zip(count(first), ids, plan.lines)
     )
-    count = len(records)
-    text = f"Import {count} Line{'s' if count != 1 else ''} from {file_name}"
+    total = len(records)
+    text = f"Import {total} Line{'s' if total != 1 else ''} from {file_name}"
     return Command(text, ChangeSet(inserts=records), action="import_lines", select_after=tuple(ids[:1]))

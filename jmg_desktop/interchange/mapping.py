@@ -13,7 +13,7 @@ from typing import Final, Protocol
 
 from jmg_desktop.core.financial_year import FinancialYear, FinancialYearError, parse_financial_year
 from jmg_desktop.core.money import Money, MoneyError
-from jmg_desktop.interchange.amounts import money_from_cell
+from jmg_desktop.interchange.amounts import pence_from_cell
 from jmg_desktop.interchange.errors import InterchangeError
 from jmg_desktop.interchange.headings import FIELD_NAMES, auto_map, normalise, unit_of
 from jmg_desktop.interchange.table import Cell, SheetData, column_index, column_letter
@@ -34,6 +34,7 @@ __all__ = [
 #: How far down a sheet the header row is looked for.
 HEADER_SEARCH_ROWS: Final = 30
 _NO_EXTRA: Final[Mapping[str, object]] = {}
+_UNSEEN: Final = object()
 _TOTAL_WORDS: Final = frozenset({"total", "totals", "grand total", "sub total", "subtotal", "net total"})
 
 
@@ -68,9 +69,15 @@ class PlannedLine:
     category_id: int | None
     partner_id: int
     status_id: int
-    amount: Money
+    #: Whole pence (checked within Money's range when planned); :attr:`amount` as Money.
+    amount_pence: int
     note: str
     extra: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def amount(self) -> Money:
+        """The line's amount."""
+        return Money(self.amount_pence)
 
 
 @dataclass(slots=True)
@@ -89,7 +96,7 @@ class ImportPlan:
     @property
     def total(self) -> Money:
         """The sum of the lines to add."""
-        return Money(sum(line.amount.pence for line in self.lines))
+        return Money(sum(line.amount_pence for line in self.lines))
 
     @property
     def refused_rows(self) -> int:
@@ -210,6 +217,9 @@ class _Planner:
             "status": lists.choices("status_id"),
         }
         self.seen: dict[tuple[str, str], int | None] = {}
+        self.pool_folded = defaults.pool_name.casefold()
+        # Only the reader fields a column is mapped to can appear in a line's extra values.
+        self.extra_fields = tuple(name for name in self.readers if name in fields.values())
         self.service_column = next(c for c, t in fields.items() if t == "service")
         self.partner_column = next((c for c, t in fields.items() if t == "partner"), None)
         if self.partner_column is None and defaults.partner_id is None:
@@ -225,11 +235,15 @@ class _Planner:
         return self.seen[key]
 
     def row(self, row_number: int, cells: Mapping[int, Cell]) -> None:
-        """Plan one sheet row: a line, or its refused cells, or a note that it was passed over."""
+        """Plan one sheet row: a line, or its refused cells, or a note that it was passed over.
+
+        The hot loop of an import (once per mapped cell): the common cells (text, a plain number,
+        a name already looked up) are handled before the rarer checks."""
         plan = self.plan
         values: dict[str, object] = {}
         refusals: list[tuple[int, str]] = []
         blank = True
+        seen = self.seen
         for column, target in self.fields:
             cell = cells.get(column)
             if cell is None:
@@ -239,14 +253,16 @@ class _Planner:
             kind, text = cell
             if kind == "s":
                 text = text.strip()
-            if text or kind == "f":
+                if text:
+                    blank = False
+            elif text or kind == "f":
                 blank = False
             if target == "amount":
                 if not text and kind != "f":
                     refusals.append((column, "has no amount"))
                     continue
                 try:
-                    values["amount"] = money_from_cell(kind, text, self.units[column])
+                    values["amount"] = pence_from_cell(kind, text, self.units[column])
                 except MoneyError as error:
                     refusals.append((column, str(error)))
             elif target == "service" or target == "note":
@@ -254,7 +270,9 @@ class _Planner:
             elif not text:
                 continue
             elif target in self.lists:
-                found = self.lookup(target, text)
+                found = seen.get((target, text), _UNSEEN)
+                if found is _UNSEEN:
+                    found = self.lookup(target, text)
                 if found is None:
                     refusals.append((column, _unknown(target, text)))
                 else:
@@ -263,7 +281,7 @@ class _Planner:
                 if problem := _year_problem(kind, text, self.defaults.year):
                     refusals.append((column, problem))
             elif target == "pool":
-                if text.casefold() != self.defaults.pool_name.casefold():
+                if text.casefold() != self.pool_folded:
                     refusals.append(
                         (column, f"names the pool “{text[:60]}”, not “{self.defaults.pool_name}”")
                     )
@@ -289,6 +307,7 @@ class _Planner:
                 Refusal(row_number, column_letter(c), headings.get(c, ""), reason) for c, reason in refusals
             )
             return
+        extra = self.extra_fields
         plan.lines.append(
             PlannedLine(
                 row_number,
@@ -298,9 +317,7 @@ class _Planner:
                 values.get("status", self.defaults.status_id),  # type: ignore[arg-type]
                 values["amount"],  # type: ignore[arg-type]
                 str(values.get("note", "")),
-                {name: values[name] for name in self.readers if name in values}
-                if self.readers
-                else _NO_EXTRA,
+                {name: values[name] for name in extra if name in values} if extra else _NO_EXTRA,
             )
         )
 

@@ -210,3 +210,33 @@ def test_a_formula_is_imported_from_its_saved_value_and_one_without_is_refused(
         "Row 4, column C (Budget £000): is a formula saved without its value: open the workbook in Excel, "
         "save it, and import it again."
     ]
+
+
+def test_number_cells_become_exact_pence_up_to_a_trillion_pounds(
+    tmp_path: Path, demo_workspace: Workspace
+) -> None:
+    """Plain numbers are read from their decimal text to the penny (pounds, pence, negatives, a
+    £000 heading), and one past £1 trillion is refused with the reason, naming its row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Service", "Amount £", "Budget £000"])
+    sheet.append(["Pence", Decimal("12.3"), None])
+    sheet.append(["Refund", Decimal("-0.05"), None])
+    sheet.append(["The most", 1_000_000_000_000, None])
+    sheet.append(["Too much", Decimal("1000000000000.01"), None])
+    sheet.append(["Thousands", None, Decimal("1.5")])
+    book.save(tmp_path / "numbers.xlsx")
+    plan = _plan(demo_workspace, tmp_path / "numbers.xlsx", map_options=["Budget £000=ignore"])
+    assert [(line.service, line.amount.pence) for line in plan.lines] == [
+        ("Pence", 1_230),
+        ("Refund", -5),
+        ("The most", 100_000_000_000_000),
+    ]
+    assert [r.sentence() for r in plan.refusals] == [
+        "Row 5, column B (Amount £): is too large: the most this application accepts is £1 trillion.",
+        "Row 6, column B (Amount £): has no amount.",
+    ]
+    plan = _plan(
+        demo_workspace, tmp_path / "numbers.xlsx", map_options=["Amount £=ignore", "Budget £000=amount"]
+    )
+    assert [(line.service, line.amount.pence) for line in plan.lines] == [("Thousands", 150_000)]

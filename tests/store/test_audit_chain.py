@@ -253,9 +253,10 @@ def test_records_encoded_a_column_at_a_time_are_the_same_text_as_their_dicts_enc
             partner_id=2,
             status_id=1,
             amount_pence=-(10**14) + n if n % 2 else n * 101,
-            note="",
+            note="50% of “the” cost" if n < 4096 else "",  # one value through the first batch
             position=n,
             nhs_share_bp=n % 10_001 if n % 5 == 0 else None,
+            council_share_bp=1 if n < 4096 else None,
         )
         for n in range(9_000)  # more than two batches
     ]
@@ -263,6 +264,10 @@ def test_records_encoded_a_column_at_a_time_are_the_same_text_as_their_dicts_enc
     as_dicts = [record.as_dict() for record in records]
     assert _canonical(encode_lists({"lines": SameFields(fields, records)})) == _canonical({"lines": as_dicts})
     assert _canonical(encode_lists({"lines": SameFields(fields, [])})) == '{"lines":[]}'
+    same = [records[0]] * 3  # every column the same
+    assert _canonical(encode_lists({"lines": SameFields(fields, same)})) == _canonical(
+        {"lines": [records[0].as_dict()] * 3}
+    )
 
     class Odd:
         """A record whose one column holds text, numbers, a float, a truth value and a list."""
@@ -275,3 +280,9 @@ def test_records_encoded_a_column_at_a_time_are_the_same_text_as_their_dicts_enc
     assert _canonical(encode_lists({"rows": SameFields(("value", "id"), odd)})) == _canonical(
         {"rows": [{"value": o.value, "id": 1} for o in odd]}
     )
+    alike = [Odd(1), Odd(True), Odd(1.0)]  # equal in a set, but written 1, true and 1.0
+    assert (
+        _canonical(encode_lists({"rows": SameFields(("value",), alike)}))
+        == '{"rows":[{"value":1},{"value":true},{"value":1.0}]}'
+    )
+    assert _canonical(encode_lists({"rows": SameFields((), alike)})) == '{"rows":[{},{},{}]}'
