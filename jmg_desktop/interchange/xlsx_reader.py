@@ -22,6 +22,7 @@ from typing import Final
 from jmg_desktop.interchange.errors import InterchangeError
 from jmg_desktop.interchange.preflight import MAX_COLUMNS, MAX_ROWS, check_file
 from jmg_desktop.interchange.table import Cell, SheetData, column_index, column_letter
+from jmg_desktop.interchange.xlsx_strings import read_shared_strings
 from jmg_desktop.interchange.xml_stream import Budget, local, parse_part, stream_part
 
 __all__ = ["SheetInfo", "Workbook", "open_workbook"]
@@ -103,46 +104,11 @@ class Workbook:
         return sheets
 
     def _shared_strings(self) -> list[str]:
-        """The shared strings table, streamed (it can hold every distinct text of the workbook)."""
-        if self._shared is not None:
-            return self._shared
-        strings: list[str] = []
-        parts: list[str] = []
-        depth = {"phonetic": 0}
-        collecting = [False]
-
-        def start(name: str, _attrs: dict[str, str]) -> None:
-            name = name[name.find(":") + 1 :]
-            if name == "t":
-                collecting[0] = depth["phonetic"] == 0
-            elif name == "si":
-                parts.clear()
-            elif name == "rPh":
-                depth["phonetic"] += 1
-
-        def end(name: str) -> None:
-            name = name[name.find(":") + 1 :]
-            if name == "t":
-                collecting[0] = False
-            elif name == "si":
-                strings.append("".join(parts))
-            elif name == "rPh":
-                depth["phonetic"] -= 1
-
-        def text(data: str) -> None:
-            if collecting[0]:
-                parts.append(data)
-
-        stream_part(
-            self._archive,
-            self._part_for("sharedStrings", "xl/sharedStrings.xml"),
-            self._budget,
-            start,
-            end,
-            text,
-        )
-        self._shared = strings
-        return strings
+        """The shared strings table (:mod:`~jmg_desktop.interchange.xlsx_strings`), read once."""
+        if self._shared is None:
+            part = self._part_for("sharedStrings", "xl/sharedStrings.xml")
+            self._shared = read_shared_strings(self._archive, part, self._budget)
+        return self._shared
 
     def _part_for(self, kind: str, default: str) -> str:
         """The part a workbook relationship of ``kind`` points to (shared strings, styles)."""

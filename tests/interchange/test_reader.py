@@ -95,3 +95,52 @@ def test_a_sheet_that_is_not_there_is_named_in_the_refusal(tmp_path: Path) -> No
     with open_workbook(_officer_workbook(tmp_path)) as book, pytest.raises(InterchangeError) as refused:
         book.read_sheet("Income")
     assert str(refused.value) == "“officer.xlsx” has no sheet called “Income”; it has: Cover, Budget."
+
+
+@pytest.mark.parametrize(
+    ("items", "expected", "plain"),
+    [
+        (
+            '<si><t>Day services</t></si>\n<si><t xml:space="preserve"> Home &amp; care </t></si>'
+            "<si><t>a\r\nb\rc&#13;d &lt;&gt;&quot;&apos; &#x20AC;&#163;</t></si><si><t></t></si>",
+            ["Day services", " Home & care ", "a\nb\nc\rd <>\"' €£", ""],
+            True,
+        ),
+        (  # rich text runs are joined, a phonetic guide is left out
+            "<si><r><rPr><b/></rPr><t>Care </t></r><r><t>homes</t></r><rPh><t>x</t></rPh></si>"
+            "<si><t>Next</t></si>",
+            ["Care homes", "Next"],
+            False,
+        ),
+        (
+            "<si><t>One</t></si><!-- <si><t>not an item</t></si> --><si><t><![CDATA[a<b]]></t></si>",
+            ["One", "a<b"],
+            False,
+        ),
+    ],
+)
+def test_shared_strings_read_whole_or_streamed_give_the_same_text(
+    tmp_path: Path, items: str, expected: list[str], plain: bool
+) -> None:
+    """A plain table is read with one expression over the part, any other shape through the
+    parser's callbacks; both decode entities, character references and line ends as XML does."""
+    import zipfile
+
+    from jmg_desktop.interchange import xlsx_strings
+    from jmg_desktop.interchange.xml_stream import Budget
+
+    path = tmp_path / "strings.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+            f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="9">{items}</sst>',
+        )
+    with zipfile.ZipFile(path) as archive:
+        budget = Budget("strings.zip")
+        assert xlsx_strings.read_shared_strings(archive, "xl/sharedStrings.xml", budget) == expected
+        whole = xlsx_strings._read_simple(archive, "xl/sharedStrings.xml", Budget("strings.zip"))
+        assert whole == (expected if plain else None)
+        assert xlsx_strings._read_streamed(archive, "xl/sharedStrings.xml", Budget("strings.zip")) == expected
+        # The part was counted against the inflation cap once, whichever way it was read.
+        assert budget.used == archive.getinfo("xl/sharedStrings.xml").file_size
