@@ -200,3 +200,35 @@ def test_double_clicking_a_bcf_row_of_the_totals_panel_opens_its_dialog(
         item = next(i for i in items if i.text(0) == label)
         tree.itemDoubleClicked.emit(item, 0)
     assert opened == ["bcfIncomeDialog", "bcfConditionsDialog"]
+
+
+def test_each_reference_list_says_what_uses_every_entry(qtbot, window: MainWindow) -> None:
+    """The lists' last column counts the lines, income entries and conditions using an entry,
+    read-only; a scheme type renamed on its lines keeps its count, and undo gives it back."""
+    _open_bcf(qtbot, window)
+    dialog = _dialog(qtbot, window, "lists")
+    _table, model = dialog.current()
+    streams = dict(zip(_column(model, "Name"), _column(model, "Used by"), strict=True))
+    assert streams["NHS minimum contribution"] == "5 lines, 1 income entry and 2 minimum-spend conditions"
+    used_by = model.columnCount() - 1
+    assert not model.flags(model.index(0, used_by)) & Qt.ItemFlag.ItemIsEditable
+    dialog.tabs.setCurrentIndex(1)
+    _table, types = dialog.current()
+    counts = dict(zip(_column(types, "Name"), _column(types, "Used by"), strict=True))
+    assert "Not used" in counts.values()
+    row = _column(types, "Name").index("Intermediate Care Services")
+    before = counts["Intermediate Care Services"]
+    assert before != "Not used"
+    assert types.setData(types.index(row, 0), "Intermediate care")
+    assert _column(types, "Used by")[row] == before
+    dialog.tabs.setCurrentIndex(3)
+    table, areas = dialog.current()
+    uses = dict(zip(_column(areas, "Name"), _column(areas, "Used by"), strict=True))
+    assert uses["Social Care"] == "13 lines and 1 minimum-spend condition"
+    assert uses["Acute"] == "Not used"
+    # The condition naming an area by its text stops its removal too, as the column says.
+    table.setCurrentIndex(areas.index(_column(areas, "Name").index("Social Care"), 0))
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == (
+        "“Social Care” is used by 13 lines and 1 minimum-spend condition, so it was not removed."
+    )

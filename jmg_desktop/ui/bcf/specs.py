@@ -17,6 +17,7 @@ from jmg_desktop.core.commands import FieldUpdate, RefChange
 from jmg_desktop.core.money import Money, MoneyError, parse_money
 from jmg_desktop.core.scheme_fields import SchemeLists
 from jmg_desktop.core.validation import CellError, parse_text
+from jmg_desktop.ui.bcf.renames import follow_list_item, list_item_uses
 
 if TYPE_CHECKING:
     from jmg_desktop.store.workspace import Workspace
@@ -71,11 +72,13 @@ class TableSpec:
         Callable[[Workspace, dict[str, Any], dict[str, Any]], tuple[list[FieldUpdate], list[RefChange]]]
         | None
     ) = field(default=None)
-    #: Where the row is used by text (lines naming it), so its removal is refused; ids are
-    #: counted from the foreign keys.
-    text_uses: Callable[[Workspace, dict[str, Any]], int] | None = None
+    #: Where each row is used by text (lines and conditions naming it), by kind, so its removal
+    #: is refused; ids are counted from the foreign keys.
+    text_uses: Callable[[Workspace, Sequence[dict[str, Any]]], list[dict[str, int]]] | None = None
     intro: str = ""
     pool_year: bool = False
+    #: A last, read-only "Used by" column: what uses each entry (the reference lists).
+    shows_uses: bool = False
 
 
 # -- reading cells ------------------------------------------------------------------------------
@@ -186,67 +189,6 @@ def _unique_name(base: str, rows: Sequence[dict[str, Any]], key: str = "name") -
     return name
 
 
-# -- following a rename -------------------------------------------------------------------------
-
-
-def _lines_naming(workspace: Workspace, conditions: dict[str, str]) -> list[int]:
-    """Ids of every line whose text columns equal ``conditions``."""
-    from jmg_desktop.store.bcf_repo import line_ids_where
-
-    return line_ids_where(workspace, conditions)
-
-
-def _rows_naming(workspace: Workspace, table: str, conditions: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every row of ``table`` whose columns equal ``conditions``."""
-    from jmg_desktop.store.bcf_repo import rows_where
-
-    return rows_where(workspace, table, conditions)
-
-
-def _follow_list_item(
-    workspace: Workspace, old: dict[str, Any], new: dict[str, Any]
-) -> tuple[list[FieldUpdate], list[RefChange]]:
-    """A renamed scheme type, sub-type or area of spend is renamed where lines and conditions
-    name it, and a scheme type's sub-types move with it: all in the same undo step."""
-    before, after = old["name"], new["name"]
-    if before == after:
-        return [], []
-    kind = old["list_name"]
-    updates: list[FieldUpdate] = []
-    refs: list[RefChange] = []
-    if kind == "scheme_type":
-        updates = [
-            FieldUpdate(i, "scheme_type", before, after)
-            for i in _lines_naming(workspace, {"scheme_type": before})
-        ]
-        for sub in _rows_naming(
-            workspace, "bcf_list_item", {"list_name": "scheme_subtype", "parent": before}
-        ):
-            refs.append(RefChange("bcf_list_item", sub["id"], sub, {**sub, "parent": after}))
-        for cond in _rows_naming(workspace, "bcf_condition", {"scheme_type": before}):
-            refs.append(RefChange("bcf_condition", cond["id"], cond, {**cond, "scheme_type": after}))
-    elif kind == "scheme_subtype":
-        lines = _lines_naming(workspace, {"scheme_type": old["parent"], "scheme_subtype": before})
-        updates = [FieldUpdate(i, "scheme_subtype", before, after) for i in lines]
-    else:
-        updates = [
-            FieldUpdate(i, "area_of_spend", before, after)
-            for i in _lines_naming(workspace, {"area_of_spend": before})
-        ]
-        for cond in _rows_naming(workspace, "bcf_condition", {"area_of_spend": before}):
-            refs.append(RefChange("bcf_condition", cond["id"], cond, {**cond, "area_of_spend": after}))
-    return updates, refs
-
-
-def _list_item_uses(workspace: Workspace, row: dict[str, Any]) -> int:
-    """How many lines name a scheme list entry."""
-    key = {"scheme_type": "scheme_type", "scheme_subtype": "scheme_subtype", "area_of_spend": "area_of_spend"}
-    conditions = {key[row["list_name"]]: row["name"]}
-    if row["list_name"] == "scheme_subtype":
-        conditions["scheme_type"] = row["parent"]
-    return len(_lines_naming(workspace, conditions))
-
-
 # -- the tables ---------------------------------------------------------------------------------
 
 
@@ -287,8 +229,9 @@ def _list_spec(list_name: str, singular: str, plural: str, *, parent: bool = Fal
         where=lambda _ctx: {"list_name": list_name},
         new_row=new_row,
         clash=_taken("name", singular, within="parent"),
-        follow=_follow_list_item,
-        text_uses=_list_item_uses,
+        follow=follow_list_item,
+        text_uses=list_item_uses,
+        shows_uses=True,
     )
 
 
@@ -300,6 +243,7 @@ STREAMS = TableSpec(
     where=lambda _ctx: {},
     new_row=lambda _ctx, rows: {"name": _unique_name("New funding stream", rows), "note": ""},
     clash=_taken("name", "Funding stream"),
+    shows_uses=True,
 )
 
 INCOME = TableSpec(

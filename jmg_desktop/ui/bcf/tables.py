@@ -69,6 +69,8 @@ class BcfTableModel(QAbstractTableModel):
         self.spec = spec
         self.context = context_of(window)
         self.rows: list[dict[str, Any]] = []
+        #: What uses each row, by kind (for the "Used by" column of the reference lists).
+        self.uses: list[dict[str, int]] = []
         self.reload()
 
     def reload(self) -> None:
@@ -83,7 +85,24 @@ class BcfTableModel(QAbstractTableModel):
             if workspace is not None
             else []
         )
+        self.uses = self._uses_of(self.rows) if self.spec.shows_uses else []
         self.endResetModel()
+
+    def _uses_of(self, rows: list[dict[str, Any]]) -> list[dict[str, int]]:
+        """What uses each of ``rows``, by kind: rows referring to it by id, then by its text."""
+        workspace = self.window.workspace()
+        if workspace is None or not rows:
+            return [{} for _row in rows]
+        from jmg_desktop.store.lines_repo import usage_count
+
+        by_text = self.spec.text_uses(workspace, rows) if self.spec.text_uses is not None else None
+        found = []
+        for number, row in enumerate(rows):
+            uses = dict(by_text[number]) if by_text is not None else {}
+            for kind, count in usage_count(workspace, self.spec.table, row["id"]).items():
+                uses[kind] = uses.get(kind, 0) + count
+            found.append(uses)
+        return found
 
     # -- Qt model --------------------------------------------------------------------------------
 
@@ -92,8 +111,12 @@ class BcfTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        """The table's editable columns."""
-        return 0 if parent.isValid() else len(self.spec.columns)
+        """The table's editable columns (and what uses each entry, for a reference list)."""
+        return 0 if parent.isValid() else len(self.spec.columns) + (1 if self.spec.shows_uses else 0)
+
+    def is_uses_column(self, column: int) -> bool:
+        """Whether ``column`` is the read-only "Used by" column."""
+        return self.spec.shows_uses and column == len(self.spec.columns)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -102,6 +125,8 @@ class BcfTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
+            if self.is_uses_column(section):
+                return "Used by"
             return self.spec.columns[section].title if 0 <= section < len(self.spec.columns) else None
         return section + 1
 
@@ -110,13 +135,20 @@ class BcfTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if not self.window.is_read_only():
+        if not self.window.is_read_only() and not self.is_uses_column(index.column()):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A cell as shown (and as typed to edit it)."""
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        if self.is_uses_column(index.column()):
+            if role == Qt.ItemDataRole.DisplayRole:
+                from jmg_desktop.ui.lines.references import describe_uses
+
+                uses = self.uses[index.row()]
+                return describe_uses(uses) if uses else "Not used"
             return None
         column = self.spec.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -195,15 +227,10 @@ class BcfTableModel(QAbstractTableModel):
         workspace = self.window.workspace()
         if workspace is None or self.window.is_read_only() or not 0 <= row_number < len(self.rows):
             return False
-        from jmg_desktop.store.lines_repo import usage_count
         from jmg_desktop.ui.lines.references import describe_uses
 
         row = self.rows[row_number]
-        uses = usage_count(workspace, self.spec.table, row["id"])
-        if self.spec.text_uses is not None:
-            count = self.spec.text_uses(workspace, row)
-            if count:
-                uses = {"lines": count, **uses}
+        uses = self._uses_of([row])[0]  # counted afresh: the table may be out of date
         if uses:
             label = row.get("name") or row.get("label") or self.spec.singular.lower()
             self.message.emit(f"“{label}” is used by {describe_uses(uses)}, so it was not removed.")
