@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from jmg_desktop.ui.columns import ColumnFit
+from jmg_desktop.ui.lines.frozen import FrozenColumn
 from jmg_desktop.ui.lines.model import (
     COLUMN_CATEGORY,
     COLUMN_NOTE,
@@ -45,6 +46,22 @@ class LinesTable(KeepsRefusedEditor, QTableView):
 
     #: Asked to delete the selected lines (the Delete key).
     deleteRequested = Signal()
+    #: The Service column kept in sight when scrolled sideways (set by the view).
+    frozen: FrozenColumn | None = None
+
+    def scrollTo(
+        self,
+        index: QModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        """Scroll to the cell, and out from under the frozen Service column; not while a click on
+        that column's overlay selects a name (the table stays where the user scrolled it)."""
+        frozen = self.frozen
+        if frozen is not None and frozen.holding:
+            return
+        super().scrollTo(index, hint)
+        if frozen is not None:
+            frozen.uncover(index)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter moves down when not editing; Delete asks for the selected lines to go."""
@@ -141,6 +158,9 @@ class PoolLinesView(QWidget):
 
         self.delegate = LinesDelegate(self.model, self.table)
         self.table.setItemDelegate(self.delegate)
+        # Sideways by the pixel, so the frozen Service column can uncover a cell exactly.
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.frozen = FrozenColumn(self.table, COLUMN_SERVICE)
         self.model.message.connect(self._show_beside_cell)
         from jmg_desktop.ui.lines.scheme_columns import SchemeColumns
 
