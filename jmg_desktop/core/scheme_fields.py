@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from jmg_desktop.core.bcf import COMMISSIONERS, NEW_OR_EXISTING, format_share, parse_share
 from jmg_desktop.core.commands import FieldUpdate, LineRecord
 from jmg_desktop.core.validation import CellError, parse_text
 
@@ -158,6 +157,8 @@ def parse_scheme_cell(field_name: str, text: str, lists: SchemeLists) -> object 
     if field_name in _SHARES:
         if not text.strip():
             return None
+        from jmg_desktop.core.bcf import parse_share
+
         try:
             return parse_share(text)
         except ValueError as error:
@@ -203,6 +204,8 @@ def scheme_updates(
         else:
             nhs, council = new["nhs_share_bp"], new["council_share_bp"]
             if (nhs is None) != (council is None) or (nhs is not None and nhs + council != _FULL):
+                from jmg_desktop.core.bcf import format_share
+
                 return CellError(
                     f"% NHS ({format_share(nhs) or 'empty'}) and % Council ({format_share(council) or 'empty'})"
                     " must add up to 100%."
@@ -216,6 +219,9 @@ def scheme_updates(
 
 def scheme_text(record: LineRecord, field_name: str, lists: SchemeLists) -> str:
     """A scheme cell as shown and as a user would type it."""
+    # The Better Care Fund's rules are imported with the first scheme cell shown, not at start-up.
+    from jmg_desktop.core.bcf import COMMISSIONERS, NEW_OR_EXISTING, format_share
+
     value = getattr(record, field_name)
     if field_name == "commissioner":
         return COMMISSIONERS.get(value, value)

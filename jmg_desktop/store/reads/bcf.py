@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from jmg_desktop.core.bcf import BcfPlan, Condition, Income, Scheme
 from jmg_desktop.core.money import Money
+from jmg_desktop.store.reads.lines import SCHEME_TEST
 from jmg_desktop.store.reads.rows import Rows
 
 __all__ = ["SCHEME_TEST", "bcf_plan", "list_entries", "stream_names"]
-
-#: A line is a scheme when any of these is set (SQL over ``pool_line``).
-SCHEME_TEST: Final = (
-    "(scheme_ref <> '' OR scheme_type <> '' OR commissioner <> '' OR funding_stream_id IS NOT NULL)"
-)
 
 
 def stream_names(rows: Rows) -> list[tuple[int, str]]:

@@ -19,10 +19,10 @@ from typing import Final
 
 from jmg_desktop.core.commands import LineRecord
 from jmg_desktop.core.scheme_fields import SchemeLists
-from jmg_desktop.store.reads.bcf import SCHEME_TEST
 from jmg_desktop.store.reads.rows import Rows, first
 
 __all__ = [
+    "SCHEME_TEST",
     "OrderKey",
     "PoolInfo",
     "RefItem",
@@ -41,6 +41,10 @@ __all__ = [
 #: Where a line sits in the pool's own order: (position, id).
 OrderKey = tuple[int, int]
 
+#: A line is a scheme when any of these is set (SQL over ``pool_line``).
+SCHEME_TEST: Final = (
+    "(scheme_ref <> '' OR scheme_type <> '' OR commissioner <> '' OR funding_stream_id IS NOT NULL)"
+)
 _LINE_COLUMNS: Final = ", ".join(LineRecord.__slots__)  # type: ignore[attr-defined]
 _IN_POOL: Final = "pool_id = :pool AND financial_year = :year"
 #: Above this many lines to find, one pass over the ids in order beats a count for each.

@@ -14,7 +14,6 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from jmg_desktop.core.bcf import COMMISSIONERS, NEW_OR_EXISTING
 from jmg_desktop.ui.lines.model import ALL_FIELDS, ALL_TITLES, COLUMN_SCHEME_FIRST, PoolLinesModel
 
 if TYPE_CHECKING:
@@ -29,6 +28,8 @@ SCHEME_COLUMNS = tuple(range(COLUMN_SCHEME_FIRST, len(ALL_TITLES)))
 def scheme_choices(model: PoolLinesModel, index: QModelIndex | QPersistentModelIndex) -> list[str] | None:
     """The entries a scheme cell's list offers (an empty first entry clears the cell), or None for
     a column typed as free text (scheme ID, provider, the shares)."""
+    from jmg_desktop.core.bcf import COMMISSIONERS, NEW_OR_EXISTING  # not needed at start-up
+
     lists = model.scheme_lists
     field = ALL_FIELDS[index.column()]
     current = str(index.data(Qt.ItemDataRole.EditRole) or "")
