@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Connection, Table, select
+from sqlalchemy.exc import DBAPIError
 
 from jmg_desktop.store import migrate
 from jmg_desktop.store.errors import DumpError
@@ -86,29 +87,65 @@ def _typed_plain(table: Table) -> bool:
         return False
 
 
-def _plain_tables(connection: Connection) -> set[str]:
+def _holds(connection: Connection, where: str, condition: str) -> bool:
+    """Does any row meet ``condition`` (``where`` is the table's ``SELECT 1 … WHERE %s LIMIT 1``)?"""
+    return connection.exec_driver_sql(where % condition).first() is not None
+
+
+def _odd_value(column: str, declared: str, kind: str) -> str:
+    """SQL true for a value of ``column`` (declared ``declared``; ``kind`` its ``typeof``) that is
+    not an integer in an integer column, or is a float or binary value in a text column.
+
+    A CAST and a comparison cost a third of ``typeof`` (1.3 s of a 1M-line dump): with SQLite's
+    type affinity an integer column (declared with INT) holds a float only when it is not a whole
+    number, and a text column (CHAR, CLOB, TEXT) holds no number at all, only text or binary.
+    """
+    affinity = declared.upper()
+    if "INT" in affinity:
+        return f"{column} IS NOT CAST({column} AS INTEGER)"
+    if any(word in affinity for word in ("CHAR", "CLOB", "TEXT")):
+        return f"{column} IS NOT CAST({column} AS TEXT)"
+    return f"{kind} IN ('real', 'blob')"
+
+
+def _plain_tables(connection: Connection) -> dict[str, frozenset[str]]:
     """The tables read straight from SQLite: integer and text columns holding only integers, text
-    and NULLs (checked by one SQL scan each). Raise :func:`_encode`'s refusal if any table holds a
-    float, before anything is written: half a streamed dump must never reach standard output."""
+    and NULLs (checked by one SQL scan each), each with its integer columns that hold only integers
+    and NULLs (what SQLite may write bare, without quoting). Raise :func:`_encode`'s refusal if any
+    table holds a float, before anything is written: half a streamed dump must never reach standard
+    output."""
     if connection.dialect.name != "sqlite":
         # A typed server (PostgreSQL) cannot hold a float or bytes in an integer or text column:
         # the column types alone say which tables are plain, without a scan.
-        return {table.name for table in _tables() if _typed_plain(table)}
+        return {table.name: frozenset() for table in _tables() if _typed_plain(table)}
     quote = connection.dialect.identifier_preparer.quote
-    plain = set()
+    plain: dict[str, frozenset[str]] = {}
     for table in _tables():
-        kinds = [f"typeof({quote(column.name)})" for column in table.columns]
+        kinds = {column.name: f"typeof({quote(column.name)})" for column in table.columns}
         where = f"SELECT 1 FROM {quote(table.name)} WHERE %s LIMIT 1"
-        try:
-            typed_plain = all(column.type.python_type in (int, str) for column in table.columns)
-        except NotImplementedError:
-            typed_plain = False
-        if typed_plain:  # the usual case, one scan: neither floats nor binary values
-            odd = " OR ".join(f"{kind} IN ('real', 'blob')" for kind in kinds)
-            if not connection.exec_driver_sql(where % odd).first():
-                plain.add(table.name)
+        if _typed_plain(table):
+            declared = {
+                column.name: column.type.compile(dialect=connection.dialect) for column in table.columns
+            }
+            integers = [
+                column.name
+                for column in table.columns
+                if column.type.python_type is int and "INT" in declared[column.name].upper()
+            ]
+            # The usual case, one scan: integers in the integer columns, no floats or binary values.
+            odd = " OR ".join(_odd_value(quote(name), declared[name], kind) for name, kind in kinds.items())
+            if not _holds(connection, where, odd):
+                plain[table.name] = frozenset(integers)
                 continue
-        if connection.exec_driver_sql(where % " OR ".join(f"{kind} = 'real'" for kind in kinds)).first():
+            if not _holds(
+                connection, where, " OR ".join(f"{kind} IN ('real', 'blob')" for kind in kinds.values())
+            ):
+                # Text in an integer column (a file another program wrote): that column is quoted.
+                plain[table.name] = frozenset(
+                    name for name in integers if not _holds(connection, where, f"{kinds[name]} = 'text'")
+                )
+                continue
+        if _holds(connection, where, " OR ".join(f"{kind} = 'real'" for kind in kinds.values())):
             _encode(0.0)
     return plain
 
@@ -166,6 +203,49 @@ def _rows_text(rows: list[tuple[Any, ...]], names: list[str], template: str | No
     )
 
 
+#: Text whose JSON both encoders must agree on before SQLite is trusted to write rows: every ASCII
+#: character (controls, quotes, backslash, DEL), Latin, the line and paragraph separators, an astral.
+_PROBE: Final = "".join(map(chr, range(128))) + "£é–\u2028\u2029€😀"
+#: SQLite takes at most 127 arguments to a function (SQLITE_MAX_FUNCTION_ARG's default).
+_MOST_COLUMNS: Final = 100
+
+
+def _sqlite_renders(connection: Connection) -> bool:
+    """True when SQLite's ``json_quote`` writes text exactly as :data:`_VALUES_ENCODER` does (it
+    has in every version we know; the check makes a future difference fall back, not change
+    the dump)."""
+    if connection.dialect.name != "sqlite":
+        return False
+    try:
+        quoted = connection.exec_driver_sql("SELECT json_quote(?), json_quote(?)", (_PROBE, -(2**63))).one()
+    except DBAPIError:  # a build without the JSON functions
+        return False
+    return tuple(quoted) == (_COMPACT(_PROBE), str(-(2**63)))
+
+
+def _rendered_batches(connection: Connection, table: Table, bare: frozenset[str]) -> Iterator[str]:
+    """A plain table's rows already laid out by SQLite (:func:`_row_template` filled in by
+    ``printf``), a batch at a time joined as :func:`_rows_text` joins them: the integer columns
+    ``bare`` (holding only integers and NULLs) as they are, every other value through
+    ``json_quote``. The values never become Python objects: a third of a 1M-line dump's time."""
+    quote = connection.dialect.identifier_preparer.quote
+    template = _row_template(table).replace("'", "''")
+    values = ", ".join(
+        f"ifnull({quote(column.name)}, 'null')"
+        if column.name in bare
+        else f"json_quote({quote(column.name)})"
+        for column in table.columns
+    )
+    order = ", ".join(quote(column.name) for column in list(table.primary_key.columns) or list(table.columns))
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"SELECT printf('{template}', {values}) FROM {quote(table.name)} ORDER BY {order}")
+        while rows := cursor.fetchmany(_BATCH):
+            yield ",\n".join([row[0] for row in rows])
+    finally:
+        cursor.close()
+
+
 def iter_dump_text(workspace: Workspace) -> Iterator[str]:
     """The dump's text in pieces of up to a few thousand rows, in bounded memory.
 
@@ -175,6 +255,7 @@ def iter_dump_text(workspace: Workspace) -> Iterator[str]:
     """
     with workspace.engine.connect() as connection:
         plain = _plain_tables(connection)
+        rendered = _sqlite_renders(connection)
         yield (
             f'{{\n "format": {_COMPACT(DUMP_FORMAT)},\n "format_version": {DUMP_FORMAT_VERSION},\n'
             f' "schema_version": {migrate.schema_version()},\n "tables": {{'
@@ -185,8 +266,14 @@ def iter_dump_text(workspace: Workspace) -> Iterator[str]:
             is_plain = table.name in plain and bool(names)
             template = _row_template(table) if is_plain else None
             empty = True
-            for rows in _row_batches(connection, table, is_plain):
-                yield ("\n" if empty else ",\n") + _rows_text(rows, names, template)
+            if is_plain and rendered and len(names) <= _MOST_COLUMNS:
+                texts = _rendered_batches(connection, table, plain[table.name])
+            else:
+                texts = (
+                    _rows_text(rows, names, template) for rows in _row_batches(connection, table, is_plain)
+                )
+            for text in texts:
+                yield ("\n" if empty else ",\n") + text
                 empty = False
             yield "]" if empty else "\n  ]"
         connection.rollback()

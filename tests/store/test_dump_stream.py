@@ -55,3 +55,28 @@ def test_a_float_is_refused_before_anything_is_written(
     assert main(["dump", str(demo_path), "-o", str(earlier)]) == 2
     assert earlier.read_text(encoding="utf-8") == "an earlier dump"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["demo.jmg", "earlier.json"]
+
+
+def test_rows_sqlite_lays_out_are_exactly_the_indented_json(demo_path: Path) -> None:
+    # SQLite writes the plain tables' rows itself (json_quote, printf): every character JSON
+    # escapes, non-ASCII text, the largest integers, NULLs, and text an integer column holds only
+    # because another program put it there must come out as json.dumps writes them.
+    hostile = "".join(map(chr, range(1, 128))) + "\x00 £ – “quoted” \u2028\u2029 😀 %s %d %%"
+    connection = sqlite3.connect(demo_path)
+    with connection:
+        connection.execute("UPDATE pool_line SET service = ?, note = ? WHERE id = 1", (hostile, "\\\"'"))
+        connection.execute("UPDATE pool_line SET amount_pence = ? WHERE id = 2", (2**63 - 1,))
+        connection.execute("UPDATE pool_line SET amount_pence = ? WHERE id = 3", (-(2**63),))
+        connection.execute("UPDATE pool_line SET category_id = NULL WHERE id = 4")
+        connection.execute("PRAGMA ignore_check_constraints = ON")
+        connection.execute("UPDATE stated_total SET amount_pence = 'twelve' WHERE id = 1")
+    connection.close()
+    with Workspace.open(demo_path, read_only=True) as workspace:
+        text = "".join(iter_dump_text(workspace))
+        document = dump_workspace(workspace)
+    assert text == json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    lines = {line["id"]: line for line in document["tables"]["pool_line"]}
+    assert lines[1]["service"] == hostile and lines[1]["note"] == "\\\"'"
+    assert (lines[2]["amount_pence"], lines[3]["amount_pence"]) == (2**63 - 1, -(2**63))
+    assert lines[4]["category_id"] is None
+    assert document["tables"]["stated_total"][0]["amount_pence"] == "twelve"
