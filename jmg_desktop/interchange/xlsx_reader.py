@@ -22,6 +22,7 @@ from typing import Final
 from jmg_desktop.interchange.errors import InterchangeError
 from jmg_desktop.interchange.preflight import MAX_COLUMNS, MAX_ROWS, check_file
 from jmg_desktop.interchange.table import Cell, SheetData, column_index, column_letter
+from jmg_desktop.interchange.value_tags import VALUE_ELEMENT, VALUE_MARK, ValueTags
 from jmg_desktop.interchange.xlsx_strings import read_shared_strings
 from jmg_desktop.interchange.xml_stream import Budget, local, parse_part, stream_part
 
@@ -149,7 +150,16 @@ class Workbook:
                 f"“{self.path.name}” has no sheet called “{name}”; it has: {', '.join(self.sheet_names)}."
             )
         shared = self._shared_strings() if self._has_shared_strings() else []
-        sheet = _stream_sheet(self._archive, info, shared, self._percent_style_ids(), self._budget)
+        percent = self._percent_style_ids()
+        used, rewrite = self._budget.used, ValueTags()
+        try:
+            sheet = _stream_sheet(self._archive, info, shared, percent, self._budget, rewrite)
+        except InterchangeError:
+            if not rewrite.changed:
+                raise
+            # Read as written: the refusal, if it stands, is then about the file itself.
+            self._budget.used = used
+            sheet = _stream_sheet(self._archive, info, shared, percent, self._budget)
         sheet.notes[:0] = self.notes
         return sheet
 
@@ -187,12 +197,14 @@ def _stream_sheet(
     shared: list[str],
     percent_styles: frozenset[str],
     budget: Budget,
+    rewrite: ValueTags | None = None,
 ) -> SheetData:
-    """Stream one sheet's XML into a :class:`SheetData` (the hot loop of every import)."""
+    """Stream one sheet's XML into a :class:`SheetData` (the hot loop of every import), its
+    ``<v>`` tags rewritten away by ``rewrite`` when given."""
     sheet = SheetData(info.name)
     rows = sheet.rows
     letters_cache: dict[str, int] = {}
-    local_names: dict[str, str] = {}
+    local_names: dict[str, str] = {VALUE_ELEMENT: "v"}  # a rewritten <v> after a formula
     # The parser's state, in locals captured by the handlers (much faster than attributes).
     row_cells: dict[int, Cell] = {}
     row_number = 0
@@ -287,8 +299,13 @@ def _stream_sheet(
                     raise _too_large(info.name, budget.file_name, ref)
             cell_type = attrs.get("t", "n")
             cell_style = attrs.get("s")
-            has_formula = collecting = in_inline = False
-            value = None
+            has_formula = in_inline = False
+            if VALUE_MARK in attrs:  # a rewritten <v>: its text follows (see value_tags)
+                collecting = True
+                value = ""
+            else:
+                collecting = False
+                value = None
             pending = True
         elif tag == "row":
             flush_row()
@@ -321,7 +338,7 @@ def _stream_sheet(
         if collecting:
             value = data if value is None else value + data
 
-    if not stream_part(archive, info.part, budget, start, None, text):
+    if not stream_part(archive, info.part, budget, start, None, text, rewrite):
         raise InterchangeError(f"“{budget.file_name}” is damaged: sheet “{info.name}” is missing.")
     flush_row()
     return sheet

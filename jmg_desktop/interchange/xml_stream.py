@@ -114,10 +114,13 @@ def stream_part(
     start: Callable[[str, dict[str, str]], None],
     end: Callable[[str], None] | None,
     text: Callable[[str], None],
+    rewrite: Callable[[bytes, bool], bytes] | None = None,
 ) -> bool:
     """Parse a large part as a stream, calling the handlers; False when the part is absent.
 
-    Element names reach the handlers as written (with any prefix); handlers strip it.
+    Element names reach the handlers as written (with any prefix); handlers strip it. ``rewrite``
+    (``chunk, final -> bytes``) changes the inflated bytes before they are parsed (see
+    :mod:`~jmg_desktop.interchange.value_tags`); the cap counts them as inflated.
     """
     reader = _FastReader((start, end, text))
     try:
@@ -131,7 +134,9 @@ def stream_part(
                 if not chunk:
                     break
                 budget.spend(len(chunk))
-                reader.feed(chunk)
+                reader.feed(rewrite(chunk, False) if rewrite is not None else chunk)
+            if rewrite is not None:
+                reader.feed(rewrite(b"", True))
             reader.close()
     except InterchangeError:
         raise

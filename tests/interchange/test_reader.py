@@ -144,3 +144,98 @@ def test_shared_strings_read_whole_or_streamed_give_the_same_text(
         assert xlsx_strings._read_streamed(archive, "xl/sharedStrings.xml", Budget("strings.zip")) == expected
         # The part was counted against the inflation cap once, whichever way it was read.
         assert budget.used == archive.getinfo("xl/sharedStrings.xml").file_size
+
+
+def _both_readings(path: Path, name: str = "S") -> tuple[list, bool]:  # type: ignore[type-arg]
+    """A sheet's rows read through the <v> rewrite and as written (they must be the same), and
+    whether the rewrite changed any tag and was read."""
+    from jmg_desktop.interchange import xlsx_reader
+    from jmg_desktop.interchange.value_tags import ValueTags
+    from jmg_desktop.interchange.xml_stream import Budget
+
+    with open_workbook(path) as book:
+        info = next(s for s in book.sheets if s.name == name)
+        shared, percent = book._shared_strings(), book._percent_style_ids()
+        plain = xlsx_reader._stream_sheet(book._archive, info, shared, percent, Budget(path.name))
+        rewrite = ValueTags()
+        try:
+            rewritten = xlsx_reader._stream_sheet(
+                book._archive, info, shared, percent, Budget(path.name), rewrite
+            ).rows
+        except InterchangeError:
+            rewritten = None  # the rewrite broke the nesting: read_sheet reads it as written
+        read = book.read_sheet(name).rows
+    assert read == plain.rows
+    if rewritten is not None:
+        assert rewritten == plain.rows
+    return read, rewritten is not None and rewrite.changed
+
+
+def test_the_value_tag_rewrite_reads_every_cell_as_written(tmp_path: Path) -> None:
+    """Cells with and without values, formulas, shared and inline text, text that looks like the
+    rewritten tags (escaped, and raw inside CDATA), cells the rewrite must leave alone (no
+    attributes, single quotes, a value tag with attributes, text beside the value), and a sheet
+    long enough that the patterns fall across the parser's 64 KB chunks."""
+    odd = [
+        row_xml(
+            1,
+            [
+                '<c r="A1" t="s"><v>0</v></c>',
+                '<c r="B1" s="1"><v>12.50</v></c>',
+                '<c r="C1" t="str"><f>A1&amp;"x"</f><v>&quot;&gt;&lt;v&gt;</v></c>',
+                '<c r="D1"><f>1/0</f></c>',
+                '<c r="E1" t="inlineStr"><is><t>&lt;/v&gt;&lt;/c&gt;</t></is></c>',
+                '<c r="F1" t="e"><v>#DIV/0!</v></c>',
+                '<c r="G1" t="b"><v>1</v></c>',
+                '<c r="H1"><f t="shared" ref="H1:H2" si="0">G1*3</f><v>3</v></c>',
+                '<c r="I1"><f t="shared" si="0"/><v>4</v></c>',
+            ],
+        ),
+        row_xml(2, [cell_xml("B2", 5)]),
+    ]
+    path = write_xlsx(tmp_path / "odd.xlsx", {"S": sheet_xml(odd)}, shared=["Day services"])
+    rows, rewritten = _both_readings(path)
+    assert rewritten
+    assert rows[0] == (
+        1,
+        {
+            0: ("s", "Day services"),
+            1: ("n", "12.50"),
+            2: ("s", '"><v>'),
+            3: ("f", ""),
+            4: ("s", "</v></c>"),
+            5: ("e", "#DIV/0!"),
+            6: ("b", "1"),
+            7: ("n", "3"),
+            8: ("n", "4"),
+        },
+    )
+    assert rows[1] == (2, {1: ("n", "5")})
+    cdata = row_xml(1, ['<c r="A1" t="inlineStr"><is><t><![CDATA["><v>9</v></c>]]></t></is></c>'])
+    path = write_xlsx(tmp_path / "cdata.xlsx", {"S": sheet_xml([cdata, *odd[1:]])})
+    assert _both_readings(path) == ([(1, {0: ("s", '"><v>9</v></c>')}), (2, {1: ("n", "5")})], False)
+
+    # Not rewritten (the nesting breaks, so the sheet is read as written): a cell without
+    # attributes, single quotes, a value tag with attributes, text before the value.
+    for cell, expected in [
+        ("<c><v>7</v></c>", {0: ("n", "7")}),
+        ("<c r='A1'><v>7</v></c>", {0: ("n", "7")}),
+        ('<c r="A1"><v xml:space="preserve">7</v></c>', {0: ("n", "7")}),
+        ('<c r="A1" t="s">junk<v>0</v></c>', {0: ("s", "Day services")}),
+        ('<c r="A1" t="s">junk</c>', None),
+    ]:
+        path = write_xlsx(
+            tmp_path / "one.xlsx", {"S": sheet_xml([row_xml(1, [cell])])}, shared=["Day services"]
+        )
+        rows, rewritten = _both_readings(path)
+        assert rows == ([(1, expected)] if expected else []), cell
+        assert not rewritten, cell
+
+    many = [
+        row_xml(n, [f'<c r="A{n}" t="s"><v>0</v></c>', f'<c r="B{n}" s="2"><v>{n}.{n % 100:02d}</v></c>'])
+        for n in range(1, 6001)
+    ]
+    path = write_xlsx(tmp_path / "long.xlsx", {"S": sheet_xml(many)}, shared=["Day services"])
+    rows, rewritten = _both_readings(path)
+    assert rewritten and path.stat().st_size and len(rows) == 6000
+    assert rows[4321] == (4322, {0: ("s", "Day services"), 1: ("n", "4322.22")})
