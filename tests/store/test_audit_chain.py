@@ -286,3 +286,22 @@ def test_records_encoded_a_column_at_a_time_are_the_same_text_as_their_dicts_enc
         == '{"rows":[{"value":1},{"value":true},{"value":1.0}]}'
     )
     assert _canonical(encode_lists({"rows": SameFields((), alike)})) == '{"rows":[{},{},{}]}'
+
+
+def test_a_long_event_is_hashed_in_pieces_to_the_same_digest() -> None:
+    """Values of many megabytes are hashed a piece at a time; the digest must be that of the
+    whole payload, with escapes (quotes, backslashes, control characters) falling on the pieces'
+    edges, non-ASCII text, and a null entity id."""
+    import hashlib
+    import json
+
+    from jmg_desktop.store.reads.audit import _PIECE, event_hash
+
+    unit = 'a"b\\c\n\x01é–€\U0001f600'
+    new = (unit * (2 * _PIECE // len(unit) + 3))[: 2 * _PIECE + 5]
+    for cut in range(-3, 4):  # an escape or a wide character on each side of a piece's edge
+        text = "x" * (_PIECE + cut) + new
+        fields = dict(sequence=7, at="2026-12-02T06:00:00+00:00", actor="ann", action="import_lines",
+                      entity="pool_line", entity_id=None, old="{}", new=text, prev_hash="ab" * 32)  # fmt: skip
+        whole = json.dumps(list(fields.values()), ensure_ascii=False, separators=(",", ":"))
+        assert event_hash(**fields) == hashlib.sha256(whole.encode("utf-8")).hexdigest()
