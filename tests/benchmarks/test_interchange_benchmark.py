@@ -8,6 +8,7 @@ figure is printed beside a floor measured in the same run (no timed assertions).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -98,7 +99,10 @@ def test_export_100k(exported: tuple[Path, Path, dict[str, float]]) -> None:
     _report(
         "export-xlsx of 100,000 lines (budget 3 s)", result["seconds"], "the same rows as zipped CSV", floor
     )
-    print(f"export CPU time {result['cpu']:.3f} s; peak memory {result['rss_mib']:.0f} MiB (budget 400 MiB)")
+    print(
+        f"export CPU time {result['cpu']:.3f} s; peak memory {result['rss_mib']:.0f} MiB (budget 400 MiB); "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
 
 
 def test_import_100k(exported: tuple[Path, Path, dict[str, float]]) -> None:
@@ -129,7 +133,10 @@ def test_import_100k(exported: tuple[Path, Path, dict[str, float]]) -> None:
     _report(
         "import-lines of 100,000 rows (budget 3 s)", result["seconds"], "bare expat parse of the sheet", floor
     )
-    print(f"import CPU time {result['cpu']:.3f} s; peak memory {result['rss_mib']:.0f} MiB (budget 400 MiB)")
+    print(
+        f"import CPU time {result['cpu']:.3f} s; peak memory {result['rss_mib']:.0f} MiB (budget 400 MiB); "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
 
 
 def test_zip_bomb_1mb(tmp_path: Path) -> None:
