@@ -146,7 +146,12 @@ class ProcessRun:
 def run_process(
     args: Sequence[str], *, env: dict[str, str] | None = None, stdout_to: Path | None = None
 ) -> ProcessRun:
-    """Run ``args`` to completion: wall time, and this child's own peak RSS (Linux ``wait4``)."""
+    """Run ``args`` to completion: wall time, CPU time and peak RSS (Linux ``wait4``).
+
+    The peak counts the pages the child had from this process before it exec'd (Linux keeps the
+    high-water mark across exec), so it is never below this process's resident size: keep big
+    data out of the benchmark process itself.
+    """
     full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
     with open(stdout_to or os.devnull, "wb") as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
