@@ -272,9 +272,12 @@ def iter_dump_text(workspace: Workspace) -> Iterator[str]:
                 texts = (
                     _rows_text(rows, names, template) for rows in _row_batches(connection, table, is_plain)
                 )
-            for text in texts:
-                yield ("\n" if empty else ",\n") + text
-                empty = False
+            try:
+                for text in texts:
+                    yield ("\n" if empty else ",\n") + text
+                    empty = False
+            finally:  # a reader that stops early (``dump | head``): end the batches' cursor now,
+                texts.close()  # while its connection is still open, not when it is collected
             yield "]" if empty else "\n  ]"
         connection.rollback()
     yield "\n }\n}\n"
