@@ -16,6 +16,7 @@ import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from itertools import compress
 from typing import Any, Final, NamedTuple
 
@@ -254,14 +255,43 @@ def stream_projection_csv(
                     column[index] = row[0]
             yield column
 
-    # A first pass checks the size limit, so that a refusal comes before any text; the second
-    # recomputes each year as it is written rather than holding every year (8 MB a year a million).
-    for step, column in enumerate(amounts_by_year()):
-        if sum(map(abs, column)) + sum(abs(row[step]) for *_, row in extra) > _MAX_PENCE:
-            raise ProjectionError(_TOO_LARGE)
+    # A refusal must come before any text. When a bound on every year's size is within the limit
+    # (the usual case) nothing more is needed; else a first pass checks each year exactly, and the
+    # second recomputes each year as it is written rather than holding every year (8 MB a year a
+    # million).
+    if not _surely_within_limit(base, step_factors, adjusted, [row for *_, row in extra], years):
+        for step, column in enumerate(amounts_by_year()):
+            if sum(map(abs, column)) + sum(abs(row[step]) for *_, row in extra) > _MAX_PENCE:
+                raise ProjectionError(_TOO_LARGE)
     return CsvStream(
         _csv_pieces(lines, positions, categories, columns_years, amounts_by_year(), extra), tuple(warnings)
     )
+
+
+def _surely_within_limit(
+    base: Sequence[int],
+    step_factors: Sequence[Sequence[tuple[int, int]]],
+    adjusted: dict[int, Sequence[int]],
+    extra: Sequence[Sequence[int]],
+    years: int,
+) -> bool:
+    """True when no year's amounts can sum (in absolute value) beyond the limit, by a bound that
+    is never below the exact sum: a year's lines are at most the year before's times the largest
+    factor, plus half a penny each (rounding), plus the adjusted lines' own amounts. Exact
+    fractions, so the bound is a proof; when it says no, the caller checks year by year.
+    (Skipping that pass is 1.5 s of a 1M-line, 10-year projection.)"""
+    halves = Fraction(len(base), 2)
+    bound = Fraction(sum(map(abs, base)) + sum(abs(row[0]) for row in adjusted.values()))
+    for step in range(years + 1):
+        if bound + sum(abs(row[step]) for row in extra) > _MAX_PENCE:
+            return False
+        if step < years:
+            largest = max(
+                (Fraction(abs(numerator), abs(denominator)) for numerator, denominator in step_factors[step]),
+                default=Fraction(0),
+            )
+            bound = bound * largest + halves + sum(abs(row[step + 1]) for row in adjusted.values())
+    return True
 
 
 def _csv_pieces(

@@ -99,3 +99,22 @@ def test_columns_share_repeated_names_and_give_back_the_lines() -> None:
     assert columns[7] == lines[7]
     partners = {id(partner) for partner in columns.partners}
     assert len(partners) == 2
+
+
+def test_near_the_limit_each_year_is_checked_exactly_and_what_fits_is_written() -> None:
+    # Nine lines a penny short of £1 trillion in all, no uplift: the quick bound (half a penny of
+    # rounding a line a year) cannot show it fits, so each year is checked exactly, and it fits.
+    share = (100_000_000_000_000 - 1) // 9
+    lines = [BaseLine(n, f"Line {n}", None, "Council", "current", share) for n in range(1, 10)]
+    lines.append(BaseLine(10, "Rest", None, "Council", "current", 100_000_000_000_000 - 1 - 9 * share))
+    stream = stream_projection_csv(LineColumns.of(lines), Scenario("Flat"), Y2009, 3)
+    text = "".join(stream.pieces)
+    assert text == projection_csv(project(lines, Scenario("Flat"), Y2009, 3))
+    assert text.count("\n") == 1 + 4 * 10
+    with pytest.raises(ProjectionError, match="beyond £1 trillion"):  # a penny more is refused
+        bigger = [
+            *lines,
+            BaseLine(11, "Penny", None, "Council", "current", 1),
+            BaseLine(12, "P", None, "Council", "current", 1),
+        ]
+        stream_projection_csv(LineColumns.of(bigger), Scenario("Flat"), Y2009, 3)
