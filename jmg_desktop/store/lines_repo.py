@@ -2,7 +2,8 @@
 
 Reads return :mod:`jmg_desktop.core.commands` records, never ORM objects, so a pool of 100,000
 lines is shown by fetching the few hundred rows on screen; those the window opens with are written
-once in :mod:`jmg_desktop.store.reads.lines` and run on the workspace's read connections. Writes go through
+once in :mod:`jmg_desktop.store.reads.lines` and run on the workspace's read connections, and the
+read functions live in :mod:`jmg_desktop.store.lines_queries` (re-exported here). Writes go through
 :class:`LinesStore.apply_changes`: one change set, one transaction, one audit event — so every edit,
 undo and redo is durable the moment it is made.
 """
@@ -14,7 +15,7 @@ from functools import cache
 from operator import attrgetter
 from typing import Any, Final
 
-from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -23,20 +24,27 @@ from jmg_desktop.core.commands import ChangeSet, LineRecord, RefChange
 from jmg_desktop.store.audit import EncodedDetail, encode_lists, record_event
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.json_rows import SameFields
+from jmg_desktop.store.lines_queries import (
+    REF_TABLES,
+    SORT_FIELDS,
+    fetch_lines,
+    line_count,
+    line_ids,
+    list_pools,
+    load_references,
+    pool_years,
+    reference_rows,
+    usage_count,
+)
 from jmg_desktop.store.models import (
-    Base,
     Category,
     LineStatus,
     Partner,
     Pool,
     PoolLine,
-    PoolLink,
-    StatedTotal,
     WorkspaceSetting,
 )
-from jmg_desktop.store.raw_rows import raw_batches
 from jmg_desktop.store.raw_writes import run
-from jmg_desktop.store.reads import lines as reads
 from jmg_desktop.store.reads.lines import PoolInfo, References, RefItem
 from jmg_desktop.store.workspace import Workspace
 
@@ -63,14 +71,6 @@ _PARTNER: Final[Table] = Partner.__table__  # type: ignore[assignment]
 _STATUS: Final[Table] = LineStatus.__table__  # type: ignore[assignment]
 _POOL: Final[Table] = Pool.__table__  # type: ignore[assignment]
 _SETTING: Final[Table] = WorkspaceSetting.__table__  # type: ignore[assignment]
-_REF_TABLES: Final[dict[str, Table]] = {"category": _CATEGORY, "partner": _PARTNER, "pool": _POOL}
-# The Better Care Fund's reference data is changed by the same undoable commands.
-_REF_TABLES.update(
-    {
-        name: Base.metadata.tables[name]
-        for name in ("bcf_stream", "bcf_list_item", "bcf_income", "bcf_condition")
-    }
-)
 _HIGH_WATER_KEY: Final = "pool_line_id_high_water"
 _RECORD_FIELDS: Final[tuple[str, ...]] = tuple(LineRecord.__slots__)  # type: ignore[attr-defined]
 _LINE_COLUMNS: Final = tuple(_LINE.c[name] for name in _RECORD_FIELDS)
@@ -105,38 +105,6 @@ def _move(block: tuple[int, int], low: int, high: int, by: int) -> dict[str, int
     return {"s_pool": block[0], "s_year": block[1], "s_low": low, "s_high": high, "s_by": by}
 
 
-#: Fields the table can sort by, in column order.
-SORT_FIELDS: Final = ("service", "category_id", "partner_id", "status_id", "amount_pence", "note", "kind")
-
-
-def _stream_name_key() -> Any:
-    """Sort by the name of a line's funding stream."""
-    from jmg_desktop.store.models import BcfStream
-
-    stream = BcfStream.__table__
-    return select(func.lower(stream.c.name)).where(stream.c.id == _LINE.c.funding_stream_id).scalar_subquery()
-
-
-#: How the BCF scheme columns sort: text without regard to case, shares as numbers, a stream by name.
-_SCHEME_SORT: Final = {
-    **{
-        name: (lambda name=name: func.lower(_LINE.c[name]))
-        for name in (
-            "scheme_ref",
-            "scheme_type",
-            "scheme_subtype",
-            "area_of_spend",
-            "commissioner",
-            "provider",
-            "new_or_existing",
-        )
-    },
-    "nhs_share_bp": lambda: _LINE.c.nhs_share_bp,
-    "council_share_bp": lambda: _LINE.c.council_share_bp,
-    "funding_stream_id": _stream_name_key,
-}
-
-
 class StaleEditError(WorkspaceError):
     """The line was changed or removed by someone else since it was read; nothing was changed.
 
@@ -146,214 +114,6 @@ class StaleEditError(WorkspaceError):
         super().__init__(message)
         self.entity = entity
         self.ids = tuple(ids)
-
-
-def load_references(workspace: Workspace) -> References:
-    """Partners, categories and statuses, each in its display order."""
-    with workspace.reads() as rows:
-        return reads.references(rows)
-
-
-def list_pools(workspace: Workspace) -> list[PoolInfo]:
-    """Every pool, in display order."""
-    with workspace.reads() as rows:
-        return reads.pools(rows)
-
-
-def pool_years(workspace: Workspace, pool_id: int) -> list[int]:
-    """The financial years (start years) in which the pool has lines or stated totals, ascending."""
-    with workspace.reads() as rows:
-        return reads.pool_years(rows, pool_id)
-
-
-def _escape_like(text: str) -> str:
-    """Escape LIKE's wildcards so a filter matches them literally."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def line_ids(
-    workspace: Workspace,
-    pool_id: int,
-    financial_year: int,
-    *,
-    sort_field: str | None = None,
-    descending: bool = False,
-    needle: str = "",
-) -> list[int]:
-    """The ids of a pool's lines for a year in display order: by position, or sorted by a field,
-    optionally only those whose service, category or note contains ``needle`` (any case)."""
-    query = select(_LINE.c.id).where(_LINE.c.pool_id == pool_id, _LINE.c.financial_year == financial_year)
-    needle = needle.strip()
-    if needle:
-        pattern = f"%{_escape_like(needle)}%"
-        query = query.where(
-            or_(
-                _LINE.c.service.ilike(pattern, escape="\\"),
-                _LINE.c.note.ilike(pattern, escape="\\"),
-                _LINE.c.category_id.in_(
-                    select(_CATEGORY.c.id).where(_CATEGORY.c.name.ilike(pattern, escape="\\"))
-                ),
-            )
-        )
-    key: Any
-    if sort_field is None:
-        key = None
-    elif sort_field == "service":
-        key = func.lower(_LINE.c.service)
-    elif sort_field == "note":
-        key = func.lower(_LINE.c.note)
-    elif sort_field == "amount_pence":
-        key = _LINE.c.amount_pence
-    elif sort_field == "kind":
-        key = _LINE.c.kind
-    elif sort_field == "category_id":
-        key = (
-            select(func.lower(_CATEGORY.c.name))
-            .where(_CATEGORY.c.id == _LINE.c.category_id)
-            .scalar_subquery()
-        )
-    elif sort_field == "partner_id":
-        key = select(func.lower(_PARTNER.c.name)).where(_PARTNER.c.id == _LINE.c.partner_id).scalar_subquery()
-    elif sort_field == "status_id":
-        key = select(_STATUS.c.position).where(_STATUS.c.id == _LINE.c.status_id).scalar_subquery()
-    elif sort_field in _SCHEME_SORT:
-        key = _SCHEME_SORT[sort_field]()
-    else:
-        raise ValueError(f"cannot sort by {sort_field!r}")
-    if key is not None:
-        query = query.order_by(key.desc() if descending else key.asc())
-    query = query.order_by(_LINE.c.position, _LINE.c.id)
-    with workspace.engine.connect() as connection:
-        # Straight from the cursor: a million ids in a quarter of the time of SQLAlchemy's rows.
-        ids = [row[0] for batch in raw_batches(connection, query, 50_000) for row in batch]
-        connection.rollback()
-    return ids
-
-
-def line_count(workspace: Workspace, pool_id: int, financial_year: int) -> int:
-    """How many lines a pool has in a year."""
-    with workspace.reads() as rows:
-        return reads.line_count(rows, pool_id, financial_year)
-
-
-def fetch_lines(workspace: Workspace, ids: Sequence[int]) -> dict[int, LineRecord]:
-    """The records for ``ids`` (missing ids are simply absent)."""
-    with workspace.reads() as rows:
-        return reads.fetch_lines(rows, ids)
-
-
-def reference_rows(workspace: Workspace, table: str) -> list[dict[str, Any]]:
-    """Every row of a reference list (``partner``, ``pool`` or ``category``) with all its columns,
-    and ``used_by``: how many lines use it."""
-    ref = _REF_TABLES[table]
-    column = {"partner": _LINE.c.partner_id, "pool": _LINE.c.pool_id, "category": _LINE.c.category_id}[table]
-    usage = select(func.count()).select_from(_LINE).where(column == ref.c.id).scalar_subquery()
-    with workspace.engine.connect() as connection:
-        rows = connection.execute(
-            select(ref, usage.label("used_by")).order_by(ref.c.position, ref.c.id)
-        ).mappings()
-        result = [dict(row) for row in rows]
-        connection.rollback()
-    return result
-
-
-def usage_count(workspace: Workspace, table: str, row_id: int) -> dict[str, int]:
-    """What still uses a reference row, by kind (``lines``, ``stated totals``, ``links``, ``pools``);
-    only the kinds with a non-zero count are returned."""
-    counts: dict[str, int] = {}
-    with workspace.engine.connect() as connection:
-
-        def count(query: Any) -> int:
-            """Run a COUNT query."""
-            return int(connection.execute(query).scalar_one())
-
-        if table == "category":
-            counts["lines"] = count(
-                select(func.count()).select_from(_LINE).where(_LINE.c.category_id == row_id)
-            )
-        elif table == "partner":
-            counts["lines"] = count(
-                select(func.count()).select_from(_LINE).where(_LINE.c.partner_id == row_id)
-            )
-            stated = StatedTotal.__table__
-            counts["stated totals"] = count(
-                select(func.count()).select_from(stated).where(stated.c.partner_id == row_id)
-            )
-            counts["pools it hosts"] = count(
-                select(func.count()).select_from(_POOL).where(_POOL.c.host_partner_id == row_id)
-            )
-        elif table == "pool":
-            counts["lines"] = count(select(func.count()).select_from(_LINE).where(_LINE.c.pool_id == row_id))
-            stated = StatedTotal.__table__
-            counts["stated totals"] = count(
-                select(func.count()).select_from(stated).where(stated.c.pool_id == row_id)
-            )
-            link = PoolLink.__table__
-            counts["pool links"] = count(
-                select(func.count())
-                .select_from(link)
-                .where(or_(link.c.pool_id == row_id, link.c.linked_pool_id == row_id))
-            )
-        for kind, query in _other_uses(table, row_id):
-            counts[kind] = counts.get(kind, 0) + count(query)
-        connection.rollback()
-    return {kind: n for kind, n in counts.items() if n}
-
-
-#: How rows of other features' tables that refer to a partner or pool are counted in words.
-_USE_KINDS: Final = {
-    ("agreement_body", "partner_id"): "agreements it must approve",
-    ("agreement_step", "partner_id"): "recorded approvals",
-    ("agreement", "pool_id"): "agreements",
-    ("paper", "partner_id"): "papers",
-    ("paper", "pool_id"): "papers",
-    ("scenario_adjustment", "partner_id"): "scenario adjustments",
-    ("risk_share_partner", "partner_id"): "risk-share terms",
-    ("monitoring_setup", "pool_id"): "monitoring set-ups",
-    ("monitoring_forecast", "pool_id"): "forecasts",
-    ("monitoring_movement", "pool_id"): "budget movements",
-    ("monitoring_movement_leg", "pool_id"): "budget movement lines",
-    ("monitoring_period", "pool_id"): "closed monitoring periods",
-    ("risk_share_rule", "pool_id"): "risk-share rules",
-    ("risk_share_partner", "pool_id"): "risk-share terms",
-    ("pool_line", "funding_stream_id"): "lines",
-    ("bcf_income", "stream_id"): "income entries",
-    ("bcf_condition", "stream_id"): "minimum-spend conditions",
-    ("bcf_income", "pool_id"): "BCF income entries",
-    ("bcf_condition", "pool_id"): "minimum-spend conditions",
-    ("bcf_income", "partner_id"): "BCF income entries",
-}
-#: References :func:`usage_count` already counts by name.
-_COUNTED: Final = {
-    ("pool_line", "partner_id"),
-    ("pool_line", "pool_id"),
-    ("pool_line", "category_id"),
-    ("stated_total", "partner_id"),
-    ("stated_total", "pool_id"),
-    ("pool", "host_partner_id"),
-    ("pool_link", "pool_id"),
-    ("pool_link", "linked_pool_id"),
-}
-
-
-def _other_uses(table: str, row_id: int) -> list[tuple[str, Any]]:
-    """COUNT queries for every other table whose foreign key to ``table`` would refuse the
-    removal (RESTRICT / NO ACTION), so removal is refused with words, never a constraint error."""
-    from jmg_desktop.store.models import Base  # every feature's tables are registered there
-
-    queries: list[tuple[str, Any]] = []
-    for other in Base.metadata.sorted_tables:
-        for fk in other.foreign_keys:
-            column = fk.parent
-            if fk.column.table.name != table or (other.name, column.name) in _COUNTED:
-                continue
-            if (fk.ondelete or "").upper() in ("CASCADE", "SET NULL"):
-                continue
-            kind = _USE_KINDS.get((other.name, column.name), f"{other.name.replace('_', ' ')} entries")
-            queries.append((kind, select(func.count()).select_from(other).where(column == row_id)))
-    order = list(_USE_KINDS.values())
-    # Named kinds in a fixed, readable order; any table not named yet comes last.
-    return sorted(queries, key=lambda q: order.index(q[0]) if q[0] in order else len(order))
 
 
 def _audit_detail(
@@ -528,7 +288,7 @@ class LinesStore:
     @staticmethod
     def _apply_ref(connection: Connection, ref: RefChange) -> None:
         """Add, change or remove one reference-list row; refuse if it is not as expected."""
-        table = _REF_TABLES[ref.table]
+        table = REF_TABLES[ref.table]
         if ref.old is None and ref.new is not None:
             connection.execute(insert(table).values(dict(ref.new)))
             return
@@ -542,7 +302,7 @@ class LinesStore:
 
     def next_reference_id(self, table: str) -> int:
         """An id for a new reference row."""
-        ref = _REF_TABLES[table]
+        ref = REF_TABLES[table]
         with self.workspace.engine.connect() as connection:
             highest = connection.execute(select(func.max(ref.c.id))).scalar() or 0
             connection.rollback()
@@ -550,7 +310,7 @@ class LinesStore:
 
     def next_reference_position(self, table: str) -> int:
         """The display position after the last row of a reference list."""
-        ref = _REF_TABLES[table]
+        ref = REF_TABLES[table]
         with self.workspace.engine.connect() as connection:
             highest = connection.execute(select(func.max(ref.c.position))).scalar() or 0
             connection.rollback()
