@@ -8,7 +8,7 @@ from itertools import count
 from typing import Any
 
 from jmg_desktop.core.commands import ChangeSet, Command, LineRecord
-from jmg_desktop.interchange.mapping import ImportPlan
+from jmg_desktop.interchange.mapping import ImportPlan, PlannedLine
 from jmg_desktop.store.lines_repo import LinesStore
 
 __all__ = ["import_command", "scheme_columns"]
@@ -49,22 +49,10 @@ def import_command(store: LinesStore, plan: ImportPlan, pool_id: int, year: int,
     is one transaction with one audit event (``import_lines``) and undo removes them all."""
     ids = store.allocate_line_ids(len(plan.lines))
     first = store.max_position(pool_id, year) + 1
-    records = tuple(
-        LineRecord(
-            line_id,
-            pool_id,
-            year,
-            line.service,
-            line.category_id,
-            line.partner_id,
-            line.status_id,
-            line.amount_pence,
-            line.note,
-            position,
-            **scheme_columns(line.extra),
-        )
-        if line.extra
-        else LineRecord(  # most lines carry no scheme fields: no keywords to gather
+
+    def record(position: int, line_id: int, line: PlannedLine) -> LineRecord:
+        """One planned line as the record inserted; most carry no scheme fields to gather."""
+        fields = (
             line_id,
             pool_id,
             year,
@@ -76,8 +64,9 @@ def import_command(store: LinesStore, plan: ImportPlan, pool_id: int, year: int,
             line.note,
             position,
         )
-        for position, line_id, line in zip(count(first), ids, plan.lines)
-    )
+        return LineRecord(*fields, **scheme_columns(line.extra)) if line.extra else LineRecord(*fields)
+
+    records = tuple(record(*entry) for entry in zip(count(first), ids, plan.lines))
     total = len(records)
     text = f"Import {total} Line{'s' if total != 1 else ''} from {file_name}"
     return Command(text, ChangeSet(inserts=records), action="import_lines", select_after=tuple(ids[:1]))
