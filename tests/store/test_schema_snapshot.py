@@ -102,8 +102,12 @@ def test_a_stale_snapshot_is_not_trusted(monkeypatch, tmp_path) -> None:  # type
         json.dumps({"revision": "0001", "schema": {"tables": {}, "others": {}}}), encoding="utf-8"
     )
     monkeypatch.setattr(sqlite_schema, "SNAPSHOT", stale)
-    sqlite_schema.expected_schema.cache_clear()
+    caches = (sqlite_schema._shipped, sqlite_schema.expected_schema)
+    for cached in caches:
+        cached.cache_clear()
     try:
         assert "pool_line" in sqlite_schema.expected_schema()["tables"]
+        assert sqlite_schema.expected_master_rows() is None  # so no file skips the full comparison
     finally:
-        sqlite_schema.expected_schema.cache_clear()
+        for cached in caches:
+            cached.cache_clear()
