@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -70,6 +71,8 @@ _NO_WAIT: Final = "SET LOCAL synchronous_commit = off"
 #: ``flush`` argument is PostgreSQL 17's; older servers commit synchronously under the lock).
 _FLUSH: Final = "SELECT pg_logical_emit_message(false, 'jmg', '', true)"
 _FLUSH_FROM: Final = 170000
+#: The most text (old and new values together, in characters) an append sends pipelined.
+_PIPELINE_MOST: Final = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +133,11 @@ def append_and_commit(
         after = rows[-1]["sequence"]
         payload = json.dumps({"sequence": after, "actor": actor, "client": client})
         flush_after = dbapi.info.server_version >= _FLUSH_FROM
-        with dbapi.pipeline(), dbapi.cursor() as cursor:
+        # Pipelined, an edit's writes are one round trip; but a long event (an import's lines, tens of
+        # megabytes) can leave the client waiting for results while the server still waits for the
+        # rest of it (psycopg issue #685), so those go one statement at a time.
+        pipelined = sum(len(row["old"] or "") + len(row["new"] or "") for row in rows) <= _PIPELINE_MOST
+        with dbapi.pipeline() if pipelined else nullcontext(), dbapi.cursor() as cursor:
             if flush_after:
                 cursor.execute(_NO_WAIT)
             cursor.executemany(_INSERT, rows)
