@@ -12,22 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from jmg_desktop.core.dates import format_day
-from jmg_desktop.core.money import Money
-from jmg_desktop.core.since_agreed import differences, noted_differences
 
 __all__ = [
     "STATUS_LABELS",
     "Body",
-    "Change",
-    "Comparison",
     "DateError",
-    "LineComparison",
-    "LineFigures",
     "MoveRefused",
     "PathState",
     "Status",
@@ -35,7 +29,6 @@ __all__ = [
     "allowed_moves",
     "apply_step",
     "check_step",
-    "compare_figures",
     "describe_step",
     "format_date",
     "parse_date",
@@ -94,8 +87,7 @@ class DateError(ValueError):
     """A date that could not be read; ``str(self)`` says what was expected."""
 
 
-@dataclass(frozen=True, slots=True)
-class Body:
+class Body(NamedTuple):
     """A partner whose sovereign body must approve: ``name`` is e.g. "Cabinet"."""
 
     partner_id: int
@@ -103,8 +95,7 @@ class Body:
     partner: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One move: the status reached, on which date, and for approvals whose body; for
     supersession, which agreement replaced this one."""
 
@@ -114,8 +105,7 @@ class Step:
     superseded_by: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PathState:
+class PathState(NamedTuple):
     """The state reached after some steps. ``status`` is None before the first step.
 
     ``approved_by`` holds the partners whose bodies have approved; while some are still to
@@ -129,9 +119,8 @@ class PathState:
     superseded_by: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Bodies:
-    by_id: Mapping[int, Body] = field(default_factory=dict)
+class _Bodies(NamedTuple):
+    by_id: Mapping[int, Body]
 
     def name(self, partner_id: int | None) -> str:
         body = self.by_id.get(partner_id) if partner_id is not None else None
@@ -203,7 +192,7 @@ def check_step(
     base = state.deferred_from if current is Status.DEFERRED else current
     assert base is not None
     resuming = current is Status.DEFERRED
-    _check_forward(replace(state, status=base), step, bodies, named, resuming=resuming)
+    _check_forward(state._replace(status=base), step, bodies, named, resuming=resuming)
 
 
 def _check_forward(
@@ -270,21 +259,20 @@ def apply_step(
     """The state after ``step``; raises :class:`MoveRefused` if the move makes no sense."""
     check_step(state, step, bodies, agreement_id=agreement_id)
     target = step.status
-    after = replace(state, last_date=step.on)
+    after = state._replace(last_date=step.on)
     if target is Status.DEFERRED:
-        return replace(after, status=Status.DEFERRED, deferred_from=state.status)
+        return after._replace(status=Status.DEFERRED, deferred_from=state.status)
     if target is Status.SUPERSEDED:
-        return replace(after, status=Status.SUPERSEDED, superseded_by=step.superseded_by)
+        return after._replace(status=Status.SUPERSEDED, superseded_by=step.superseded_by)
     if target is Status.APPROVED:
         approved = state.approved_by | ({step.partner_id} if step.partner_id is not None else set())
         done = all(body.partner_id in approved for body in bodies)
-        return replace(
-            after,
+        return after._replace(
             status=Status.APPROVED if done else Status.RECOMMENDED,
             approved_by=frozenset(approved),
             deferred_from=None,
         )
-    return replace(after, status=target, deferred_from=None)
+    return after._replace(status=target, deferred_from=None)
 
 
 def replay(steps: Iterable[Step], bodies: Sequence[Body], *, agreement_id: int | None = None) -> PathState:
@@ -375,132 +363,3 @@ def parse_date(text: str) -> date:
         except ValueError:
             continue
     raise DateError(f"“{cleaned[:40]}” is not a date; write it like 2 Dec 2008 or 02/12/2008.")
-
-
-# -- figures: agreed vs now --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LineFigures:
-    """A line's figures as words and money, comparable across time."""
-
-    line_id: int | None
-    service: str
-    partner: str
-    category: str
-    status: str
-    year: int
-    amount: Money
-    pool: str = ""
-    #: The line's kind (service budget or change to budgets already in the pool). Snapshots taken
-    #: before kinds existed hold "", and a kind is compared only where both sides know it.
-    kind: str = field(default="", compare=False)
-
-
-class Change(StrEnum):
-    """How a covered line stands now against the snapshot (the rule is in :mod:`.since_agreed`)."""
-
-    UNCHANGED = "unchanged"
-    CHANGED = "changed"  # amount, partner, status or kind differs from what was agreed
-    REMOVED = "removed"  # the line is no longer in the workspace
-    ADDED = "added"  # a line of the pool and year that the agreement did not see
-
-
-@dataclass(frozen=True, slots=True)
-class LineComparison:
-    """One line, agreed against now. ``fields`` names the flagged figures that differ (amount
-    first); ``noted`` the other differences (a renamed service), shown but never flagged."""
-
-    agreed: LineFigures | None
-    now: LineFigures | None
-    change: Change
-    fields: tuple[str, ...] = ()
-    noted: tuple[str, ...] = ()
-
-    @property
-    def service(self) -> str:
-        """The line's service, as it reads now if it still exists."""
-        source = self.now or self.agreed
-        assert source is not None
-        return source.service
-
-    @property
-    def agreed_amount(self) -> Money:
-        """The amount when agreed (zero for a line added since)."""
-        return self.agreed.amount if self.agreed else Money.zero()
-
-    @property
-    def now_amount(self) -> Money:
-        """The amount now (zero for a line no longer there)."""
-        return self.now.amount if self.now else Money.zero()
-
-    @property
-    def difference(self) -> Money:
-        """Now minus agreed: positive when the line has grown."""
-        return self.now_amount - self.agreed_amount
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """Every covered line, agreed against now, with totals."""
-
-    lines: tuple[LineComparison, ...]
-
-    @property
-    def agreed_total(self) -> Money:
-        """The sum of the agreed figures."""
-        return sum((line.agreed_amount for line in self.lines), Money.zero())
-
-    @property
-    def now_total(self) -> Money:
-        """The sum of the figures now."""
-        return sum((line.now_amount for line in self.lines), Money.zero())
-
-    @property
-    def difference(self) -> Money:
-        """Now minus agreed, in total."""
-        return self.now_total - self.agreed_total
-
-    @property
-    def changed(self) -> tuple[LineComparison, ...]:
-        """The agreed lines whose figures differ now, or that have been deleted since."""
-        return tuple(line for line in self.lines if line.change in (Change.CHANGED, Change.REMOVED))
-
-    @property
-    def added(self) -> tuple[LineComparison, ...]:
-        """Lines added since agreed to a pool and year agreed as a whole (shown apart)."""
-        return tuple(line for line in self.lines if line.change is Change.ADDED)
-
-    @property
-    def difference_on_agreed_lines(self) -> Money:
-        """Now minus agreed over the agreed lines alone (lines added since left out)."""
-        return sum((line.difference for line in self.lines if line.change is not Change.ADDED), Money.zero())
-
-
-def compare_figures(
-    agreed: Sequence[LineFigures], now: Sequence[LineFigures], *, include_new: bool = False
-) -> Comparison:
-    """Match snapshot lines to current lines by line id and say what changed.
-
-    ``now`` holds the current figures of the lines that still exist (and, when ``include_new`` —
-    an agreement covering a whole pool and year — every line of that pool and year now).
-    """
-    current = {line.line_id: line for line in now if line.line_id is not None}
-    seen: set[int] = set()
-    result: list[LineComparison] = []
-    for before in agreed:
-        after = current.get(before.line_id) if before.line_id is not None else None
-        if after is None:
-            result.append(LineComparison(before, None, Change.REMOVED))
-            continue
-        seen.add(after.line_id)  # type: ignore[arg-type]
-        fields = differences(before, after)
-        change = Change.CHANGED if fields else Change.UNCHANGED
-        result.append(LineComparison(before, after, change, fields, noted_differences(before, after)))
-    if include_new:
-        result.extend(
-            LineComparison(None, line, Change.ADDED)
-            for line in now
-            if line.line_id is not None and line.line_id not in seen
-        )
-    return Comparison(tuple(result))

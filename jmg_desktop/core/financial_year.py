@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Final
+
+from jmg_desktop.core.int_value import int_value
 
 __all__ = ["FinancialYear", "FinancialYearError", "parse_financial_year"]
 
@@ -18,17 +19,21 @@ class FinancialYearError(ValueError):
     """Text that is not a financial year; the message says what was wrong."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@int_value("start_year")
 class FinancialYear:
-    """The financial year that starts on 1 April of ``start_year``."""
+    """The financial year that starts on 1 April of ``start_year``. Immutable, hashable, ordered
+    (:func:`int_value`)."""
 
+    __slots__ = ("start_year",)
     start_year: int
 
-    def __post_init__(self) -> None:
-        if type(self.start_year) is not int or not _FIRST_YEAR <= self.start_year <= _LAST_YEAR:
-            raise FinancialYearError(
-                f"{self.start_year!r} is not a year between {_FIRST_YEAR} and {_LAST_YEAR}."
-            )
+    def __init__(self, start_year: int) -> None:
+        if type(start_year) is not int or not _FIRST_YEAR <= start_year <= _LAST_YEAR:
+            raise FinancialYearError(f"{start_year!r} is not a year between {_FIRST_YEAR} and {_LAST_YEAR}.")
+        object.__setattr__(self, "start_year", start_year)
+
+    def __repr__(self) -> str:
+        return f"FinancialYear(start_year={self.start_year!r})"
 
     @classmethod
     def parse(cls, text: str) -> FinancialYear:

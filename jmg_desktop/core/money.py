@@ -8,9 +8,10 @@ an amount or raises :class:`MoneyError` saying what was wrong.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
+
+from jmg_desktop.core.int_value import int_value
 
 __all__ = [
     "MAX_POUNDS",
@@ -24,6 +25,7 @@ __all__ = [
 MAX_POUNDS: Final = 10**12
 
 _PENCE_PER_POUND: Final = 100
+_MAX_PENCE: Final = MAX_POUNDS * _PENCE_PER_POUND
 _SCALE_WORDS: Final = {
     "": 1,
     "k": 1_000,
@@ -61,17 +63,19 @@ def round_half_up(value: Decimal, places: int = 0) -> Decimal:
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@int_value("pence")
 class Money:
-    """An exact amount of money in pence. Immutable, hashable, ordered."""
+    """An exact amount of money in pence. Immutable, hashable, ordered (:func:`int_value`)."""
 
+    __slots__ = ("pence",)
     pence: int
 
-    def __post_init__(self) -> None:
-        if type(self.pence) is not int:  # bool and float are both refused
-            raise TypeError(f"Money needs whole pence as an int, not {type(self.pence).__name__}")
-        if abs(self.pence) > MAX_POUNDS * _PENCE_PER_POUND:
+    def __init__(self, pence: int) -> None:
+        if type(pence) is not int:  # bool and float are both refused
+            raise TypeError(f"Money needs whole pence as an int, not {type(pence).__name__}")
+        if abs(pence) > _MAX_PENCE:
             raise MoneyError("The amount is too large: the most this application accepts is £1 trillion.")
+        object.__setattr__(self, "pence", pence)
 
     # -- construction -------------------------------------------------------------------------
 

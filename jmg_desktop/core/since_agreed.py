@@ -21,7 +21,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from jmg_desktop.core.agreements import LineFigures, Status
+    from jmg_desktop.core.agreed_figures import LineFigures
+    from jmg_desktop.core.agreements import Status
 
 __all__ = [
     "FLAGGED_FIELDS",

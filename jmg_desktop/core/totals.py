@@ -7,8 +7,8 @@ in the new one; a proposed addition counts only in the new value.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from types import MappingProxyType
+from typing import Final, Literal, NamedTuple
 
 from jmg_desktop.core.money import Money
 
@@ -28,9 +28,12 @@ Basis = Literal["current", "new"]
 Scope = Literal["pool", "with_linked"]
 
 
-@dataclass(frozen=True, slots=True)
-class EffectSums:
-    """Sums of lines by how their status counts."""
+class EffectSums(NamedTuple):
+    """Sums of lines by how their status counts.
+
+    This module's records are NamedTuples, not frozen dataclasses: the decorator compiles its
+    methods from source at import, which short commands such as ``export-paper`` paid on every run.
+    """
 
     current: Money = Money(0)
     addition: Money = Money(0)
@@ -61,14 +64,16 @@ class EffectSums:
         return self.current_value if basis == "current" else self.new_value
 
 
-@dataclass(frozen=True, slots=True)
-class PoolTotals:
+_NO_SUMS: Final[Mapping[int, EffectSums]] = MappingProxyType({})
+
+
+class PoolTotals(NamedTuple):
     """Totals for one pool and year: ``own`` for the pool alone, ``linked`` for its linked pools."""
 
     pool_id: int
     financial_year: int
-    own: Mapping[int, EffectSums] = field(default_factory=dict)
-    linked: Mapping[int, EffectSums] = field(default_factory=dict)
+    own: Mapping[int, EffectSums] = _NO_SUMS
+    linked: Mapping[int, EffectSums] = _NO_SUMS
 
     @property
     def partner_ids(self) -> tuple[int, ...]:
@@ -124,8 +129,7 @@ def build_pool_totals(
     return PoolTotals(pool_id, financial_year, own, linked)
 
 
-@dataclass(frozen=True, slots=True)
-class StatedFigure:
+class StatedFigure(NamedTuple):
     """A figure as published, e.g. "new value of the council's contribution: £86.946m"."""
 
     id: int
@@ -136,8 +140,7 @@ class StatedFigure:
     source: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class StatedComparison:
+class StatedComparison(NamedTuple):
     """A stated figure beside the value computed from the lines."""
 
     stated: StatedFigure

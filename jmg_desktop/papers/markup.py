@@ -13,8 +13,7 @@ stray asterisk or underscore prints as typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
 from jmg_desktop.papers.model import BulletList, Inline, NumberedList, Paragraph, Run
 
@@ -54,13 +53,28 @@ def normalise_text(text: str, *, multiline: bool = True) -> str:
     return text if multiline else " ".join(text.split("\n"))
 
 
-@dataclass(frozen=True, slots=True)
-class FigureRef:
-    """A figures block inserted by reference; resolved when the paper is built."""
+class FigureRef(NamedTuple):
+    """A figures block inserted by reference; resolved when the paper is built.
+
+    A NamedTuple, as the papers' other records are (a frozen dataclass compiles its methods at
+    import, paid by every export).
+    """
 
     kind: str
     options: tuple[tuple[str, str], ...] = ()
-    source: str = field(default="", compare=False)  # the reference as typed, for messages
+    source: str = ""  # the reference as typed, for messages; no part of equality
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is FigureRef:
+            return self[:2] == other[:2]  # type: ignore[index]
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self[:2])
 
     def option(self, name: str, default: str = "") -> str:
         """An option's value (``""`` for a bare flag that is present), or ``default``."""

@@ -12,10 +12,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jmg_desktop.core.agreed_figures import Comparison, LineFigures
 from jmg_desktop.core.agreements import (
     Body,
-    Comparison,
-    LineFigures,
     MoveRefused,
     PathState,
     Status,

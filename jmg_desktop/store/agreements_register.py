@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from jmg_desktop.core.agreed_figures import LineFigures
 from jmg_desktop.core.agreements import (
     Body,
-    LineFigures,
     Status,
     describe_step,
     status_text,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from jmg_desktop.core.agreements import Change, LineFigures, compare_figures
+from jmg_desktop.core.agreed_figures import Change, LineFigures, compare_figures
 from jmg_desktop.core.money import Money
 
 
@@ -18,7 +16,7 @@ def _line(line_id: int | None, service: str, amount: str, **changes: object) -> 
         year=2009,
         amount=Money.parse(amount),
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 AGREED = (
@@ -37,7 +35,7 @@ def test_unchanged_lines_show_no_difference() -> None:
 
 
 def test_a_changed_amount_shows_the_difference_to_the_penny() -> None:
-    now = (AGREED[0], replace(AGREED[1], amount=Money.parse("£4,700,000.01")), AGREED[2])
+    now = (AGREED[0], AGREED[1]._replace(amount=Money.parse("£4,700,000.01")), AGREED[2])
     comparison = compare_figures(AGREED, now)
     changed = comparison.changed
     assert len(changed) == 1
@@ -49,14 +47,14 @@ def test_a_changed_amount_shows_the_difference_to_the_penny() -> None:
 
 
 def test_a_new_status_flags_the_line_and_a_rename_is_only_noted() -> None:
-    now = (replace(AGREED[0], service="Day services – in house", status="In pool"), AGREED[1], AGREED[2])
+    now = (AGREED[0]._replace(service="Day services – in house", status="In pool"), AGREED[1], AGREED[2])
     line = compare_figures(AGREED, now).lines[0]
     assert line.change is Change.CHANGED
     assert line.fields == ("status",)
     assert line.noted == ("service",)
     assert line.difference == Money.zero()
     assert line.service == "Day services – in house"
-    renamed_only = (replace(AGREED[0], service="Day services – in house"), AGREED[1], AGREED[2])
+    renamed_only = (AGREED[0]._replace(service="Day services – in house"), AGREED[1], AGREED[2])
     comparison = compare_figures(AGREED, renamed_only)
     assert comparison.lines[0].change is Change.UNCHANGED and comparison.changed == ()
     assert comparison.lines[0].noted == ("service",)
@@ -66,7 +64,7 @@ def test_a_deleted_line_counts_as_removed_with_its_whole_amount() -> None:
     comparison = compare_figures(AGREED, AGREED[1:])
     assert comparison.lines[0].change is Change.REMOVED
     assert comparison.lines[0].difference == Money.parse("-3342000")
-    snapshot_of_deleted = (replace(AGREED[0], line_id=None), *AGREED[1:])
+    snapshot_of_deleted = (AGREED[0]._replace(line_id=None), *AGREED[1:])
     assert compare_figures(snapshot_of_deleted, AGREED).lines[0].change is Change.REMOVED
 
 

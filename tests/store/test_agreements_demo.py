@@ -6,7 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from jmg_desktop.core.agreements import Change, Status
+from jmg_desktop.core.agreed_figures import Change
+from jmg_desktop.core.agreements import Status
 from jmg_desktop.core.money import Money
 from jmg_desktop.store.agreements_repo import agreement_detail, agreement_record, list_agreements
 from jmg_desktop.store.audit import audit_findings

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from jmg_desktop.core.agreements import Change, MoveRefused, Status, Step
+from jmg_desktop.core.agreed_figures import Change
+from jmg_desktop.core.agreements import MoveRefused, Status, Step
 from jmg_desktop.core.commands import FieldUpdate, delete_lines, edit_fields
 from jmg_desktop.core.money import Money
 from jmg_desktop.store.agreements_repo import (

@@ -7,16 +7,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Final, NamedTuple, Protocol
 
+from jmg_desktop.core.agreed_figures import Comparison, LineFigures, compare_figures
 from jmg_desktop.core.agreements import (
     Body,
-    Comparison,
-    LineFigures,
     MoveRefused,
     PathState,
     Status,
     Step,
     apply_step,
-    compare_figures,
 )
 from jmg_desktop.core.money import Money
 from jmg_desktop.store.reads.rows import Rows

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jmg_desktop.core.agreements import STATUS_LABELS, Change, format_date
+from jmg_desktop.core.agreed_figures import Change
+from jmg_desktop.core.agreements import STATUS_LABELS, format_date
 from jmg_desktop.core.dates import format_moment
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.line_kinds import BUDGET_CHANGE, SERVICE_BUDGET, kind_label
