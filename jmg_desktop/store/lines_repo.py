@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
-from operator import attrgetter
 from typing import Any, Final
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
@@ -24,6 +23,7 @@ from jmg_desktop.core.commands import ChangeSet, LineRecord, RefChange
 from jmg_desktop.store.audit import EncodedDetail, encode_lists, record_event
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.json_rows import SameFields
+from jmg_desktop.store.line_inserts import insert_lines
 from jmg_desktop.store.lines_queries import (
     REF_TABLES,
     SORT_FIELDS,
@@ -270,7 +270,7 @@ class LinesStore:
                 if high > low:
                     moves.append(_move(block, low, high, i))
             self._shift(connection, moves)
-            _insert_rows(connection, group)
+            insert_lines(connection, group)
 
     @staticmethod
     def _raise_high_water(connection: Connection, line_id: int) -> None:
@@ -337,25 +337,6 @@ class LinesStore:
             ).scalar()
             connection.rollback()
         return int(value or 0)
-
-
-#: The INSERT of whole lines as the driver takes it, and the fields in its parameter order.
-_INSERT_SQL: dict[str, tuple[str, Any]] = {}
-
-
-def _insert_rows(connection: Connection, lines: Sequence[LineRecord]) -> None:
-    """Insert whole lines. Where the driver takes positional parameters (SQLite) they go as plain
-    tuples, compiled once: SQLAlchemy's per-row parameter processing was a fifth of an import of
-    100,000 lines, for columns that need no conversion."""
-    if not connection.dialect.positional:
-        connection.execute(insert(_LINE), [line.as_dict() for line in lines])
-        return
-    found = _INSERT_SQL.get(connection.dialect.name)
-    if found is None:
-        compiled = insert(_LINE).compile(dialect=connection.dialect, column_keys=list(LineRecord.__slots__))  # type: ignore[attr-defined]
-        found = _INSERT_SQL[connection.dialect.name] = (str(compiled), attrgetter(*compiled.positiontup))  # type: ignore[misc]
-    sql, values = found
-    connection.exec_driver_sql(sql, [values(line) for line in lines])
 
 
 def records_by_position(records: Iterable[LineRecord]) -> list[LineRecord]:

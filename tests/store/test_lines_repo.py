@@ -106,6 +106,28 @@ def test_insert_and_move_round_trip(demo_workspace: Workspace) -> None:
     assert _snapshot(demo_workspace) == before
 
 
+def test_inserted_lines_read_back_with_every_field_as_given(demo_workspace: Workspace) -> None:
+    """Ordinary lines go in without their empty scheme fields; a batch where only a later line is
+    a scheme (or a budget change, or new) stores every line's fields exactly, the others' empty."""
+    store = LinesStore(demo_workspace)
+    ids = iter(store.allocate_line_ids(7))
+
+    def plain(position: int) -> LineRecord:
+        return LineRecord(
+            next(ids), OLDER_PEOPLE, 2009, f"Plain {position}", None, 1, 1, position, "", position
+        )
+
+    scheme = LineRecord(
+        next(ids), OLDER_PEOPLE, 2009, "Scheme", 1, 2, 1, 500, "n", 20,
+        scheme_ref="S1", commissioner="joint", nhs_share_bp=6000, council_share_bp=4000,
+    )  # fmt: skip
+    change = LineRecord(next(ids), OLDER_PEOPLE, 2009, "Change", None, 1, 1, -5, "", 21, kind="budget_change")
+    new = LineRecord(next(ids), OLDER_PEOPLE, 2009, "New", None, 1, 1, 1, "", 23, new_or_existing="new")
+    for batch in ([plain(17), plain(18)], [plain(19), scheme], [change], [plain(22), new]):
+        insert_lines(batch).apply(store)
+        assert fetch_lines(demo_workspace, [line.id for line in batch]) == {line.id: line for line in batch}
+
+
 def test_line_ids_are_never_reused(demo_workspace: Workspace) -> None:
     store = LinesStore(demo_workspace)
     (first,) = store.allocate_line_ids(1)

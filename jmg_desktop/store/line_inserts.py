@@ -1,0 +1,68 @@
+"""Inserting whole pool lines: the bulk write of an import (100,000 lines in one run of one statement).
+
+Where the driver takes positional parameters (SQLite) the lines go as plain tuples to a statement
+compiled once: SQLAlchemy's per-row parameter processing was a fifth of an import of 100,000 lines,
+for columns that need no conversion. Columns that every line leaves at the value the table gives by
+itself (an ordinary line's empty BCF scheme fields and its kind) are left out of the statement,
+which SQLite then runs about a sixth faster (10 columns a row instead of 21).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import MISSING, fields
+from operator import attrgetter
+from typing import Any, Final
+
+from sqlalchemy import Column, Table, insert
+from sqlalchemy.engine import Connection
+
+from jmg_desktop.core.commands import LineRecord
+from jmg_desktop.store.models import PoolLine
+
+__all__ = ["insert_lines"]
+
+_LINE: Final[Table] = PoolLine.__table__  # type: ignore[assignment]
+_UNKNOWN: Final = object()
+
+
+def _table_default(column: Column[Any]) -> object:
+    """The value a row gets for ``column`` when an INSERT leaves it out, or ``_UNKNOWN``."""
+    server = column.server_default
+    if server is None:
+        return None if column.nullable else _UNKNOWN
+    argument = getattr(server, "arg", None)
+    return argument if isinstance(argument, str) else _UNKNOWN
+
+
+def _defaults_kept_by_table() -> dict[str, object]:
+    """Each record field whose default the table gives too, with that default."""
+    return {
+        field.name: field.default
+        for field in fields(LineRecord)
+        if field.default is not MISSING and _table_default(_LINE.c[field.name]) == field.default
+    }
+
+
+_KEPT: Final = _defaults_kept_by_table()
+_KEPT_VALUES: Final = attrgetter(*_KEPT)
+_KEPT_DEFAULTS: Final = tuple(_KEPT.values())
+#: (dialect name, the fields left out) → the INSERT's SQL and the getter of its parameters.
+_COMPILED: Final[dict[tuple[str, tuple[str, ...]], tuple[str, Any]]] = {}
+
+
+def insert_lines(connection: Connection, lines: Sequence[LineRecord]) -> None:
+    """Insert whole lines in ``connection``'s transaction; every field is stored as the record has it."""
+    if not connection.dialect.positional:
+        connection.execute(insert(_LINE), [line.as_dict() for line in lines])
+        return
+    # One tuple comparison per line, in C: the fields are left out only if no line sets any of them.
+    left_out = tuple(_KEPT) if all(map(_KEPT_DEFAULTS.__eq__, map(_KEPT_VALUES, lines))) else ()
+    key = (connection.dialect.name, left_out)
+    found = _COMPILED.get(key)
+    if found is None:
+        keys = [name for name in LineRecord.__slots__ if name not in left_out]  # type: ignore[attr-defined]
+        compiled = insert(_LINE).compile(dialect=connection.dialect, column_keys=keys)
+        found = _COMPILED[key] = (str(compiled), attrgetter(*compiled.positiontup))  # type: ignore[misc]
+    sql, values = found
+    connection.exec_driver_sql(sql, [values(line) for line in lines])
