@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from jmg_desktop.store.edit_transaction import EditTransaction
 from jmg_desktop.store.json_rows import SameFields
 from jmg_desktop.store.models import AuditEvent, WorkspaceSetting
 from jmg_desktop.store.raw_writes import run, run_one
@@ -114,7 +115,7 @@ def encode_lists(parts: Mapping[str, Iterable[Mapping[str, Any]] | SameFields]) 
 
 
 def record_event(
-    session: Session,
+    session: Session | EditTransaction,
     *,
     action: str,
     entity: str,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from jmg_desktop.core.commands import ChangeSet, LineRecord, RefChange
 from jmg_desktop.store.audit import EncodedDetail, encode_lists, record_event
+from jmg_desktop.store.edit_transaction import EditTransaction
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.json_rows import SameFields
 from jmg_desktop.store.line_inserts import insert_lines
@@ -179,10 +180,16 @@ class LinesStore:
 
     def _apply(self, changes: ChangeSet, action: str) -> None:
         """The body of :meth:`apply_changes`: one transaction, one audit event."""
+        if not (changes.inserts or changes.deletes or changes.refs):
+            # Cell changes only (an edit, a paste, their undo): statements on the driver alone,
+            # run without SQLAlchemy's session on a workspace file (Workspace.editing).
+            with self.workspace.editing() as transaction:
+                self.apply_in(transaction, changes, action=action)
+            return
         with self.workspace.writing() as session:
             self.apply_in(session, changes, action=action)
 
-    def apply_in(self, session: Session, changes: ChangeSet, *, action: str) -> None:
+    def apply_in(self, session: Session | EditTransaction, changes: ChangeSet, *, action: str) -> None:
         """Apply a change set inside the caller's transaction (so an import can add its lines and
         other rows together), with one audit event; the caller commits or rolls back."""
         connection = session.connection()

@@ -10,19 +10,26 @@ before. The statements are still built with SQLAlchemy, so their text has one so
 A driver error is raised as SQLAlchemy's own (:meth:`DBAPIError.instance`: an ``IntegrityError``
 for a broken constraint, an ``OperationalError`` for a full disk), so every caller's handling of
 refusals and disk faults sees exactly what it saw before.
+
+``connection`` may also be SQLite's own connection (an edit's transaction run without SQLAlchemy's
+session, :mod:`jmg_desktop.store.edit_transaction`); the statements are then compiled for SQLite.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
-__all__ = ["run", "run_one"]
+__all__ = ["Target", "run", "run_one"]
+
+#: Where the statements run: a SQLAlchemy connection, or SQLite's own inside its transaction.
+Target = Connection | sqlite3.Connection
 
 
 class _Compiled:
@@ -30,9 +37,9 @@ class _Compiled:
 
     __slots__ = ("defaults", "names", "sql", "statement")
 
-    def __init__(self, connection: Connection, statement: Executable, keys: tuple[str, ...]) -> None:
+    def __init__(self, dialect: Dialect, statement: Executable, keys: tuple[str, ...]) -> None:
         compiled = statement.compile(  # type: ignore[attr-defined]
-            dialect=connection.dialect, column_keys=list(keys) if keys else None
+            dialect=dialect, column_keys=list(keys) if keys else None
         )
         self.statement = statement  # kept alive, so its id is never another statement's
         self.sql: str = str(compiled)
@@ -53,28 +60,39 @@ class _Compiled:
 _COMPILED: Final[dict[tuple[int, tuple[str, ...]], _Compiled]] = {}
 
 
-def _compiled(connection: Connection, statement: Executable, row: Mapping[str, Any]) -> _Compiled:
+def _compiled(connection: Target, statement: Executable, row: Mapping[str, Any]) -> _Compiled:
     """``statement`` compiled once for SQLite (an INSERT once for each set of columns given)."""
     keys = tuple(row) if getattr(statement, "is_insert", False) else ()
     found = _COMPILED.get((id(statement), keys))
     if found is None:
-        found = _COMPILED[(id(statement), keys)] = _Compiled(connection, statement, keys)
+        dialect = _sqlite_dialect() if isinstance(connection, sqlite3.Connection) else connection.dialect
+        found = _COMPILED[(id(statement), keys)] = _Compiled(dialect, statement, keys)
     return found
 
 
-def _driver(connection: Connection) -> sqlite3.Connection | None:
+@cache
+def _sqlite_dialect() -> Dialect:
+    """The dialect a workspace engine uses (pysqlite, ``?`` parameters), for SQLite's own connection."""
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+    return SQLiteDialect_pysqlite()
+
+
+def _driver(connection: Target) -> sqlite3.Connection | None:
     """SQLite's own connection under ``connection``, or None on another database."""
+    if isinstance(connection, sqlite3.Connection):
+        return connection
     if connection.dialect.name != "sqlite":
         return None
     return connection.connection.driver_connection  # type: ignore[return-value]
 
 
-def run(connection: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> int:
+def run(connection: Target, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> int:
     """Run ``statement`` once for each of ``rows`` (named parameters) in ``connection``'s
     transaction; return how many rows it changed in all."""
     driver = _driver(connection)
     if driver is None:
-        return int(connection.execute(statement, list(rows)).rowcount)  # type: ignore[attr-defined]
+        return int(connection.execute(statement, list(rows)).rowcount)  # type: ignore[union-attr]
     if not rows:
         return 0
     compiled = _compiled(connection, statement, rows[0])
@@ -91,13 +109,13 @@ def run(connection: Connection, statement: Executable, rows: Sequence[Mapping[st
 
 
 def run_one(
-    connection: Connection, statement: Executable, parameters: Mapping[str, Any] | None = None
+    connection: Target, statement: Executable, parameters: Mapping[str, Any] | None = None
 ) -> tuple[Any, ...] | None:
     """Run ``statement`` once in ``connection``'s transaction and return its first row (a plain
     tuple), or None when it returns none."""
     driver = _driver(connection)
     if driver is None:
-        row = connection.execute(statement, dict(parameters or {})).first()  # type: ignore[call-overload]
+        row = connection.execute(statement, dict(parameters or {})).first()  # type: ignore[union-attr]
         return None if row is None else tuple(row)
     compiled = _compiled(connection, statement, parameters or {})
     sql, values = compiled.sql, compiled.values(parameters or {})

@@ -23,32 +23,31 @@ import os
 import sqlite3
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from jmg_desktop import __version__
 from jmg_desktop.store import backups, migrate
-from jmg_desktop.store.claim import claim_new, clear_abandoned_partials, new_file_mode, partial_beside
+from jmg_desktop.store.claim import claim_new, new_file_mode
+from jmg_desktop.store.edit_transaction import EditTransaction
 from jmg_desktop.store.errors import ReadOnlyError, WorkspaceError, WriteFailedError
 from jmg_desktop.store.lock import LockHeldError, LockInfo, LockLostError, LockState, WorkspaceLock
 from jmg_desktop.store.reads.rows import Rows, first
 from jmg_desktop.store.reads.snapshot import Readers
+from jmg_desktop.store.workspace_build import build_beside, build_empty, discard_partial
 from jmg_desktop.store.workspace_file import (
     APPLICATION_ID,
     FAULTS,
     FILE_SUFFIX,
     FileFacts,
+    connect_for_writes,
     expected_version,
-    fault_text,
     file_identity,
     inspect_file,
     make_engine,
     primary_code,
     quick_check,
-    utc_now,
 )
 
 if TYPE_CHECKING:  # imported when first needed (see the module's docstring)
@@ -70,6 +69,7 @@ __all__ = [
 ]
 
 StateListener = Callable[["Workspace"], None]
+_Transaction = TypeVar("_Transaction", bound="Session | EditTransaction")
 
 
 class Workspace:
@@ -123,6 +123,9 @@ class Workspace:
         self._closed = False
         self._identity_value: str | None = None  # the workspace_id setting, read on first witness
         self._witness_file: Path | None = None  # where its heads are witnessed, found on first witness
+        #: SQLite's connection for :meth:`editing`, opened on first use, and the thread using it.
+        self._edit_driver: sqlite3.Connection | None = None
+        self._edit_thread: int | None = None
 
     @property
     def engine(self) -> Engine:
@@ -137,6 +140,7 @@ class Workspace:
 
     def _replace_engine(self, *, read_only: bool) -> None:
         """From now on connect read-only or read-write; an engine in use is swapped for one."""
+        self._close_edit_driver()
         old = self._engine
         self._engine_read_only = read_only
         self._engine = None if old is None else make_engine(self.path, read_only=read_only)
@@ -161,6 +165,8 @@ class Workspace:
 
         configure_mappers()
         self._new_session().close()
+        if not self.read_only:
+            self._edit_transaction().close()  # its connection opened now, on the thread that edits
 
     @property
     def display_name(self) -> str:
@@ -325,6 +331,7 @@ class Workspace:
             return
         self._closed = True
         self.wait_for_backup()
+        self._close_edit_driver()
         if self._engine is not None:
             self._engine.dispose()
         self._readers.close()
@@ -480,21 +487,35 @@ class Workspace:
             session.rollback()
             session.close()
 
-    @contextmanager
-    def writing(self) -> Iterator[Session]:
+    def writing(self) -> AbstractContextManager[Session]:
         """A session whose changes are committed as one transaction when the block ends.
 
         Raises :class:`ReadOnlyError` when the workspace is read-only, and
         :class:`WriteFailedError` when the disk refuses the change (full, I/O error, moved file):
         then nothing of the change is saved and the workspace becomes read-only.
         """
+        return self._transaction(self._new_session)
+
+    def editing(self) -> AbstractContextManager[Session | EditTransaction]:
+        """:meth:`writing` for a change that needs only :func:`~jmg_desktop.store.audit.record_event`
+        and statements run through :mod:`~jmg_desktop.store.raw_writes` (a cell edit, its undo
+        and redo): run on SQLite's own connection, without SQLAlchemy's session
+        (:mod:`jmg_desktop.store.edit_transaction`). Same checks, durability and faults.
+        Another database's workspace gives its :meth:`writing`."""
+        if self.backend != "sqlite":
+            return self.writing()
+        return self._transaction(self._edit_transaction)
+
+    @contextmanager
+    def _transaction(self, begin: Callable[[], _Transaction]) -> Iterator[_Transaction]:
+        """The body of :meth:`writing` and :meth:`editing`: one transaction from ``begin``."""
         if self.read_only:
             why = f" ({self.read_only_reason})" if self.read_only_reason else ""
             raise ReadOnlyError(f"This workspace is open read-only{why}; the change was not made.")
         self._ensure_writable_still()
         from sqlalchemy.exc import DBAPIError
 
-        session = self._new_session()
+        session = begin()
         try:
             yield session
             session.commit()
@@ -513,6 +534,26 @@ class Workspace:
             raise
         finally:
             session.close()
+
+    def _edit_transaction(self) -> Session | EditTransaction:
+        """A transaction for :meth:`editing`: on the workspace's own driver connection, or a
+        session from another thread than the one that edits (a connection is one thread's)."""
+        if self._edit_driver is None:
+            try:
+                self._edit_driver = connect_for_writes(self.path)
+            except sqlite3.Error:
+                return self._new_session()  # its engine says what the matter is, as ever
+            self._edit_thread = threading.get_ident()
+        if threading.get_ident() != self._edit_thread:
+            return self._new_session()
+        return EditTransaction(self._edit_driver)
+
+    def _close_edit_driver(self) -> None:
+        """Close :meth:`editing`'s connection (the engine is being replaced, or the workspace closed)."""
+        driver, self._edit_driver = self._edit_driver, None
+        if driver is not None:
+            with suppress(sqlite3.Error):
+                driver.close()
 
     def _witness(self, sequence: int, digest: str) -> None:
         """Record the head this change left outside the file (see :mod:`jmg_desktop.store.witness`)."""
@@ -601,69 +642,3 @@ class Workspace:
     def title(self) -> str:
         """The workspace's title, shown in the window and on exports."""
         return self.setting("title", self.path.stem)
-
-
-def build_beside(path: Path, *, title: str) -> Path:
-    """Build an empty workspace of the current schema under a temporary name beside ``path``.
-
-    Returns the temporary file, which the caller fills (or not), then claims or discards. Refuses
-    at once when ``path`` exists or its folder does not.
-    """
-    if os.path.lexists(path):
-        raise WorkspaceError(f"“{path.name}” already exists; choose another name.")
-    if not path.parent.is_dir():
-        raise WorkspaceError(f"The folder for “{path.name}” does not exist.")
-    clear_abandoned_partials(path)
-    temp = partial_beside(path)
-    try:
-        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as error:
-        raise WorkspaceError(f"“{path.name}” cannot be created: {error.strerror or error}.") from None
-    os.close(handle)
-    try:
-        build_empty(temp, title=title, shown=path.name)
-    except BaseException:
-        discard_partial(temp)
-        raise
-    return temp
-
-
-def build_empty(temp: Path, *, title: str, shown: str) -> None:
-    """Give the empty file ``temp`` the current schema and the new-workspace settings.
-
-    ``shown`` is the name the user asked for, for messages (``temp`` is a hidden name).
-    """
-    from sqlalchemy import text
-    from sqlalchemy.exc import DBAPIError
-
-    engine = make_engine(temp)
-    try:
-        with engine.begin() as connection:
-            connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrate.upgrade(connection)
-            connection.exec_driver_sql(f"PRAGMA user_version = {migrate.schema_version()}")
-            connection.execute(
-                text("INSERT INTO workspace_setting (key, value) VALUES (:k, :v)"),
-                [
-                    {"k": "title", "v": title},
-                    {"k": "created_at", "v": utc_now()},
-                    {"k": "created_by_version", "v": __version__},
-                    # witness.IDENTITY_SETTING: who this workspace is, for the witnesses of its trail.
-                    {"k": "workspace_id", "v": uuid.uuid4().hex},
-                    # unaudited.COMPLETE_SETTING: every audited row will be recorded from the start.
-                    {"k": "audit_complete", "v": "1"},
-                ],
-            )
-    except DBAPIError as error:
-        raise WorkspaceError(
-            f"“{shown}” cannot be created: {fault_text(error.orig) or 'the database refused it'}."
-        ) from None
-    finally:
-        engine.dispose()
-
-
-def discard_partial(temp: Path) -> None:
-    """Remove a temporary file built beside a target, and any journal SQLite left with it."""
-    for name in (temp.name, temp.name + "-journal"):
-        with suppress(OSError):
-            (temp.parent / name).unlink()

@@ -236,12 +236,29 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, read_only: bool)
         cursor.close()
 
 
+def _uri(path: Path, *, read_only: bool) -> str:
+    """The URI a connection opens ``path`` by (read-only connections cannot write at all)."""
+    return path.resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
+
+
+def connect_for_writes(path: Path) -> sqlite3.Connection:
+    """A read-write driver connection to ``path`` with the pragmas every engine connection gets,
+    for edits run without SQLAlchemy (:mod:`jmg_desktop.store.edit_transaction`)."""
+    connection = sqlite3.connect(_uri(path, read_only=False), uri=True, check_same_thread=False)
+    try:
+        _configure_connection(connection, False)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine on ``path`` with the workspace pragmas; read-only engines cannot write at all."""
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import NullPool
 
-    uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
+    uri = _uri(path, read_only=read_only)
     engine = create_engine(
         "sqlite://",
         creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),

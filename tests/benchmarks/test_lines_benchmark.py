@@ -88,7 +88,7 @@ def test_one_cell_edit_software_share(big_in_memory_fs: Workspace) -> None:
 
     median, times = _median_ms(edit, 100)
     print(
-        f"\none cell edit committed on tmpfs (no disk wait: SQLAlchemy, SQLite, audit event): "
+        f"\none cell edit committed on tmpfs (no disk wait: the store, SQLite, audit event): "
         f"median {median:.2f} ms (min {min(times):.2f})"
     )
 

@@ -51,7 +51,7 @@ ZYGOTE = textwrap.dedent(
     from jmg_desktop.store.models import PoolLine, WorkspaceSetting
     from jmg_desktop.store.workspace import Workspace
     from jmg_desktop.store.lines_repo import LinesStore
-    from jmg_desktop.core.commands import insert_lines, roll_forward
+    from jmg_desktop.core.commands import FieldUpdate, edit_fields, insert_lines, roll_forward
     from decimal import Decimal
     from sqlalchemy import delete
 
@@ -68,6 +68,11 @@ ZYGOTE = textwrap.dedent(
             kind = op[0]
             if kind == "backup":
                 workspace.backup_now(reason="interval")
+            elif kind == "amount":  # a cell edit, through the store as the lines editor makes it
+                with workspace.reads() as rows:
+                    line, old = rows.all("SELECT id, amount_pence FROM pool_line WHERE service = :s",
+                        {"s": op[1]})[0]
+                edit_fields([FieldUpdate(line, "amount_pence", old, op[2])]).apply(LinesStore(workspace))
             elif kind == "roll":  # Copy Lines to Next Year, through the same store path as the GUI
                 store = LinesStore(workspace)
                 records = store.lines_in_block(1, 2009)
@@ -129,11 +134,13 @@ OPERATIONS_SOURCE = textwrap.dedent(
                 batch = [(f"s{seed}-{serial}-{j}", rng.randrange(1, 10**9)) for j in range(5)]
                 ops.append(("lines", batch))
                 alive.extend(name for name, _ in batch)
-            elif roll < 0.78 and alive:
+            elif roll < 0.72 and alive:
                 ops.append(("delete", alive.pop(rng.randrange(len(alive)))))
-            elif roll < 0.90:
+            elif roll < 0.84 and alive:
+                ops.append(("amount", rng.choice(alive), rng.randrange(1, 10**9)))
+            elif roll < 0.92:
                 ops.append(("counter", index))
-            elif roll < 0.95:
+            elif roll < 0.96:
                 ops.append(("roll", 2100 + (seed * 400 + index) % 890))
             else:
                 ops.append(("backup",))
@@ -160,6 +167,8 @@ class State:
             lines.update(op[1])
         elif op[0] == "delete":
             lines.pop(op[1], None)
+        elif op[0] == "amount":
+            lines[op[1]] = op[2]
         elif op[0] == "counter":
             counter = str(op[1])
         elif op[0] == "roll":

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from collections.abc import Iterator
+from functools import cache
 from typing import Any, Final, NamedTuple
 
 from jmg_desktop.store.reads.rows import Rows, first
@@ -32,7 +34,22 @@ _EVENT_COLUMNS: Final = "sequence, at, actor, action, entity, entity_id, old, ne
 
 
 def current_actor() -> str:
-    """The person at the keyboard, as the operating system names them."""
+    """The person at the keyboard, as the operating system names them (:func:`getpass.getuser`:
+    the first of its environment variables that is set, else the account's name)."""
+    for name in _LOGIN_VARIABLES:
+        if login := os.environ.get(name):
+            return login
+    return _account_name()
+
+
+#: Where :func:`getpass.getuser` looks first, in its order.
+_LOGIN_VARIABLES: Final = ("LOGNAME", "USER", "LNAME", "USERNAME")
+
+
+@cache
+def _account_name() -> str:
+    """The name of the account this process runs as, looked up once (every edit names its actor,
+    and the lookup reads the password database each time)."""
     try:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in some containers and services

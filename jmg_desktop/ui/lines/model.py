@@ -56,6 +56,8 @@ COLUMN_SCHEME_FIRST: Final = len(COLUMN_TITLES)
 ALL_TITLES: Final = COLUMN_TITLES + SCHEME_TITLES
 ALL_FIELDS: Final = COLUMN_FIELDS + SCHEME_FIELDS
 _LAST_COLUMN: Final = len(ALL_TITLES) - 1
+#: The list columns' fields, and the keyword parse_cell takes their spellings by.
+_CHOICE_KEYWORDS: Final = {"category_id": "categories", "partner_id": "partners", "status_id": "statuses"}
 _SHARE_COLUMNS: Final = frozenset(
     COLUMN_SCHEME_FIRST + SCHEME_FIELDS.index(name) for name in ("nhs_share_bp", "council_share_bp")
 )
@@ -411,13 +413,11 @@ class PoolLinesModel(QAbstractTableModel):
         if column >= COLUMN_SCHEME_FIRST:
             return parse_scheme_cell(ALL_FIELDS[column], text, self._scheme_lists)
         field = COLUMN_FIELDS[column]
-        return parse_cell(
-            field,
-            text,
-            categories=self._refs.choices("category_id"),
-            partners=self._refs.choices("partner_id"),
-            statuses=self._refs.choices("status_id"),
-        )
+        # Only a list column's own spellings are gathered (an amount needs none of them).
+        keyword = _CHOICE_KEYWORDS.get(field)
+        if keyword is None:
+            return parse_cell(field, text)
+        return parse_cell(field, text, **{keyword: self._refs.choices(field)})
 
     def setData(self, index: _ValidIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Accept the same text a user types; refuse bad input with a :attr:`message`."""

@@ -302,10 +302,14 @@ def test_disk_full_during_an_edit_keeps_the_table_true_and_shows_why(
     workspace = window.workspace()
     assert workspace is not None
     workspace.wait_for_backup()
-    with workspace.engine.connect() as connection:  # the disk fills up: no page may be added
+    # The disk fills up: no page may be added, through the engine or the connection cell edits
+    # run on (Workspace.editing; the cap is a connection's own setting).
+    with workspace.engine.connect() as connection:
         pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
         connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
         connection.rollback()
+    with workspace.editing() as transaction:
+        transaction.connection().execute(f"PRAGMA max_page_count = {pages}")  # type: ignore[union-attr]
     failed_row = -1
     for row in range(model.rowCount()):  # long notes until the file cannot grow any more
         if not model.setData(model.index(row, 5), f"Note {row} " + "x" * 1990):
