@@ -28,13 +28,18 @@ from jmg_desktop.store.models import Base
 from jmg_desktop.store.workspace import Workspace
 
 __all__ = [
+    "DUMP_END",
     "DUMP_FORMAT",
     "DUMP_FORMAT_VERSION",
+    "ROWS_END",
+    "ROW_END",
     "DumpError",
     "dump_text",
     "dump_workspace",
+    "header_text",
     "iter_dump_text",
     "load_workspace",
+    "table_opening",
 ]
 
 DUMP_FORMAT: Final = "jmg-desktop-workspace"
@@ -186,7 +191,7 @@ _COMPACT: Final = json.JSONEncoder(ensure_ascii=False).encode
 def _row_template(table: Table) -> str:
     """A ``%``-template laying out one row of ``table`` as ``json.dumps(dump, indent=1)`` does."""
     members = ",\n".join(f"    {_COMPACT(column.name).replace('%', '%%')}: %s" for column in table.columns)
-    return "   {\n" + members + "\n   }"
+    return "   {\n" + members + ROW_END
 
 
 def _rows_text(rows: list[tuple[Any, ...]], names: list[str], template: str | None) -> str:
@@ -246,6 +251,26 @@ def _rendered_batches(connection: Connection, table: Table, bare: frozenset[str]
         cursor.close()
 
 
+#: The text after a table's last row, and after the last table. Rows are joined by ``",\n"``,
+#: each laid out as :func:`_row_template` lays it out, so ``ROW_END`` begins every row's last line.
+ROWS_END: Final = "\n  ]"
+DUMP_END: Final = "\n }\n}\n"
+ROW_END: Final = "\n   }"
+
+
+def header_text() -> str:
+    """The dump's text up to its first table's name."""
+    return (
+        f'{{\n "format": {_COMPACT(DUMP_FORMAT)},\n "format_version": {DUMP_FORMAT_VERSION},\n'
+        f' "schema_version": {migrate.schema_version()},\n "tables": {{'
+    )
+
+
+def table_opening(name: str, number: int) -> str:
+    """The text before the rows of the table ``name``, the ``number``-th (from 0) in the dump."""
+    return f"{',' if number else ''}\n  {_COMPACT(name)}: ["
+
+
 def iter_dump_text(workspace: Workspace) -> Iterator[str]:
     """The dump's text in pieces of up to a few thousand rows, in bounded memory.
 
@@ -256,12 +281,9 @@ def iter_dump_text(workspace: Workspace) -> Iterator[str]:
     with workspace.engine.connect() as connection:
         plain = _plain_tables(connection)
         rendered = _sqlite_renders(connection)
-        yield (
-            f'{{\n "format": {_COMPACT(DUMP_FORMAT)},\n "format_version": {DUMP_FORMAT_VERSION},\n'
-            f' "schema_version": {migrate.schema_version()},\n "tables": {{'
-        )
+        yield header_text()
         for number, table in enumerate(_tables()):
-            yield f"{',' if number else ''}\n  {_COMPACT(table.name)}: ["
+            yield table_opening(table.name, number)
             names = [column.name for column in table.columns]
             is_plain = table.name in plain and bool(names)
             template = _row_template(table) if is_plain else None
@@ -278,9 +300,9 @@ def iter_dump_text(workspace: Workspace) -> Iterator[str]:
                     empty = False
             finally:  # a reader that stops early (``dump | head``): end the batches' cursor now,
                 texts.close()  # while its connection is still open, not when it is collected
-            yield "]" if empty else "\n  ]"
+            yield "]" if empty else ROWS_END
         connection.rollback()
-    yield "\n }\n}\n"
+    yield DUMP_END
 
 
 def dump_text(workspace: Workspace) -> str:
