@@ -20,8 +20,12 @@ the line of the file in its refusal. A hand-edited or reformatted dump still loa
 
 from __future__ import annotations
 
+import contextlib
 import json
-from typing import Any, BinaryIO, Final
+import queue
+import threading
+from collections.abc import Generator, Iterator
+from typing import Any, BinaryIO, Final, TypeVar
 
 from jmg_desktop.store.dump import DUMP_END, ROW_END, ROWS_END, header_text, table_opening
 from jmg_desktop.store.errors import DumpError
@@ -90,53 +94,114 @@ def load_canonical(stream: BinaryIO, build: Build) -> bool:
     False means the file is to be loaded the careful way (into a new build: this one may hold
     some of its rows). Problems of the file as a whole (a reference to a missing row, the audit
     chain) are left to :meth:`Build.finish`, which says the same whichever way the rows came.
+
+    The file is read, decoded and checked on a thread of its own, a few chunks ahead of the
+    inserts: SQLite lets go of Python's lock while it stores a statement's rows, so on two cores
+    decoding the next chunk costs no time beside storing this one.
     """
-    chunks = _Chunks(stream)
+    batches = _read_ahead(_batches(stream, build.columns), depth=2)
     try:
-        chunks.take(_BOM)  # Windows editors write one; the streaming reader accepts it too
-        if not chunks.take(header_text().encode()):
-            return False
-        for number, table in enumerate(Base.metadata.sorted_tables):
-            if not chunks.take(table_opening(table.name, number).encode()):
-                return False
-            columns = build.begin_table(table.name, lambda: "")
-            if not chunks.take(b"]"):
-                _table_rows(chunks, build, columns)
-        return chunks.take(DUMP_END.rstrip().encode()) and chunks.only_whitespace_left()
+        table = ""
+        for name, rows, first in batches:
+            if name != table:
+                columns, table = build.begin_table(name, lambda: ""), name
+            if rows:
+                build.insert(columns, rows, first)
+        return True
     except (_NotCanonical, DumpError):
         return False
+    finally:
+        batches.close()  # stops the reading thread before the file is read again or closed
 
 
-def _table_rows(chunks: _Chunks, build: Build, columns: Columns) -> None:
-    """Load the rows of one table, from just after its ``[`` to just after its ``]``."""
+Batch = tuple[str, list[tuple[Any, ...]], int]
+
+
+def _batches(stream: BinaryIO, columns_of: dict[str, Columns]) -> Iterator[Batch]:
+    """Each table's name with its checked rows a chunk at a time (and its position in the
+    table of the first), starting with an empty batch for each table; :class:`_NotCanonical`
+    for anything but dump's own layout and rows every check passes."""
+    chunks = _Chunks(stream)
+    chunks.take(_BOM)  # Windows editors write one; the streaming reader accepts it too
+    if not chunks.take(header_text().encode()):
+        raise _NotCanonical
+    for number, table in enumerate(Base.metadata.sorted_tables):
+        if not chunks.take(table_opening(table.name, number).encode()):
+            raise _NotCanonical
+        yield table.name, [], 1
+        if not chunks.take(b"]"):
+            yield from _table_rows(chunks, table.name, columns_of[table.name])
+    if not (chunks.take(DUMP_END.rstrip().encode()) and chunks.only_whitespace_left()):
+        raise _NotCanonical
+
+
+def _table_rows(chunks: _Chunks, name: str, columns: Columns) -> Iterator[Batch]:
+    """The rows of one table, from just after its ``[`` to just after its ``]``."""
     first = 1
     while True:
         end = chunks.buffer.find(_ROWS_END, chunks.pos)
         if end >= 0:
-            first += _load_rows(chunks.buffer[chunks.pos : end], build, columns, first)
+            yield name, _checked_rows(chunks.buffer[chunks.pos : end], columns, first), first
             chunks.pos = end + len(_ROWS_END)
             return
         cut = chunks.buffer.rfind(_BETWEEN_ROWS, chunks.pos)
         if cut >= 0:
-            first += _load_rows(chunks.buffer[chunks.pos : cut + len(_ROW_END)], build, columns, first)
+            rows = _checked_rows(chunks.buffer[chunks.pos : cut + len(_ROW_END)], columns, first)
             chunks.pos = cut + len(_BETWEEN_ROWS)
+            yield name, rows, first
+            first += len(rows)
         if not chunks.more():
             raise _NotCanonical  # the file ends inside the table
 
 
-def _load_rows(piece: bytes, build: Build, columns: Columns, first: int) -> int:
-    """Decode, check and insert the whole rows ``piece`` holds; return how many there were."""
+def _checked_rows(piece: bytes, columns: Columns, first: int) -> list[tuple[Any, ...]]:
+    """The values of the whole rows ``piece`` holds, decoded and checked, in column order."""
     try:
         rows: list[Any] = _DECODER.decode("[" + piece.decode("utf-8") + "]")
     except (ValueError, RecursionError):  # not UTF-8, not JSON, a number of 4,300 digits
         raise _NotCanonical from None
     if not rows:
         raise _NotCanonical  # nothing between two cuts: not rows joined by commas
-    if columns.fast is not None:
-        values = list(map(columns.fast, rows))
-        if None in values:
-            raise _NotCanonical
-    else:  # binary columns: decoded from base64 by the thorough checks
-        values = [columns.checked(row, first + offset, lambda: "") for offset, row in enumerate(rows)]
-    build.insert(columns, values, first)
-    return len(rows)
+    if columns.fast is None:  # binary columns: decoded from base64 by the thorough checks
+        return [columns.checked(row, first + offset, lambda: "") for offset, row in enumerate(rows)]
+    values = list(map(columns.fast, rows))
+    if None in values:
+        raise _NotCanonical
+    return values
+
+
+_Item = TypeVar("_Item")
+
+
+def _read_ahead(items: Iterator[_Item], depth: int) -> Generator[_Item, None, None]:
+    """``items``, produced on a thread of their own at most ``depth`` ahead of the consumer; an
+    exception ``items`` raises is raised here. Closing the generator stops the thread."""
+    handoff: queue.Queue[tuple[bool, Any]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                handoff.put((True, item))
+            handoff.put((False, None))
+        except BaseException as error:  # handed to the consumer, which raises it
+            handoff.put((False, error))
+
+    thread = threading.Thread(target=produce, name="dump reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = handoff.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a producer waiting to hand over an item see the stop
+            with contextlib.suppress(queue.Empty):
+                handoff.get(timeout=0.05)
+        thread.join()
