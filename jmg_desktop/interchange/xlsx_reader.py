@@ -21,6 +21,7 @@ from typing import Final
 
 from jmg_desktop.interchange.errors import InterchangeError
 from jmg_desktop.interchange.preflight import MAX_COLUMNS, MAX_ROWS, check_file
+from jmg_desktop.interchange.sheet_scan import NotPlain, RowScanner
 from jmg_desktop.interchange.table import Cell, SheetData, column_index, column_letter
 from jmg_desktop.interchange.value_tags import VALUE_ELEMENT, VALUE_MARK, ValueTags
 from jmg_desktop.interchange.xlsx_strings import read_shared_strings
@@ -151,7 +152,17 @@ class Workbook:
             )
         shared = self._shared_strings() if self._has_shared_strings() else []
         percent = self._percent_style_ids()
-        used, rewrite = self._budget.used, ValueTags()
+        used, scanner = self._budget.used, RowScanner(shared, percent)
+        try:
+            sheet = _stream_sheet(self._archive, info, shared, percent, self._budget, scanner)
+            if sheet.rows:  # cells outside <sheetData>, which the callback reader reads too
+                raise NotPlain
+            sheet.rows = scanner.rows
+            sheet.notes[:0] = self.notes
+            return sheet
+        except NotPlain:
+            self._budget.used = used  # read again from the start, and counted again
+        rewrite = ValueTags()
         try:
             sheet = _stream_sheet(self._archive, info, shared, percent, self._budget, rewrite)
         except InterchangeError:

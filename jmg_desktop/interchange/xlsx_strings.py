@@ -16,7 +16,7 @@ from typing import Final
 
 from jmg_desktop.interchange.xml_stream import Budget, check_bytes, stream_part
 
-__all__ = ["read_shared_strings"]
+__all__ = ["read_shared_strings", "xml_text"]
 
 # Read whole only up to this many inflated bytes (a table this size is ~100,000 texts).
 _WHOLE_LIMIT: Final = 32 * 1024 * 1024
@@ -74,11 +74,11 @@ def _plain_items(data: bytes) -> list[str] | None:
     if body.count("<") != _TAGS_PER_ITEM * len(found):
         return None
     if "&" in body or "\r" in body:
-        found = [_decoded(item) if "&" in item or "\r" in item else item for item in found]
+        found = [xml_text(item) if "&" in item or "\r" in item else item for item in found]
     return found
 
 
-def _decoded(raw: str) -> str:
+def xml_text(raw: str) -> str:
     """Character data as an XML parser reports it: line ends normalised first (a written
     ``&#13;`` stays a carriage return), then the five entities and character references."""
     if "\r" in raw:

@@ -20,7 +20,7 @@ from defusedxml.expatreader import DefusedExpatParser
 from jmg_desktop.interchange.errors import InterchangeError
 from jmg_desktop.interchange.preflight import MAX_TOTAL_BYTES
 
-__all__ = ["Budget", "check_bytes", "local", "parse_part", "stream_part"]
+__all__ = ["Budget", "check_bytes", "checking_reader", "local", "parse_part", "stream_part"]
 
 _CHUNK: Final = 1 << 16
 
@@ -93,6 +93,12 @@ class _FastReader(DefusedExpatParser):
         parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = self._handlers
         parser.buffer_text = True
         parser.buffer_size = _CHUNK
+
+
+def checking_reader() -> DefusedExpatParser:
+    """A reader that only checks what it is fed (``feed``, then ``close``), raising what
+    :func:`stream_part` turns into a refusal."""
+    return _FastReader((None, None, None))
 
 
 def check_bytes(data: bytes, part: str, budget: Budget) -> None:
