@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Final, Protocol
+from types import MappingProxyType
+from typing import Final, NamedTuple, Protocol
 
 from jmg_desktop.core.financial_year import FinancialYear, FinancialYearError, parse_financial_year
 from jmg_desktop.core.money import Money, MoneyError
@@ -33,8 +34,10 @@ __all__ = [
 
 #: How far down a sheet the header row is looked for.
 HEADER_SEARCH_ROWS: Final = 30
-_NO_EXTRA: Final[Mapping[str, object]] = {}
-_UNSEEN: Final = object()
+_NO_EXTRA: Final[Mapping[str, object]] = MappingProxyType({})
+_NOTHING: Final = object()
+#: A PlannedLine made from a tuple of its fields in C, without the Python ``__new__``.
+_NEW_LINE: Final = tuple.__new__
 _TOTAL_WORDS: Final = frozenset({"total", "totals", "grand total", "sub total", "subtotal", "net total"})
 
 
@@ -60,9 +63,9 @@ class Refusal:
         return f"Row {self.row}, column {self.column} ({self.heading or 'no heading'}): {self.reason}."
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedLine:
-    """One line the import would add, with the sheet row it came from."""
+class PlannedLine(NamedTuple):
+    """One line the import would add, with the sheet row it came from (a tuple: the planner
+    makes one for every row of a sheet)."""
 
     row: int
     service: str
@@ -72,7 +75,7 @@ class PlannedLine:
     #: Whole pence (checked within Money's range when planned); :attr:`amount` as Money.
     amount_pence: int
     note: str
-    extra: Mapping[str, object] = field(default_factory=dict)
+    extra: Mapping[str, object] = MappingProxyType({})
 
     @property
     def amount(self) -> Money:
@@ -216,8 +219,13 @@ class _Planner:
             "category": lists.choices("category_id"),
             "status": lists.choices("status_id"),
         }
-        self.seen: dict[tuple[str, str], int | None] = {}
         self.pool_folded = defaults.pool_name.casefold()
+        # A list, year or pool cell is judged once for each different cell in its column (a
+        # 100,000-row sheet repeats the same few names): None for the columns read cell by cell.
+        self.columns = [
+            (column, target, {} if target in self.lists or target in ("year", "pool") else None)
+            for column, target in self.fields
+        ]
         # Only the reader fields a column is mapped to can appear in a line's extra values.
         self.extra_fields = tuple(name for name in self.readers if name in fields.values())
         self.service_column = next(c for c, t in fields.items() if t == "service")
@@ -227,12 +235,23 @@ class _Planner:
                 "No column is mapped to the partner and no partner was chosen for the lines."
             )
 
-    def lookup(self, target: str, text: str) -> int | None:
-        """The id a name stands for in a list, or None."""
-        key = (target, text)
-        if key not in self.seen:
-            self.seen[key] = self.lists[target].get(" ".join(text.split()).casefold())
-        return self.seen[key]
+    def judge(self, target: str, cell: Cell) -> tuple[bool, object, str | None]:
+        """A list, year or pool cell: whether it holds anything, the value it gives the line
+        (``_NOTHING`` for none) and the reason it is refused (None when it is not)."""
+        kind, text = cell
+        if kind == "s":
+            text = text.strip()
+        filled = bool(text) or kind == "f"
+        if not text:
+            return filled, _NOTHING, None
+        if target in self.lists:
+            found = self.lists[target].get(" ".join(text.split()).casefold())
+            return (True, _NOTHING, _unknown(target, text)) if found is None else (True, found, None)
+        if target == "year":
+            return True, _NOTHING, _year_problem(kind, text, self.defaults.year)
+        if text.casefold() != self.pool_folded:
+            return True, _NOTHING, f"names the pool “{text[:60]}”, not “{self.defaults.pool_name}”"
+        return True, _NOTHING, None
 
     def row(self, row_number: int, cells: Mapping[int, Cell]) -> None:
         """Plan one sheet row: a line, or its refused cells, or a note that it was passed over.
@@ -243,12 +262,24 @@ class _Planner:
         values: dict[str, object] = {}
         refusals: list[tuple[int, str]] = []
         blank = True
-        seen = self.seen
-        for column, target in self.fields:
-            cell = cells.get(column)
+        get = cells.get
+        for column, target, judged in self.columns:
+            cell = get(column)
             if cell is None:
                 if target == "amount":
                     refusals.append((column, "has no amount"))
+                continue
+            if judged is not None:
+                outcome = judged.get(cell)
+                if outcome is None:
+                    outcome = judged[cell] = self.judge(target, cell)
+                filled, value, reason = outcome
+                if filled:
+                    blank = False
+                if reason is not None:
+                    refusals.append((column, reason))
+                elif value is not _NOTHING:
+                    values[target] = value
                 continue
             kind, text = cell
             if kind == "s":
@@ -267,25 +298,7 @@ class _Planner:
                     refusals.append((column, str(error)))
             elif target == "service" or target == "note":
                 values[target] = _as_text(kind, text)
-            elif not text:
-                continue
-            elif target in self.lists:
-                found = seen.get((target, text), _UNSEEN)
-                if found is _UNSEEN:
-                    found = self.lookup(target, text)
-                if found is None:
-                    refusals.append((column, _unknown(target, text)))
-                else:
-                    values[target] = found
-            elif target == "year":
-                if problem := _year_problem(kind, text, self.defaults.year):
-                    refusals.append((column, problem))
-            elif target == "pool":
-                if text.casefold() != self.pool_folded:
-                    refusals.append(
-                        (column, f"names the pool “{text[:60]}”, not “{self.defaults.pool_name}”")
-                    )
-            elif target in self.readers:
+            elif text and target in self.readers:
                 try:
                     values[target] = self.readers[target](kind, text)
                 except ValueError as error:
@@ -308,18 +321,17 @@ class _Planner:
             )
             return
         extra = self.extra_fields
-        plan.lines.append(
-            PlannedLine(
-                row_number,
-                service,
-                values.get("category"),  # type: ignore[arg-type]
-                values.get("partner", self.defaults.partner_id),  # type: ignore[arg-type]
-                values.get("status", self.defaults.status_id),  # type: ignore[arg-type]
-                values["amount"],  # type: ignore[arg-type]
-                str(values.get("note", "")),
-                {name: values[name] for name in extra if name in values} if extra else _NO_EXTRA,
-            )
+        line = (
+            row_number,
+            service,
+            values.get("category"),
+            values.get("partner", self.defaults.partner_id),
+            values.get("status", self.defaults.status_id),
+            values["amount"],
+            str(values.get("note", "")),
+            {name: values[name] for name in extra if name in values} if extra else _NO_EXTRA,
         )
+        plan.lines.append(_NEW_LINE(PlannedLine, line))
 
 
 def _as_text(kind: str, text: str) -> str:
