@@ -112,28 +112,41 @@ def _table_schema(connection: sqlite3.Connection, name: str, sql: str) -> dict[s
     }
 
 
+#: What can begin or end an item, or hide a comma: brackets, commas and the four ways of quoting.
+_ITEM_MARKS = re.compile(r"[(),'\"`\[]")
+_QUOTE_CLOSERS = {"'": "'", '"': '"', "`": "`", "[": "]"}
+
+
 def _table_items(sql: str) -> str:
     """A CREATE TABLE statement with the column definitions and constraints between its outer
     brackets sorted: a rebuilt table (a batch migration) lists its constraints in no fixed order,
     and the order of the items means nothing to the comparison. Commas inside brackets, quoted
-    names and string literals do not split an item."""
+    names and string literals do not split an item.
+
+    Runs at every opening, over every table: it jumps from mark to mark (and over a quoted stretch
+    to its closer) rather than looking at each character in Python. A doubled quote closes and
+    reopens, so it stays inside."""
     start, end = sql.find("("), sql.rfind(")")
     if start < 0 or end < start:
         return sql
-    items, depth, quote, begun = [], 0, "", start + 1
-    for index in range(start + 1, end):
-        char = sql[index]
-        if quote:
-            quote = "" if char == quote else quote  # a doubled quote closes and reopens: still inside
-        elif char in "'\"`[":
-            quote = "]" if char == "[" else char
+    items: list[str] = []
+    depth, begun, index = 0, start + 1, start + 1
+    search = _ITEM_MARKS.search
+    while (mark := search(sql, index, end)) is not None:
+        char, index = mark.group(), mark.end()
+        closer = _QUOTE_CLOSERS.get(char)
+        if closer is not None:
+            closed_at = sql.find(closer, index, end)
+            if closed_at < 0:
+                break  # never closed: the rest is all inside the quote
+            index = closed_at + 1
         elif char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
-        elif char == "," and depth == 0:
-            items.append(sql[begun:index].strip())
-            begun = index + 1
+        elif depth == 0:
+            items.append(sql[begun : mark.start()].strip())
+            begun = index
     items.append(sql[begun:end].strip())
     return f"{sql[: start + 1]}{chr(10).join(sorted(items))}{sql[end:]}"
 

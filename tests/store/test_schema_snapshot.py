@@ -95,6 +95,18 @@ def test_sorting_a_table_s_items_splits_only_at_top_level_commas() -> None:
     assert sqlite_schema._table_items(one) != sqlite_schema._table_items(one.replace("(1, 2)", "(1, 3)"))
 
 
+def test_every_way_of_quoting_keeps_its_commas_inside_one_item() -> None:
+    statement = "CREATE TABLE t (z TEXT DEFAULT 'it''s, here', [b,c] INT, `d,e` INT, \"f\"\"g,h\" INT)"
+    assert sqlite_schema._table_items(statement) == (
+        "CREATE TABLE t (\"f\"\"g,h\" INT\n[b,c] INT\n`d,e` INT\nz TEXT DEFAULT 'it''s, here')"
+    )
+
+
+def test_a_quote_never_closed_keeps_the_rest_in_one_item() -> None:
+    statement = "CREATE TABLE t (b INT, a TEXT DEFAULT 'x, y, z)"
+    assert sqlite_schema._table_items(statement) == "CREATE TABLE t (a TEXT DEFAULT 'x, y, z\nb INT)"
+
+
 def test_a_stale_snapshot_is_not_trusted(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A checkout with a new migration but the old snapshot compares with a freshly built schema."""
     stale = tmp_path / "sqlite_schema.json"
