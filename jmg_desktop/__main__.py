@@ -1,7 +1,5 @@
 """``python -m jmg_desktop``: the same as the ``jmg-desktop`` command."""
 
-import sys
+from jmg_desktop.cli import run
 
-from jmg_desktop.cli import main
-
-sys.exit(main())
+run()

@@ -1,8 +1,6 @@
 """Entry point of the bundled application: exactly the ``jmg-desktop`` command."""
 
-import sys
-
-from jmg_desktop.cli import main
+from jmg_desktop.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -34,15 +34,16 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import NoReturn
 
 from jmg_desktop import APP_NAME, __version__
 from jmg_desktop.cli.common import EXIT_BAD_INPUT, CommandError, UsageError
+from jmg_desktop.core.records import Record
 
-__all__ = ["SUBCOMMANDS", "SubCommand", "build_parser", "main"]
+__all__ = ["SUBCOMMANDS", "SubCommand", "build_parser", "main", "run"]
 
 
-class SubCommand(NamedTuple):
+class SubCommand(Record):
     """A sub-command declared cheaply: its name, its one-line help and where its options are added."""
 
     name: str
@@ -315,3 +316,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last line of defence: never a traceback on a user's screen
         print(f"jmg-desktop: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _names_a_command(args: Sequence[str]) -> bool:
+    """Whether ``args`` run a headless sub-command (or ``--help``/``--version``), not the window."""
+    return bool(args) and (args[0] in {"-h", "--help", "--version"} or args[0] in _COMMAND_NAMES)
+
+
+_COMMAND_NAMES: frozenset[str] = frozenset(entry.name for entry in SUBCOMMANDS)
+
+
+def _leave_now(code: int) -> NoReturn:
+    """End the process at once, once what it printed is out.
+
+    A sub-command has closed its files and committed its work by the time it returns, so the
+    interpreter's teardown (freeing every module and object one by one) buys nothing: it costs a
+    short command a tenth of its time. Output is flushed first, because ``os._exit`` does not.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away (``dump | head``): nothing more to say
+            _silence_stdout()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def run() -> NoReturn:
+    """The ``jmg-desktop`` console script: :func:`main`, leaving at once after a sub-command."""
+    args = sys.argv[1:]
+    code = main(args)
+    if _names_a_command(args):
+        _leave_now(code)
+    sys.exit(code)

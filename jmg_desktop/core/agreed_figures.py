@@ -1,7 +1,7 @@
 """Agreed against now, line by line: the figures an agreement saw, the figures today, and what
 changed (the rule for "changed" is :mod:`.since_agreed`'s).
 
-Records are NamedTuples rather than frozen dataclasses, which compile their methods from source at
+Records are named tuples (:mod:`.records`) rather than frozen dataclasses, which compile their methods from source at
 import; every command that reads agreements (``export-paper`` among them) paid that at start-up.
 """
 
@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import NamedTuple
 
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.records import Record
 from jmg_desktop.core.since_agreed import differences, noted_differences
 
 __all__ = ["Change", "Comparison", "LineComparison", "LineFigures", "compare_figures"]
 
 
-class LineFigures(NamedTuple):
+class LineFigures(Record):
     """A line's figures as words and money, comparable across time."""
 
     line_id: int | None
@@ -60,7 +60,7 @@ class Change(StrEnum):
     ADDED = "added"  # a line of the pool and year that the agreement did not see
 
 
-class LineComparison(NamedTuple):
+class LineComparison(Record):
     """One line, agreed against now. ``fields`` names the flagged figures that differ (amount
     first); ``noted`` the other differences (a renamed service), shown but never flagged."""
 
@@ -93,7 +93,7 @@ class LineComparison(NamedTuple):
         return self.now_amount - self.agreed_amount
 
 
-class Comparison(NamedTuple):
+class Comparison(Record):
     """Every covered line, agreed against now, with totals."""
 
     lines: tuple[LineComparison, ...]

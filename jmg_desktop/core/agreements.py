@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
-from typing import NamedTuple
 
 from jmg_desktop.core.dates import format_day
+from jmg_desktop.core.records import Record
 
 __all__ = [
     "STATUS_LABELS",
@@ -87,7 +87,7 @@ class DateError(ValueError):
     """A date that could not be read; ``str(self)`` says what was expected."""
 
 
-class Body(NamedTuple):
+class Body(Record):
     """A partner whose sovereign body must approve: ``name`` is e.g. "Cabinet"."""
 
     partner_id: int
@@ -95,7 +95,7 @@ class Body(NamedTuple):
     partner: str = ""
 
 
-class Step(NamedTuple):
+class Step(Record):
     """One move: the status reached, on which date, and for approvals whose body; for
     supersession, which agreement replaced this one."""
 
@@ -105,7 +105,7 @@ class Step(NamedTuple):
     superseded_by: int | None = None
 
 
-class PathState(NamedTuple):
+class PathState(Record):
     """The state reached after some steps. ``status`` is None before the first step.
 
     ``approved_by`` holds the partners whose bodies have approved; while some are still to
@@ -119,7 +119,7 @@ class PathState(NamedTuple):
     superseded_by: int | None = None
 
 
-class _Bodies(NamedTuple):
+class _Bodies(Record):
     by_id: Mapping[int, Body]
 
     def name(self, partner_id: int | None) -> str:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, overload
+from typing import overload
 
 from jmg_desktop.core.monitoring import MonitoringError, Rag, RagThresholds
+from jmg_desktop.core.records import Record
 
 __all__ = [
     "LineFigures",
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 
-class MonitoredLine(NamedTuple):
+class MonitoredLine(Record):
     """One pool line as monitoring sees it: who pays for it, its original budget, and this
     period's movements (cumulative, pence) and forecast (None when none was entered). A plain
     tuple in this order (as the database returns it) stands for one too."""

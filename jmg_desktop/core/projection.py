@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, NamedTuple
+from typing import Final
 
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.money import MAX_POUNDS, Money
+from jmg_desktop.core.records import Record
 from jmg_desktop.core.scenario import Adjustment, Scenario
 
 __all__ = [
@@ -48,7 +49,7 @@ class ProjectionError(ValueError):
     """A projection that cannot be made; the message says why, for the user."""
 
 
-class BaseLine(NamedTuple):
+class BaseLine(Record):
     """A pool line in the base year, as the projection sees it.
 
     ``effect`` is the status's effect: ``current`` (in the pool), ``addition`` (proposed to be
@@ -66,7 +67,7 @@ class BaseLine(NamedTuple):
     pool: str = ""
 
 
-class ProjectedLine(NamedTuple):
+class ProjectedLine(Record):
     """One line's amounts, base year first. ``key`` is None for a category adjustment's own row.
 
     A named tuple, not a frozen dataclass: building 10,000 of them is on the what-if path.

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import compress
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from jmg_desktop.core.financial_year import FinancialYear
 from jmg_desktop.core.projection import (
@@ -34,6 +34,7 @@ from jmg_desktop.core.projection import (
     _place_adjustments,
     _project_amount,
 )
+from jmg_desktop.core.records import Record
 from jmg_desktop.core.scenario import Adjustment, Scenario
 
 __all__ = ["CsvStream", "LineColumns", "stream_projection_csv"]
@@ -184,7 +185,7 @@ def _csv_rows(
     )
 
 
-class CsvStream(NamedTuple):
+class CsvStream(Record):
     """A projection's CSV text to be written piece by piece, and the projection's warnings."""
 
     pieces: Iterator[str]

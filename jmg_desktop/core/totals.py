@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal
 
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.records import Record
 
 __all__ = [
     "Basis",
@@ -28,11 +29,12 @@ Basis = Literal["current", "new"]
 Scope = Literal["pool", "with_linked"]
 
 
-class EffectSums(NamedTuple):
+class EffectSums(Record):
     """Sums of lines by how their status counts.
 
-    This module's records are NamedTuples, not frozen dataclasses: the decorator compiles its
-    methods from source at import, which short commands such as ``export-paper`` paid on every run.
+    This module's records are :class:`~jmg_desktop.core.records.Record` named tuples, not frozen
+    dataclasses: the decorator compiles its methods from source at import, which short commands
+    such as ``export-paper`` paid on every run.
     """
 
     current: Money = Money(0)
@@ -67,7 +69,7 @@ class EffectSums(NamedTuple):
 _NO_SUMS: Final[Mapping[int, EffectSums]] = MappingProxyType({})
 
 
-class PoolTotals(NamedTuple):
+class PoolTotals(Record):
     """Totals for one pool and year: ``own`` for the pool alone, ``linked`` for its linked pools."""
 
     pool_id: int
@@ -129,7 +131,7 @@ def build_pool_totals(
     return PoolTotals(pool_id, financial_year, own, linked)
 
 
-class StatedFigure(NamedTuple):
+class StatedFigure(Record):
     """A figure as published, e.g. "new value of the council's contribution: £86.946m"."""
 
     id: int
@@ -140,7 +142,7 @@ class StatedFigure(NamedTuple):
     source: str = ""
 
 
-class StatedComparison(NamedTuple):
+class StatedComparison(Record):
     """A stated figure beside the value computed from the lines."""
 
     stated: StatedFigure

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Final, NamedTuple, Protocol
+from typing import Final, Protocol
 
 from jmg_desktop.core.financial_year import FinancialYear, FinancialYearError, parse_financial_year
 from jmg_desktop.core.money import Money, MoneyError
+from jmg_desktop.core.records import Record
 from jmg_desktop.interchange.amounts import pence_from_cell
 from jmg_desktop.interchange.errors import InterchangeError
 from jmg_desktop.interchange.headings import FIELD_NAMES, auto_map, normalise, unit_of
@@ -63,7 +64,7 @@ class Refusal:
         return f"Row {self.row}, column {self.column} ({self.heading or 'no heading'}): {self.reason}."
 
 
-class PlannedLine(NamedTuple):
+class PlannedLine(Record):
     """One line the import would add, with the sheet row it came from (a tuple: the planner
     makes one for every row of a sheet)."""
 

@@ -7,8 +7,9 @@ Figures are never typed into the document: a section body refers to a figures bl
 from __future__ import annotations
 
 import json
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
+from jmg_desktop.core.records import Record
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.model import DEFAULT_RECOMMENDATIONS_INTRO, Person
 
@@ -18,7 +19,7 @@ __all__ = ["CONTENT_VERSION", "PaperDocument", "SectionText", "document_from_jso
 CONTENT_VERSION: Final = 1
 
 
-class SectionText(NamedTuple):
+class SectionText(Record):
     """A section as typed: a heading, a body in the paper markup, and its language when it is not
     the paper's (``cy`` for a Welsh passage)."""
 
@@ -27,7 +28,7 @@ class SectionText(NamedTuple):
     language: str = ""
 
 
-class PaperDocument(NamedTuple):
+class PaperDocument(Record):
     """Everything an officer writes on a paper. Immutable: edits make a new document."""
 
     title: str = ""

@@ -12,8 +12,9 @@ shows the reason in the preview and refuses to be exported or made final until i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final
 
+from jmg_desktop.core.records import Record
 from jmg_desktop.papers.errors import PaperError
 from jmg_desktop.papers.figures import FigureFacts, agreement, current_value, new_value, proposed_lines
 from jmg_desktop.papers.markup import FigureRef
@@ -29,7 +30,7 @@ class UnresolvedFigure(PaperError):
     """A figures block that cannot be computed; ``str(error)`` says why, in one sentence."""
 
 
-class BlockContext(NamedTuple):
+class BlockContext(Record):
     """What a block may read: the paper's pool, year and partner, its facts, and the workspace's
     rows (one read snapshot, :mod:`jmg_desktop.store.reads`)."""
 
@@ -43,7 +44,7 @@ class BlockContext(NamedTuple):
 Resolver = Callable[[FigureRef, BlockContext], list[Block]]
 
 
-class FigureBlock(NamedTuple):
+class FigureBlock(Record):
     """A registered block: its label in the editor's Insert Figures menu, its resolver, and the
     options the editor inserts with it (so they can be changed in place)."""
 

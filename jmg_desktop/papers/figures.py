@@ -12,10 +12,11 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Final, NamedTuple
+from typing import Final
 
 from jmg_desktop.core.line_kinds import BUDGET_CHANGE, SERVICE_BUDGET
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.records import Record
 from jmg_desktop.papers.model import Block, FigureTable, Notice, Paragraph, Run, TableRow
 
 __all__ = [
@@ -39,7 +40,7 @@ ROUNDING_NOTE: Final = (
 )
 
 
-class ProposedLine(NamedTuple):
+class ProposedLine(Record):
     """A line proposed for addition or removal, as the table prints it."""
 
     pool_name: str
@@ -55,7 +56,7 @@ class ProposedLine(NamedTuple):
         return -self.amount if self.effect == "removal" else self.amount
 
 
-class AgreementFact(NamedTuple):
+class AgreementFact(Record):
     """What a JMG agreed in principle, and when."""
 
     body: str
@@ -69,7 +70,7 @@ class AgreementFact(NamedTuple):
     added_lines: int = 0
 
 
-class FigureFacts(NamedTuple):
+class FigureFacts(Record):
     """Everything the figures blocks of one paper need, read from the workspace in one go."""
 
     pool_name: str

@@ -13,8 +13,9 @@ stray asterisk or underscore prints as typed.
 from __future__ import annotations
 
 import re
-from typing import Final, NamedTuple
+from typing import Final
 
+from jmg_desktop.core.records import Record
 from jmg_desktop.papers.model import BulletList, Inline, NumberedList, Paragraph, Run
 
 __all__ = [
@@ -53,11 +54,11 @@ def normalise_text(text: str, *, multiline: bool = True) -> str:
     return text if multiline else " ".join(text.split("\n"))
 
 
-class FigureRef(NamedTuple):
+class FigureRef(Record):
     """A figures block inserted by reference; resolved when the paper is built.
 
-    A NamedTuple, as the papers' other records are (a frozen dataclass compiles its methods at
-    import, paid by every export).
+    A :class:`~jmg_desktop.core.records.Record`, as the papers' other records are (a frozen
+    dataclass compiles its methods at import, paid by every export).
     """
 
     kind: str

@@ -8,9 +8,10 @@ turns it into the same bytes every time.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.records import Record
 
 __all__ = [
     "DEFAULT_RECOMMENDATIONS_INTRO",
@@ -36,7 +37,7 @@ PaperStatus = Literal["draft", "final"]
 DEFAULT_RECOMMENDATIONS_INTRO = "The Cabinet is RECOMMENDED to:"
 
 
-class Run(NamedTuple):
+class Run(Record):
     """A stretch of text in one style; ``notes`` are footnotes printed after it (an accepted
     difference between a published figure and the lines, under the figure it concerns)."""
 
@@ -59,26 +60,26 @@ def run_notes(runs: Inline) -> list[str]:
     return [note for run in runs for note in run.notes]
 
 
-class Paragraph(NamedTuple):
+class Paragraph(Record):
     """A paragraph of a section; numbered in the house style unless ``numbered`` is False."""
 
     runs: Inline
     numbered: bool = True
 
 
-class BulletList(NamedTuple):
+class BulletList(Record):
     """A bulleted list; each item is a line of styled text."""
 
     items: tuple[Inline, ...]
 
 
-class NumberedList(NamedTuple):
+class NumberedList(Record):
     """A list numbered (i), (ii), (iii) so it never competes with the paragraph numbers."""
 
     items: tuple[Inline, ...]
 
 
-class Notice(NamedTuple):
+class Notice(Record):
     """A marked note in the body, e.g. that no agreement has been recorded yet.
 
     ``unresolved`` holds a figures reference as typed when the notice stands in for a block that
@@ -89,7 +90,7 @@ class Notice(NamedTuple):
     unresolved: str = ""
 
 
-class TableRow(NamedTuple):
+class TableRow(Record):
     """One row of a figures table. Money cells are right-aligned and shown in £m to three places.
 
     A ``group`` row names the rows below it (its one cell spans the table), e.g. "Service budgets to
@@ -101,7 +102,7 @@ class TableRow(NamedTuple):
     group: bool = False
 
 
-class FigureTable(NamedTuple):
+class FigureTable(Record):
     """A table of figures, its header repeated on every page it runs onto.
 
     Money cells print in ``unit``: ``"m"`` (£m to three places, the annex's own tables) or
@@ -119,7 +120,7 @@ class FigureTable(NamedTuple):
 Block = Paragraph | BulletList | NumberedList | Notice | FigureTable
 
 
-class Section(NamedTuple):
+class Section(Record):
     """A headed section: one outline bookmark each; ``language`` (BCP 47, e.g. ``cy``) marks a passage
     in another language than the paper's, so a screen reader speaks it right."""
 
@@ -128,7 +129,7 @@ class Section(NamedTuple):
     language: str = ""
 
 
-class Person(NamedTuple):
+class Person(Record):
     """An author or the contact officer."""
 
     name: str
@@ -137,7 +138,7 @@ class Person(NamedTuple):
     email: str = ""
 
 
-class PaperMetadata(NamedTuple):
+class PaperMetadata(Record):
     """What goes into the PDF's document information dictionary."""
 
     author: str = ""
@@ -149,7 +150,7 @@ class PaperMetadata(NamedTuple):
     audit_head: str = ""
 
 
-class PaperView(NamedTuple):
+class PaperView(Record):
     """Everything printed on a paper, in print order, with figures already resolved to text and Money."""
 
     title: str

@@ -9,9 +9,9 @@ lines, so they stay as issued.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import NamedTuple
 
 from jmg_desktop.core.money import Money, MoneyError
+from jmg_desktop.core.records import Record
 from jmg_desktop.core.totals import StatedComparison
 from jmg_desktop.papers.accepted import footnote_text, place_unprinted
 from jmg_desktop.papers.build import build_view, unresolved_figures
@@ -50,7 +50,7 @@ _BASIS = {"current": "Current value", "new": "New value"}
 _SCOPE = {"pool": "pool alone", "with_linked": "including linked pools"}
 
 
-class Difference(NamedTuple):
+class Difference(Record):
     """A stated total that the lines do not add up to; the paper prints the computed figure.
     ``acceptance`` is the recorded acceptance of exactly these figures, if there is one."""
 

@@ -11,8 +11,9 @@ rewritten, and the paper no longer witnesses the history its figures came from.
 from __future__ import annotations
 
 import re
-from typing import Final, NamedTuple
+from typing import Final
 
+from jmg_desktop.core.records import Record
 from jmg_desktop.store.reads.audit import events_up_to, head_event
 from jmg_desktop.store.reads.rows import Rows
 
@@ -22,7 +23,7 @@ _PREFIX: Final = "jmg-audit-head"
 _PINNED: Final = re.compile(rb"jmg-audit-head:(\d{1,18}):([0-9a-f]{64})")
 
 
-class AuditHead(NamedTuple):
+class AuditHead(Record):
     """The last audit event at a moment: its sequence number and hash (0 and "" for none)."""
 
     sequence: int

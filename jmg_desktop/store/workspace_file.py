@@ -16,8 +16,9 @@ import stat
 import struct
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Final
 
+from jmg_desktop.core.records import Record
 from jmg_desktop.store import migrate
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.precheck import take_quick_check
@@ -49,7 +50,7 @@ _HEADER_SIZE: Final = 100
 _BUSY_TIMEOUT_MS: Final = 5000
 
 
-class FileFacts(NamedTuple):
+class FileFacts(Record):
     """What the first 100 bytes of a SQLite file say, read without opening it as a database."""
 
     size: int

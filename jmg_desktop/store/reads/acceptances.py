@@ -5,9 +5,10 @@ session read acceptances the same way. Writing and checking them: ``store/accept
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.records import Record
 from jmg_desktop.store.reads.rows import Rows
 
 __all__ = ["COLUMNS", "READ_SQL", "Acceptance", "acceptances_for", "acceptances_from_rows"]
@@ -28,7 +29,7 @@ READ_SQL: Final = (
 )
 
 
-class Acceptance(NamedTuple):
+class Acceptance(Record):
     """One accepted difference: a paper version prints ``computed`` where ``stated`` was published."""
 
     id: int

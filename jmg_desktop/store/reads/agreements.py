@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Final, NamedTuple, Protocol
+from typing import Any, Final, Protocol
 
 from jmg_desktop.core.agreed_figures import Comparison, LineFigures, compare_figures
 from jmg_desktop.core.agreements import (
@@ -17,6 +17,7 @@ from jmg_desktop.core.agreements import (
     apply_step,
 )
 from jmg_desktop.core.money import Money
+from jmg_desktop.core.records import Record
 from jmg_desktop.store.reads.rows import Rows
 
 __all__ = [
@@ -134,7 +135,7 @@ def comparisons(rows: Rows, agreements: Sequence[AgreementScope]) -> dict[int, C
     return result
 
 
-class StandingAgreement(NamedTuple):
+class StandingAgreement(Record):
     """An agreement in principle that still stands, as a paper cites it."""
 
     id: int

@@ -11,8 +11,9 @@ import json
 import os
 from collections.abc import Iterator
 from functools import cache
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
+from jmg_desktop.core.records import Record
 from jmg_desktop.store.reads.rows import Rows, first
 
 __all__ = [
@@ -137,7 +138,7 @@ def events_up_to(rows: Rows, sequence: int | None = None) -> Iterator[tuple[Any,
             yield row[0], row[8], row[9], _row_hash(row)
 
 
-class AuditBreak(NamedTuple):
+class AuditBreak(Record):
     """Where the chain first fails, in words fit for ``jmg-desktop check``."""
 
     sequence: int

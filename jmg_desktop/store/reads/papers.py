@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
+from jmg_desktop.core.records import Record
 from jmg_desktop.store.reads.rows import Rows, first
 
 __all__ = ["PaperRecord", "get_paper", "issued_pdf", "list_papers", "papers_titled"]
 
 
-class PaperRecord(NamedTuple):
+class PaperRecord(Record):
     """One stored paper version."""
 
     id: int
