@@ -15,6 +15,7 @@ from jmg_desktop.core.int_value import int_value
 
 __all__ = [
     "MAX_POUNDS",
+    "PENCE_DIGITS",
     "Money",
     "MoneyError",
     "parse_money",
@@ -25,6 +26,9 @@ __all__ = [
 MAX_POUNDS: Final = 10**12
 
 _PENCE_PER_POUND: Final = 100
+#: The pence of an amount as its two digits, ``PENCE_DIGITS[5] == "05"``: indexing this table costs
+#: about a third of what a ``:02d`` format does per amount (a million-line CSV has seven million).
+PENCE_DIGITS: Final = tuple(f"{pence:02d}" for pence in range(_PENCE_PER_POUND))
 _MAX_PENCE: Final = MAX_POUNDS * _PENCE_PER_POUND
 _SCALE_WORDS: Final = {
     "": 1,
@@ -173,9 +177,11 @@ class Money:
 
     def format_plain(self) -> str:
         """``3342000.00``: pounds with two decimals, no sign of the currency (CSV, JSON)."""
-        sign = "-" if self.pence < 0 else ""
-        pounds, pence = divmod(abs(self.pence), _PENCE_PER_POUND)
-        return f"{sign}{pounds}.{pence:02d}"
+        if self.pence >= 0:
+            pounds, pence = divmod(self.pence, _PENCE_PER_POUND)
+            return f"{pounds}.{PENCE_DIGITS[pence]}"
+        pounds, pence = divmod(-self.pence, _PENCE_PER_POUND)
+        return f"-{pounds}.{PENCE_DIGITS[pence]}"
 
     def format_m(self) -> str:
         """``£3.342m``: £m to three decimals, for tables and compact labels."""

@@ -89,6 +89,14 @@ def test_display_styles() -> None:
     assert Money.from_pounds("917499.99").format_m() == "£0.917m"
     assert Money.from_pounds("1500").format_thousands() == "2"
     assert Money(-5).format_full() == "-£0.05"
+    assert [Money(p).format_plain() for p in (0, 5, -5, 100, -100, -1234507)] == [
+        "0.00",
+        "0.05",
+        "-0.05",
+        "1.00",
+        "-1.00",
+        "-12345.07",
+    ]
 
 
 def test_arithmetic_is_exact() -> None:
@@ -114,6 +122,11 @@ def test_plain_and_thousands_round_trip_to_their_precision(amount: Money) -> Non
     assert parse_money(amount.format_thousands()) == Money.from_pounds(amount.thousands())
     assert parse_money(amount.format_m()) == Money.from_pounds(amount.millions() * 1_000_000)
     assert parse_money(amount.format_prose()) == Money.from_pounds(amount.millions() * 1_000_000)
+
+
+@given(amounts)
+def test_plain_format_is_the_exact_decimal_in_pounds(amount: Money) -> None:
+    assert amount.format_plain() == f"{amount.to_decimal():f}"
 
 
 @given(amounts, amounts)
