@@ -38,7 +38,6 @@ __all__ = [
     "install_excepthook",
     "log_file",
     "make_demo_copy",
-    "open_files_from_the_desktop",
     "run_gui",
 ]
 
@@ -194,28 +193,6 @@ def application_icon() -> object:
     return icon
 
 
-def open_files_from_the_desktop(app: object, window: object) -> object:
-    """Open the workspaces the desktop hands over as events (macOS sends a double-clicked file to
-    a running or starting application as a FileOpen event, not on its command line); return the
-    event filter, which the caller keeps alive."""
-    from PySide6.QtCore import QEvent, QObject
-    from PySide6.QtGui import QFileOpenEvent
-
-    class FileOpenFilter(QObject):
-        """Hands each FileOpen event's file to the window; lets every other event through."""
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            """Qt: open the file of a FileOpen event."""
-            if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
-                window.open_path(event.file())  # type: ignore[attr-defined]
-                return True
-            return False
-
-    event_filter = FileOpenFilter(app)  # type: ignore[arg-type]
-    app.installEventFilter(event_filter)  # type: ignore[attr-defined]
-    return event_filter
-
-
 #: Packages that never import Qt: import-linter forbids it in ours (only ``ui`` may), and the
 #: third-party ones are database libraries.
 _QT_FREE: Final = (
@@ -301,10 +278,12 @@ def run_gui(file: str | None, demo: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     from jmg_desktop import APP_NAME, ORGANISATION, __version__
+    from jmg_desktop.ui.file_open import DesktopApplication, open_files_from_the_desktop
 
     skip_qt_feature_scan_of_qt_free_modules()
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Ours (FileOpen events taken without an application-wide event filter), unless one exists.
+    app = QApplication.instance() or DesktopApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
@@ -322,7 +301,7 @@ def run_gui(file: str | None, demo: bool) -> int:
     # Features (papers, agreements, projection) are installed straight after the window shows:
     # their imports (Typst, charts) and SQLAlchemy's would otherwise delay the first paint.
     window = MainWindow(install_features=False)
-    file_open_filter = open_files_from_the_desktop(app, window)
+    stop_opening_files = open_files_from_the_desktop(app, window)
     window.show()
     probe = os.environ.get("JMG_DESKTOP_STARTUP_PROBE") == "1"
     if probe:
@@ -382,5 +361,5 @@ def run_gui(file: str | None, demo: bool) -> int:
     try:
         return int(app.exec())
     finally:
-        app.removeEventFilter(file_open_filter)  # type: ignore[arg-type]
+        stop_opening_files()
         collector.stop()
