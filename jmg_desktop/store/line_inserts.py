@@ -1,16 +1,24 @@
-"""Inserting whole pool lines: the bulk write of an import (100,000 lines in one run of one statement).
+"""Inserting whole pool lines: the bulk write of an import (100,000 lines in a hundred statement runs).
 
 Where the driver takes positional parameters (SQLite) the lines go as plain tuples to a statement
 compiled once: SQLAlchemy's per-row parameter processing was a fifth of an import of 100,000 lines,
 for columns that need no conversion. Columns that every line leaves at the value the table gives by
 itself (an ordinary line's empty BCF scheme fields and its kind) are left out of the statement,
 which SQLite then runs about a sixth faster (10 columns a row instead of 21).
+
+The rows go as ``INSERT … VALUES (…), (…), …`` with a thousand-odd rows per statement run (as
+many as SQLite's limit on bound values allows), not one run per row: SQLite builds the lookup
+table of each of pool_line's three ``CHECK … IN (…)`` rules once per run, and for 100,000 lines
+one run per row spent half the insert's time on it (1.10 s against 0.56–0.60 s of CPU, measured
+on the driver alone).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import MISSING, fields
+from itertools import chain
 from operator import attrgetter
 from typing import Any, Final
 
@@ -49,6 +57,24 @@ _KEPT_VALUES: Final = attrgetter(*_KEPT)
 _KEPT_DEFAULTS: Final = tuple(_KEPT.values())
 #: (dialect name, the fields left out) → the INSERT's SQL and the getter of its parameters.
 _COMPILED: Final[dict[tuple[str, tuple[str, ...]], tuple[str, Any]]] = {}
+#: Rows per statement run at most (SQLite's build-time limit on bound values may be lower).
+_MAX_ROWS_PER_RUN: Final = 1000
+_VALUES: Final = " VALUES "
+
+
+def rows_statement(sql: str, count: int) -> str:
+    """``sql``, an INSERT of one row (``… VALUES (?, …)``), made to insert ``count`` rows."""
+    head, values, group = sql.rpartition(_VALUES)
+    if not values or not group.startswith("(") or not group.endswith(")"):
+        raise ValueError(f"not a one-row INSERT: {sql[:80]}")
+    return head + values + ", ".join([group] * count)
+
+
+def _rows_per_run(connection: Connection, width: int) -> int:
+    """How many rows of ``width`` values one statement may bind on this SQLite connection."""
+    driver = connection.connection.driver_connection
+    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if driver is not None else 999
+    return max(1, min(_MAX_ROWS_PER_RUN, limit // max(1, width)))
 
 
 def insert_lines(connection: Connection, lines: Sequence[LineRecord]) -> None:
@@ -65,4 +91,14 @@ def insert_lines(connection: Connection, lines: Sequence[LineRecord]) -> None:
         compiled = insert(_LINE).compile(dialect=connection.dialect, column_keys=keys)
         found = _COMPILED[key] = (str(compiled), attrgetter(*compiled.positiontup))  # type: ignore[misc]
     sql, values = found
-    connection.exec_driver_sql(sql, [values(line) for line in lines])
+    if connection.dialect.name != "sqlite" or len(lines) < 2:
+        connection.exec_driver_sql(sql, [values(line) for line in lines])
+        return
+    per = _rows_per_run(connection, sql.count("?"))
+    statements: dict[int, str] = {}
+    for start in range(0, len(lines), per):
+        batch = lines[start : start + per]
+        statement = statements.get(len(batch))
+        if statement is None:
+            statement = statements[len(batch)] = rows_statement(sql, len(batch))
+        connection.exec_driver_sql(statement, tuple(chain.from_iterable(map(values, batch))))
