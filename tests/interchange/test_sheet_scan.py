@@ -230,3 +230,68 @@ def test_a_plain_sheet_the_callback_reader_refuses_is_refused_in_its_words(
     tmp_path: Path, rows: list[str], dimension: str | None, refusal: str
 ) -> None:
     assert _readings(_sheet(tmp_path, rows, dimension=dimension)) == (refusal, None)
+
+
+_DAMAGED = "“s.xlsx” is damaged: its part xl/worksheets/sheet1.xml is not well-formed XML."
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # Rows that only a parser would find not well-formed (the scanner does not parse them):
+        # each is read again by the callback reader, which refuses it in its words.
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>a\x01b</t></is></c>'])],  # a control character
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>a\x00</t></is></c>'])],
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>a\uffffb</t></is></c>'])],  # not a character
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>a\ufffe</t></is></c>'])],
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>a & b</t></is></c>'])],  # a bare ampersand
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>&bomb;</t></is></c>'])],  # an undeclared entity
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>&#0;</t></is></c>'])],  # no such character
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>&#x1;</t></is></c>'])],
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>&#xFFFE;</t></is></c>'])],
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>&#55296;</t></is></c>'])],  # a surrogate
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>&#x110000;</t></is></c>'])],
+        [row_xml(1, ['<c r="A1" t="inlineStr"><is><t>a]]>b</t></is></c>'])],  # a CDATA end in text
+        [row_xml(1, ['<c r="A1" s="0" t="n" s="1"><v>1</v></c>'])],  # an attribute twice
+        ['<row r="1" r="2"><c r="A1"><v>1</v></c></row>'],
+        ['<row r="1" spans="1:1" spans="1:2"><c r="A1"><v>1</v></c></row>'],
+        ['<row r="1" 1a="x"><c r="A1"><v>1</v></c></row>'],  # not a name
+        ['<row r="1" spans="&bomb;"><c r="A1"><v>1</v></c></row>'],
+        [row_xml(1, ['<c r="A1"><f t="shared" t="normal">1</f><v>1</v></c>'])],
+        [row_xml(1, ['<c r="A1"><f junk>1</f><v>1</v></c>'])],
+        [row_xml(1, ['<c r="A1"><f t="shared" si=0/><v>1</v></c>'])],
+        [row_xml(1, ['<c r="A1"><f>1 &gt 2</f><v>1</v></c>'])],
+        [row_xml(1, ['<c r="A1"><v>1</v></c>']), row_xml(2, ['<c r="A2"><v>\x1f</v></c>'])],
+    ],
+)
+def test_rows_a_parser_refuses_are_refused_in_its_words(tmp_path: Path, rows: list[str]) -> None:
+    assert _readings(_sheet(tmp_path, rows)) == (_DAMAGED, None)
+
+
+def test_well_formed_rows_with_attributes_references_and_formulas_are_scanned(tmp_path: Path) -> None:
+    rows = [
+        '<row r="1" spans="1:3" ht="15" customHeight="1" x14ac:dyDescent="0.25">'
+        '<c r="A1" t="inlineStr"><is><t>&amp;&lt;&gt;&quot;&apos;&#9;&#x10FFFF;&#xE000;]]</t></is></c>'
+        '<c r="B1"><f t="shared" ref="B1:B2" si="0" ca="1">A1&amp;"&#62;"</f><v>2</v></c></row>',
+        '<row r="2" spans="1:3" ht="15" customHeight="1" x14ac:dyDescent="0.25">'
+        '<c r="B2"><f t="shared" si="0"/><v>3</v></c><c r="C2" s="1" t="n"><v>4</v></c></row>',
+        '<row r="3" spans="1:3"/>',
+    ]
+    sheet = sheet_xml(rows).replace("<worksheet ", '<worksheet xmlns:x14ac="urn:x14ac" ')
+    read, scanned = _readings(write_xlsx(tmp_path / "s.xlsx", {"S": sheet}, percent_style=True))
+    assert scanned == read
+    assert read == [
+        (1, {0: ("s", "&<>\"'\t\U0010ffff\ue000]]"), 1: ("n", "2")}),
+        (2, {1: ("n", "3"), 2: ("p", "4")}),
+    ]
+
+
+def test_well_formed_rows_the_scanner_does_not_prove_so_are_read_by_the_callback_reader(
+    tmp_path: Path,
+) -> None:
+    # Whitespace in a formula tag and ]]> in an attribute are well-formed, but left to the parser.
+    for rows in (
+        [row_xml(1, ['<c r="A1"><f >1</f><v>1</v></c>'])],
+        ['<row r="1" x="]]>"><c r="A1"><v>1</v></c></row>'],
+    ):
+        assert _readings(_sheet(tmp_path, rows)) == ([(1, {0: ("n", "1")})], None)
