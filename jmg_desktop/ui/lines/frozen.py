@@ -19,6 +19,8 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QFrame, QHeaderView, QTableView
 
+from jmg_desktop.ui.viewport import own_viewport
+
 if TYPE_CHECKING:
     from jmg_desktop.ui.lines.view import LinesTable
 
@@ -37,6 +39,7 @@ class FrozenColumn(QObject):
         self.holding = False
         model = table.model()
         overlay = QTableView(table)
+        own_viewport(overlay)
         overlay.setObjectName("frozenServiceColumn")
         overlay.setAccessibleName("Service names")
         overlay.setModel(model)

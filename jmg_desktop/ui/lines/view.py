@@ -36,6 +36,7 @@ from jmg_desktop.ui.lines.model import (
     PoolLinesModel,
 )
 from jmg_desktop.ui.refusal import KeepsRefusedEditor
+from jmg_desktop.ui.viewport import own_viewport
 
 __all__ = ["LinesTable", "PoolLinesView"]
 
@@ -113,6 +114,7 @@ class PoolLinesView(QWidget):
         self.count_label.setObjectName("lineCount")
 
         self.table = LinesTable(self)
+        own_viewport(self.table)
         self.table.setObjectName("poolLinesTable")
         self.table.setModel(self.model)
         # No sort to begin with: the pool's own order. Clicking a header sorts (in the database).
