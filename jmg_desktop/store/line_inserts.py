@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import MISSING, fields
 from itertools import chain
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any, Final
 
 from sqlalchemy import Column, Table, insert
 from sqlalchemy.engine import Connection
 
-from jmg_desktop.core.commands import LineRecord
+from jmg_desktop.core.commands import RECORD_FIELDS, LineRecord
 from jmg_desktop.store.models import PoolLine
 
 __all__ = ["insert_lines"]
@@ -46,14 +45,23 @@ def _table_default(column: Column[Any]) -> object:
 def _defaults_kept_by_table() -> dict[str, object]:
     """Each record field whose default the table gives too, with that default."""
     return {
-        field.name: field.default
-        for field in fields(LineRecord)
-        if field.default is not MISSING and _table_default(_LINE.c[field.name]) == field.default
+        name: default
+        for name, default in LineRecord._field_defaults.items()
+        if _table_default(_LINE.c[name]) == default
     }
 
 
+def _fields_getter(names: Sequence[str]) -> Any:
+    """One C call giving a record's values of the fields ``names``, as a tuple (by position:
+    a record is a named tuple)."""
+    indexes = [RECORD_FIELDS.index(name) for name in names]
+    if len(indexes) == 1:  # itemgetter of one index gives the value itself
+        return lambda record: (record[indexes[0]],)
+    return itemgetter(*indexes)
+
+
 _KEPT: Final = _defaults_kept_by_table()
-_KEPT_VALUES: Final = attrgetter(*_KEPT)
+_KEPT_VALUES: Final = _fields_getter(list(_KEPT))
 _KEPT_DEFAULTS: Final = tuple(_KEPT.values())
 #: (dialect name, the fields left out) → the INSERT's SQL and the getter of its parameters.
 _COMPILED: Final[dict[tuple[str, tuple[str, ...]], tuple[str, Any]]] = {}
@@ -87,9 +95,9 @@ def insert_lines(connection: Connection, lines: Sequence[LineRecord]) -> None:
     key = (connection.dialect.name, left_out)
     found = _COMPILED.get(key)
     if found is None:
-        keys = [name for name in LineRecord.__slots__ if name not in left_out]  # type: ignore[attr-defined]
+        keys = [name for name in RECORD_FIELDS if name not in left_out]
         compiled = insert(_LINE).compile(dialect=connection.dialect, column_keys=keys)
-        found = _COMPILED[key] = (str(compiled), attrgetter(*compiled.positiontup))  # type: ignore[misc]
+        found = _COMPILED[key] = (str(compiled), _fields_getter(compiled.positiontup))  # type: ignore[arg-type]
     sql, values = found
     if connection.dialect.name != "sqlite" or len(lines) < 2:
         connection.exec_driver_sql(sql, [values(line) for line in lines])

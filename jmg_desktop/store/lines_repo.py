@@ -73,7 +73,7 @@ _STATUS: Final[Table] = LineStatus.__table__  # type: ignore[assignment]
 _POOL: Final[Table] = Pool.__table__  # type: ignore[assignment]
 _SETTING: Final[Table] = WorkspaceSetting.__table__  # type: ignore[assignment]
 _HIGH_WATER_KEY: Final = "pool_line_id_high_water"
-_RECORD_FIELDS: Final[tuple[str, ...]] = tuple(LineRecord.__slots__)  # type: ignore[attr-defined]
+_RECORD_FIELDS: Final[tuple[str, ...]] = LineRecord._fields
 _LINE_COLUMNS: Final = tuple(_LINE.c[name] for name in _RECORD_FIELDS)
 
 _NO_END: Final = 2**31 - 1  # an upper bound above any position (the largest 32-bit INTEGER, for PostgreSQL)

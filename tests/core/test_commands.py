@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,15 +33,15 @@ class MemoryDocument:
             assert self.lines.pop(line.id) == line
             for other in list(self.lines.values()):
                 if other.position > line.position:
-                    self.lines[other.id] = replace(other, position=other.position - 1)
+                    self.lines[other.id] = other._replace(position=other.position - 1)
         for update in changes.updates:
             current = self.lines[update.line_id]
             assert getattr(current, update.field) == update.old
-            self.lines[update.line_id] = replace(current, **{update.field: update.new})
+            self.lines[update.line_id] = current._replace(**{update.field: update.new})
         for line in sorted(changes.inserts, key=lambda r: r.position):
             for other in list(self.lines.values()):
                 if other.position >= line.position:
-                    self.lines[other.id] = replace(other, position=other.position + 1)
+                    self.lines[other.id] = other._replace(position=other.position + 1)
             self.lines[line.id] = line
 
     def order(self) -> list[int]:
@@ -144,9 +142,9 @@ def test_roll_forward_uplifts_half_up_and_settles_proposals() -> None:
     from jmg_desktop.core.commands import roll_forward
 
     lines = [
-        replace(_line(1, 1, amount=100_00), status_id=1),
-        replace(_line(2, 2, amount=333_33), status_id=2),  # proposed addition → in pool
-        replace(_line(3, 3, amount=50_00), status_id=3),  # proposed removal → dropped
+        _line(1, 1, amount=100_00)._replace(status_id=1),
+        _line(2, 2, amount=333_33)._replace(status_id=2),  # proposed addition → in pool
+        _line(3, 3, amount=50_00)._replace(status_id=3),  # proposed removal → dropped
     ]
     copies = roll_forward(
         lines,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from jmg_desktop.core.commands import FieldUpdate, LineRecord
 from jmg_desktop.core.scheme_fields import SchemeLists, parse_scheme_cell, scheme_text, scheme_updates
 from jmg_desktop.core.validation import CellError
@@ -30,7 +28,7 @@ def test_cells_parse_to_what_is_stored_and_show_as_typed() -> None:
         parse_scheme_cell("scheme_type", "carers services", LISTS) == "Carers Services"
     )  # the list's spelling
     assert parse_scheme_cell("new_or_existing", "New scheme", LISTS) == "new"
-    line = replace(LINE, commissioner="joint", nhs_share_bp=3333, council_share_bp=6667, funding_stream_id=1)
+    line = LINE._replace(commissioner="joint", nhs_share_bp=3333, council_share_bp=6667, funding_stream_id=1)
     assert scheme_text(line, "commissioner", LISTS) == "Joint"
     assert scheme_text(line, "council_share_bp", LISTS) == "66.67%"
     assert scheme_text(line, "funding_stream_id", LISTS) == "NHS minimum contribution"
@@ -55,7 +53,7 @@ def test_bad_cells_are_refused_in_one_sentence_naming_the_list() -> None:
 
 
 def test_one_share_typed_fills_in_the_other() -> None:
-    joint = replace(LINE, commissioner="joint", nhs_share_bp=5000, council_share_bp=5000)
+    joint = LINE._replace(commissioner="joint", nhs_share_bp=5000, council_share_bp=5000)
     assert scheme_updates(joint, {"nhs_share_bp": 6000}, LISTS) == [
         FieldUpdate(7, "nhs_share_bp", 5000, 6000),
         FieldUpdate(7, "council_share_bp", 5000, 4000),
@@ -70,7 +68,7 @@ def test_two_shares_must_add_to_100_and_belong_to_a_joint_scheme() -> None:
     assert scheme_updates(
         LINE, {"commissioner": "joint", "nhs_share_bp": 6000, "council_share_bp": 5000}, LISTS
     ) == (CellError("% NHS (60%) and % Council (50%) must add up to 100%."))
-    assert scheme_updates(replace(LINE, commissioner="nhs"), {"nhs_share_bp": 6000}, LISTS) == CellError(
+    assert scheme_updates(LINE._replace(commissioner="nhs"), {"nhs_share_bp": 6000}, LISTS) == CellError(
         "% NHS is for a jointly commissioned scheme: set Commissioner to Joint first."
     )
     both = scheme_updates(
@@ -84,7 +82,7 @@ def test_two_shares_must_add_to_100_and_belong_to_a_joint_scheme() -> None:
 
 
 def test_a_commissioner_no_longer_joint_drops_its_shares() -> None:
-    joint = replace(LINE, commissioner="joint", nhs_share_bp=6000, council_share_bp=4000)
+    joint = LINE._replace(commissioner="joint", nhs_share_bp=6000, council_share_bp=4000)
     assert [(u.field, u.new) for u in scheme_updates(joint, {"commissioner": "council"}, LISTS)] == [  # type: ignore[union-attr]
         ("commissioner", "council"),
         ("nhs_share_bp", None),
@@ -93,12 +91,12 @@ def test_a_commissioner_no_longer_joint_drops_its_shares() -> None:
 
 
 def test_a_sub_type_belongs_to_the_lines_scheme_type() -> None:
-    carers = replace(LINE, scheme_type="Carers Services")
+    carers = LINE._replace(scheme_type="Carers Services")
     assert scheme_updates(carers, {"scheme_subtype": "Bed-based intermediate care"}, LISTS) == CellError(
         "“Bed-based intermediate care” is not a sub-type of “Carers Services” in the sub-type list."
     )
-    care = replace(
-        LINE, scheme_type="Intermediate Care Services", scheme_subtype="Bed-based intermediate care"
+    care = LINE._replace(
+        scheme_type="Intermediate Care Services", scheme_subtype="Bed-based intermediate care"
     )
     # Another scheme type drops a sub-type that is not its own.
     assert [(u.field, u.new) for u in scheme_updates(care, {"scheme_type": "Carers Services"}, LISTS)] == [  # type: ignore[union-attr]

@@ -45,7 +45,7 @@ OrderKey = tuple[int, int]
 SCHEME_TEST: Final = (
     "(scheme_ref <> '' OR scheme_type <> '' OR commissioner <> '' OR funding_stream_id IS NOT NULL)"
 )
-_LINE_COLUMNS: Final = ", ".join(LineRecord.__slots__)  # type: ignore[attr-defined]
+_LINE_COLUMNS: Final = ", ".join(LineRecord._fields)
 _IN_POOL: Final = "pool_id = :pool AND financial_year = :year"
 #: Above this many lines to find, one pass over the ids in order beats a count for each.
 _COUNT_EACH_UP_TO: Final = 16

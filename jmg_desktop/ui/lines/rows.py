@@ -18,7 +18,6 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from jmg_desktop.core.commands import FieldUpdate, LineRecord
@@ -184,8 +183,8 @@ class LineRows:
             by_line.setdefault(update.line_id, []).append(update)
         for block in self._blocks.values():
             for line in by_line.keys() & block.records.keys():
-                block.records[line] = replace(
-                    block.records[line], **{update.field: update.new for update in by_line[line]}
+                block.records[line] = block.records[line]._replace(
+                    **{update.field: update.new for update in by_line[line]}
                 )
         return sorted(self.rows_of(by_line).values())
 
