@@ -11,19 +11,21 @@ cell that is still cut shows its full text in its tooltip (:func:`full_text_tool
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolTip,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 __all__ = [
     "ColumnFit",
@@ -137,6 +139,12 @@ class ColumnFit(QObject):
         first = max(table.rowAt(viewport.top()), 0)
         last = table.rowAt(viewport.bottom())
         last = model.rowCount() - 1 if last < 0 else last
+        if last < first:
+            return []
+        # QStyle and its options are imported when first used: naming them builds 19 Python enums,
+        # which the window need not pay before it is first shown (it has no cells then).
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
         option = QStyleOptionViewItem()
         table.initViewItemOption(option)
         out = []
@@ -206,6 +214,8 @@ class ColumnFit(QObject):
 
 def _option(view: QAbstractItemView, index: _Index) -> QStyleOptionViewItem:
     """The style option the view paints ``index`` with."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
     option = QStyleOptionViewItem()
     option.initFrom(view.viewport())
     option.rect = view.visualRect(index)
@@ -220,6 +230,8 @@ def cell_is_elided(view: QAbstractItemView, index: _Index) -> bool:
     text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
     if not text:
         return False
+    from PySide6.QtWidgets import QStyle
+
     option = _option(view, index)
     style = view.style()
     room = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)

@@ -22,13 +22,11 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -44,6 +42,8 @@ from jmg_desktop.ui.lines.view import PoolLinesView
 from jmg_desktop.ui.settings import add_recent_file, app_settings, recent_files, remove_recent_file
 
 if TYPE_CHECKING:  # the store is imported when a file is first opened, not at start-up
+    from PySide6.QtWidgets import QMessageBox
+
     from jmg_desktop.store.workspace import Workspace
 
 __all__ = ["MainWindow"]
@@ -385,12 +385,16 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self) -> None:
         """Ask for a workspace and open it."""
+        from PySide6.QtWidgets import QFileDialog  # dialog-only: its enums are built when first used
+
         path, _ = QFileDialog.getOpenFileName(self, "Open Workspace", self._start_folder(), _FILE_FILTER)
         if path:
             self.open_path(path)
 
     def new_workspace_dialog(self) -> None:
         """Ask where to create a new workspace."""
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(self, "New Workspace", self._start_folder(), _FILE_FILTER)
         if path:
             self.new_workspace_at(path)
@@ -405,12 +409,16 @@ class MainWindow(QMainWindow):
             suggestion = str(
                 self._workspace.path.with_name(self._workspace.path.stem + " copy" + FILE_SUFFIX)
             )
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(self, "Save a Copy As", suggestion, _FILE_FILTER)
         if path:
             self.save_copy_to(path)
 
     def show_about(self) -> QMessageBox:
         """The About box, with the version."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setObjectName("aboutDialog")
         box.setWindowTitle(f"About {APP_NAME}")

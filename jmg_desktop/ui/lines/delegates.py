@@ -7,6 +7,8 @@ messages apply whether a value is typed, picked or pasted.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
@@ -14,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QWidget,
 )
 
@@ -31,6 +32,9 @@ from jmg_desktop.ui.lines.model import (
 )
 from jmg_desktop.ui.lines.scheme_columns import scheme_choices
 from jmg_desktop.ui.refusal import editor_text
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 __all__ = ["LinesDelegate"]
 

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from jmg_desktop.ui.lines.actions import LineActions
     from jmg_desktop.ui.main_window import MainWindow
 
-__all__ = ["install_tools", "open_reference_list"]
+__all__ = ["install_tools", "open_reference_list", "open_roll_forward"]
 
 
 def open_reference_list(window: MainWindow, table: str) -> None:
@@ -27,14 +27,20 @@ def open_reference_list(window: MainWindow, table: str) -> None:
         dialog.deleteLater()  # a closed list must not go on listening to the undo stack
 
 
-def install_tools(window: MainWindow, actions: LineActions) -> None:
-    """Add the reference-list and roll-forward actions to the Tools menu."""
+def open_roll_forward(window: MainWindow) -> None:
+    """Show Copy Lines to Next Year… (its module, with its dialog's Qt classes, is imported then,
+    not while the window is built)."""
     from jmg_desktop.ui.lines.roll_forward import roll_forward_dialog
 
+    roll_forward_dialog(window)
+
+
+def install_tools(window: MainWindow, actions: LineActions) -> None:
+    """Add the reference-list and roll-forward actions to the Tools menu."""
     menu = window.menu_tools
     tool_actions: list[QAction] = []
     roll = QAction("Copy Lines to &Next Year…", window)
-    roll.triggered.connect(lambda _checked=False: roll_forward_dialog(window))
+    roll.triggered.connect(lambda _checked=False: open_roll_forward(window))
     menu.addAction(roll)
     menu.addSeparator()
     for table, text in (("partner", "&Partners…"), ("pool", "P&ools…"), ("category", "&Categories…")):

@@ -15,7 +15,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
-    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -161,20 +160,30 @@ class TotalsPanel(QWidget):
     def _fit_width(self) -> None:
         """Set the minimum width so that no label is elided (a finance officer must read every
         one without hovering), within :data:`_MAX_MIN_WIDTH`."""
+        # The heading wraps rather than elides; a few pixels of slack keep it on one line.
+        heading = QFontMetrics(self.heading.font()).horizontalAdvance(self.heading.text()) + 4
+        self.setMinimumWidth(min(max(_MIN_WIDTH, self._rows_width(), heading), _MAX_MIN_WIDTH))
+
+    def _rows_width(self) -> int:
+        """The width the rows ask for: the widest label (with its figure), the frame and a
+        vertical scroll bar; 0 with no rows (nothing to read, no scroll bar). The empty panel of
+        the first paint so never names QStyle, whose 14 Python enums are built when it first is."""
+        rows = self.tree.topLevelItemCount()
+        if not rows:
+            return 0
+        from PySide6.QtWidgets import QStyle
+
         style = self.tree.style()
         # Item views inset text by the focus frame margin plus one pixel on each side.
         text_margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.tree) + 1)
-        figures = self.tree.sizeHintForColumn(1) if self.tree.topLevelItemCount() else 0
+        figures = self.tree.sizeHintForColumn(1)
         needed = 0
-        for i in range(self.tree.topLevelItemCount()):
+        for i in range(rows):
             item = self.tree.topLevelItem(i)
             label = QFontMetrics(item.font(0)).horizontalAdvance(item.text(0)) + text_margin
             needed = max(needed, label if item.isFirstColumnSpanned() else label + figures)
         # Room for the frame and a vertical scroll bar, which appears when many stated totals exist.
-        needed += 2 * self.tree.frameWidth() + style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        # The heading wraps rather than elides; a few pixels of slack keep it on one line.
-        heading = QFontMetrics(self.heading.font()).horizontalAdvance(self.heading.text()) + 4
-        self.setMinimumWidth(min(max(_MIN_WIDTH, needed, heading), _MAX_MIN_WIDTH))
+        return needed + 2 * self.tree.frameWidth() + style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
 
     def _section(self, title: str) -> QTreeWidgetItem:
         """A bold heading row spanning both columns."""
