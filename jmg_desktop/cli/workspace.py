@@ -93,14 +93,14 @@ def _check(args: argparse.Namespace) -> int:
 
 def _dump(args: argparse.Namespace) -> int:
     """Stream the dump to ``-o`` (written whole or not at all) or to standard output."""
-    from jmg_desktop.store.dump import iter_dump_text
+    from jmg_desktop.store.dump import iter_dump_bytes, iter_dump_text
 
     with open_workspace(args.file) as workspace:
         if args.output:
             try:
                 with atomic_writer(args.output) as stream:
-                    for piece in iter_dump_text(workspace):
-                        stream.write(piece.encode("utf-8"))
+                    for piece in iter_dump_bytes(workspace):
+                        stream.write(piece)
             except (SafeWriteError, WorkspaceError) as error:
                 raise CommandError(str(error)) from None
         else:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jmg_desktop.cli import main
-from jmg_desktop.store.dump import _BATCH, dump_workspace, iter_dump_text
+from jmg_desktop.store.dump import _BATCH, _plain_tables, dump_workspace, iter_dump_bytes, iter_dump_text
 from jmg_desktop.store.workspace import Workspace
 
 
@@ -82,6 +82,59 @@ def test_rows_sqlite_lays_out_are_exactly_the_indented_json(demo_path: Path) -> 
     assert (lines[2]["amount_pence"], lines[3]["amount_pence"]) == (2**63 - 1, -(2**63))
     assert lines[4]["category_id"] is None
     assert document["tables"]["stated_total"][0]["amount_pence"] == "twelve"
+
+
+def test_empty_text_null_and_empty_text_in_an_integer_column_are_written_as_json_dumps_does(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    # SQLite writes "" for the empty text without json_quote: only for text, never for a NULL or
+    # for the number 0 in the same column (an integer column holding text is quoted, NULLs and all).
+    connection = sqlite3.connect(demo_path)
+    with connection:
+        connection.execute("UPDATE pool_line SET note = '', service = ' ' WHERE id = 5")
+        connection.execute("PRAGMA ignore_check_constraints = ON")
+        connection.execute("PRAGMA foreign_keys = OFF")
+        connection.execute("UPDATE pool_line SET category_id = '' WHERE id = 1")
+        connection.execute("UPDATE pool_line SET category_id = NULL WHERE id = 2")
+        connection.execute("UPDATE stated_total SET amount_pence = '' WHERE id = 1")
+        connection.execute("UPDATE stated_total SET amount_pence = 0 WHERE id = 2")
+    connection.close()
+    with Workspace.open(demo_path, read_only=True) as workspace:
+        data = b"".join(iter_dump_bytes(workspace))
+        document = dump_workspace(workspace)
+    assert data == (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode()
+    tables = document["tables"]
+    lines = {line["id"]: line for line in tables["pool_line"]}
+    assert [lines[n]["category_id"] for n in (1, 2)] == ["", None]
+    assert (lines[5]["note"], lines[5]["service"]) == ("", " ")
+    assert [row["amount_pence"] for row in tables["stated_total"][:2]] == ["", 0]
+    out = tmp_path / "dump.json"
+    assert main(["dump", str(demo_path), "-o", str(out)]) == 0
+    assert out.read_bytes() == data
+
+
+def test_only_integer_columns_holding_only_integers_are_written_by_d(demo_path: Path) -> None:
+    # printf's %d would write a NULL as 0 and the text 'twelve' as 0: it is used only where the
+    # scan found neither (else the column is written the careful way, and the dump is unchanged).
+    with Workspace.open(demo_path, read_only=True) as workspace, workspace.engine.connect() as connection:
+        before = _plain_tables(connection)
+        usual = "".join(iter_dump_text(workspace))
+    assert {"id", "amount_pence", "position"} <= before["pool_line"].whole
+    assert "category_id" not in before["pool_line"].whole  # it may be NULL
+    assert "category_id" in before["pool_line"].bare
+    connection = sqlite3.connect(demo_path)
+    with connection:
+        connection.execute("PRAGMA ignore_check_constraints = ON")
+        connection.execute("UPDATE pool_line SET position = 'twelve' WHERE id = 7")
+    connection.close()
+    with Workspace.open(demo_path, read_only=True) as workspace, workspace.engine.connect() as connection:
+        after = _plain_tables(connection)
+        text = "".join(iter_dump_text(workspace))
+        document = dump_workspace(workspace)
+    assert after["pool_line"].whole == frozenset()
+    assert "position" not in after["pool_line"].bare
+    assert text == json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    assert '"position": "twelve"' in text and text != usual
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX pipeline")
