@@ -97,6 +97,9 @@ class RowScanner:
         self._state = "head"
         self._held = b""
         self._columns: dict[str, int] = {}
+        # Each shared text's cell by the number as written, made once (and held once) for all the
+        # cells that show it: a dictionary look-up instead of a number parsed and a pair made.
+        self._shared_cells: dict[str, Cell] = {}
         # Attributes of row and formula start tags already found to be well-formed.
         self._attributes: set[str] = {""}
 
@@ -165,7 +168,7 @@ class RowScanner:
         rows = self.rows
         columns = self._columns
         shared, percent_styles = self.shared, self.percent_styles
-        shared_count = len(shared)
+        shared_count, shared_cells = len(shared), self._shared_cells
         tokens = _TOKEN.findall(text)
         # Text between tokens (even whitespace, which the callback reader keeps), or any other tag.
         if sum(map(len, map(_WHOLE, tokens))) != len(text):
@@ -181,12 +184,17 @@ class RowScanner:
                 column = columns.get(letters)
                 if column is None:
                     column = self._learn(letters)
-                if kind == "s" and value.isdigit():
-                    index = int(value)
-                    if index >= shared_count:
-                        raise NotPlain  # the callback reader refuses it in its words
-                    cells[column] = ("s", shared[index])
-                    continue
+                if kind == "s":
+                    found = shared_cells.get(value)
+                    if found is not None:
+                        cells[column] = found
+                        continue
+                    if value.isdigit():
+                        index = int(value)
+                        if index >= shared_count:
+                            raise NotPlain  # the callback reader refuses it in its words
+                        cells[column] = shared_cells[value] = ("s", shared[index])
+                        continue
                 style = style or style_after
                 if not kind and value and not (formula or decode or value[-1].isspace()):
                     cells[column] = ("p" if style in percent_styles else "n", value)

@@ -295,3 +295,26 @@ def test_well_formed_rows_the_scanner_does_not_prove_so_are_read_by_the_callback
         ['<row r="1" x="]]>"><c r="A1"><v>1</v></c></row>'],
     ):
         assert _readings(_sheet(tmp_path, rows)) == ([(1, {0: ("n", "1")})], None)
+
+
+def test_a_shared_text_shown_in_many_cells_and_spelt_two_ways_is_read_each_time(tmp_path: Path) -> None:
+    # The scanner remembers each shared text's cell by its number as written: "1" and "01" are
+    # the same text, and a number past the table is refused even after others were remembered.
+    rows = [
+        row_xml(1, ['<c r="A1" t="s"><v>1</v></c>', '<c r="B1" t="s"><v>01</v></c>']),
+        row_xml(2, ['<c r="A2" t="s"><v>1</v></c>', '<c r="B2" t="s"><v>2</v></c>']),
+    ]
+    read, scanned = _readings(_sheet(tmp_path, rows))
+    assert (
+        scanned
+        == read
+        == [
+            (1, {0: ("s", SHARED[1]), 1: ("s", SHARED[1])}),
+            (2, {0: ("s", SHARED[1]), 1: ("s", SHARED[2])}),
+        ]
+    )
+    past = [*rows, row_xml(3, ['<c r="A3" t="s"><v>3</v></c>'])]
+    assert _readings(_sheet(tmp_path, past)) == (
+        "The workbook is damaged: a cell refers to a text that is not there.",
+        None,
+    )
