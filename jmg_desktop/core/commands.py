@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Final, Protocol
 
 from jmg_desktop.core.line_kinds import SERVICE_BUDGET
@@ -103,6 +104,7 @@ class LineRecord(Record):
 #: The stored columns of a line, in the record's order.
 RECORD_FIELDS: Final[tuple[str, ...]] = LineRecord._fields
 _RECORD_FIELDS: Final = RECORD_FIELDS
+_ID_OF: Final = attrgetter("id")
 #: The fields after ``position``, as a line that is not a scheme has them (kind, scheme fields).
 PLAIN_TAIL: Final[tuple[Any, ...]] = tuple(
     LineRecord._field_defaults[name] for name in RECORD_FIELDS[RECORD_FIELDS.index("position") + 1 :]
@@ -172,8 +174,8 @@ class ChangeSet:
     def touched_line_ids(self) -> set[int]:
         """Every line this change set updates, inserts or deletes."""
         ids = {update.line_id for update in self.updates}
-        ids.update(line.id for line in self.inserts)
-        ids.update(line.id for line in self.deletes)
+        ids.update(map(_ID_OF, self.inserts))  # in C: an import inserts 100,000 lines
+        ids.update(map(_ID_OF, self.deletes))
         return ids
 
     def changes_order(self) -> bool:

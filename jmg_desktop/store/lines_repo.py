@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
+from operator import attrgetter
 from typing import Any, Final
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
@@ -75,6 +76,9 @@ _SETTING: Final[Table] = WorkspaceSetting.__table__  # type: ignore[assignment]
 _HIGH_WATER_KEY: Final = "pool_line_id_high_water"
 _RECORD_FIELDS: Final[tuple[str, ...]] = LineRecord._fields
 _LINE_COLUMNS: Final = tuple(_LINE.c[name] for name in _RECORD_FIELDS)
+_ID_OF: Final = attrgetter("id")
+_BLOCK_OF: Final = attrgetter("pool_id", "financial_year")
+_ORDER_OF: Final = attrgetter("position", "id")
 
 _NO_END: Final = 2**31 - 1  # an upper bound above any position (the largest 32-bit INTEGER, for PostgreSQL)
 _SHIFT: Final = (
@@ -213,7 +217,7 @@ class LinesStore:
                 )
         if changes.inserts:
             self._insert_lines(connection, changes.inserts)
-            self._raise_high_water(connection, max(line.id for line in changes.inserts))
+            self._raise_high_water(connection, max(map(_ID_OF, changes.inserts)))
         for ref in changes.refs:
             if ref.new is None:
                 self._apply_ref(connection, ref)
@@ -225,9 +229,9 @@ class LinesStore:
         """Lines grouped by pool and year, each group in position order."""
         blocks: dict[tuple[int, int], list[LineRecord]] = {}
         for line in lines:
-            blocks.setdefault((line.pool_id, line.financial_year), []).append(line)
+            blocks.setdefault(_BLOCK_OF(line), []).append(line)
         for group in blocks.values():
-            group.sort(key=lambda r: (r.position, r.id))
+            group.sort(key=_ORDER_OF)  # keys made in C: an import sorts 100,000 lines here
         return blocks
 
     @staticmethod
