@@ -25,6 +25,7 @@ from sqlalchemy import Column, Table, insert
 from sqlalchemy.engine import Connection
 
 from jmg_desktop.core.commands import RECORD_FIELDS, LineRecord
+from jmg_desktop.store.line_checks import check_columns, checks_left_out, first_of_each_kind
 from jmg_desktop.store.models import PoolLine
 
 __all__ = ["insert_lines"]
@@ -68,6 +69,8 @@ _COMPILED: Final[dict[tuple[str, tuple[str, ...]], tuple[str, Any]]] = {}
 #: Rows per statement run at most (SQLite's build-time limit on bound values may be lower).
 _MAX_ROWS_PER_RUN: Final = 1000
 _VALUES: Final = " VALUES "
+#: Inserts of fewer lines run every CHECK rule on every line (proving them costs a query).
+_PROVE_FROM: Final = 256
 
 
 def rows_statement(sql: str, count: int) -> str:
@@ -102,6 +105,34 @@ def insert_lines(connection: Connection, lines: Sequence[LineRecord]) -> None:
     if connection.dialect.name != "sqlite" or len(lines) < 2:
         connection.exec_driver_sql(sql, [values(line) for line in lines])
         return
+    firsts = _first_of_each_kind(connection, lines) if len(lines) >= _PROVE_FROM else None
+    if firsts is None:
+        _insert_runs(connection, sql, values, lines)
+        return
+    # One line of each kind with the CHECK rules run, then the others without (line_checks).
+    _insert_runs(connection, sql, values, [lines[index] for index in firsts])
+    others: list[LineRecord] = []
+    for start, end in zip([-1, *firsts], [*firsts, len(lines)], strict=True):
+        others.extend(lines[start + 1 : end])
+    with checks_left_out(connection):
+        _insert_runs(connection, sql, values, others)
+
+
+def _first_of_each_kind(connection: Connection, lines: Sequence[LineRecord]) -> list[int] | None:
+    """The lines to insert with pool_line's CHECK rules run (one of each kind), or None to run
+    them on every line (see :mod:`~jmg_desktop.store.line_checks`)."""
+    table_sql = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (_LINE.name,)
+    ).scalar()
+    columns = check_columns(str(table_sql or ""), RECORD_FIELDS)
+    if not columns or table_sql is None:
+        return None  # no rule to leave out, or one whose text cannot be read whole
+    positions = [RECORD_FIELDS.index(name) for name in columns]
+    return first_of_each_kind(lines, positions, _fields_getter(list(columns)))
+
+
+def _insert_runs(connection: Connection, sql: str, values: Any, lines: Sequence[LineRecord]) -> None:
+    """Insert ``lines`` with as few runs of ``sql`` made into a many-row INSERT as the limit allows."""
     per = _rows_per_run(connection, sql.count("?"))
     statements: dict[int, str] = {}
     for start in range(0, len(lines), per):
