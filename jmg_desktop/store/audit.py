@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from json.encoder import encode_basestring
+from typing import Any, Final, NamedTuple
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -23,9 +25,9 @@ from sqlalchemy.orm import Session
 from jmg_desktop.store.edit_transaction import EditTransaction
 from jmg_desktop.store.json_rows import SameFields
 from jmg_desktop.store.models import AuditEvent, WorkspaceSetting
-from jmg_desktop.store.raw_writes import run, run_one
+from jmg_desktop.store.raw_writes import driver_of, execute, prepare, run, run_one
 from jmg_desktop.store.reads import audit as reads_audit
-from jmg_desktop.store.reads.audit import HEAD_SETTING, AuditBreak, event_hash
+from jmg_desktop.store.reads.audit import HEAD_SETTING, AuditBreak, event_hash, hash_of
 from jmg_desktop.store.reads.sa_rows import session_rows
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "audit_findings",
     "chain",
     "current_actor",
+    "encode_field",
     "event_hash",
     "events_for",
     "record_event",
@@ -48,6 +51,30 @@ _MOVE_HEAD = (
     update(_SETTINGS).where(_SETTINGS.c.key == bindparam("head_key")).values(value=bindparam("head_value"))
 )
 _INSERT_HEAD = insert(_SETTINGS)
+_EVENT_FIELDS: Final = ("sequence", "at", "actor", "action", "entity", "entity_id", "old", "new", "prev_hash")
+
+
+class _OnDriver(NamedTuple):
+    """The append's statements compiled once for SQLite's own connection (:func:`prepare`)."""
+
+    last: str
+    last_fixed: tuple[Any, ...]
+    insert: str
+    move_head: str
+    insert_head: str
+
+
+@cache
+def _on_driver() -> _OnDriver:
+    """The append's statements for SQLite's driver, compiled on the first event."""
+    last, last_fixed = prepare(_LAST_EVENT)
+    return _OnDriver(
+        last,
+        last_fixed,
+        prepare(_INSERT_EVENT, (*_EVENT_FIELDS, "hash"))[0],
+        prepare(_MOVE_HEAD, ("head_value", "head_key"))[0],
+        prepare(_INSERT_HEAD, ("key", "value"))[0],
+    )
 
 
 def current_actor(session: Session | None = None) -> str:
@@ -79,12 +106,37 @@ class EncodedDetail:
         self.text = text
 
 
+#: ``json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))``, the trail's
+#: canonical JSON, with the encoder made once (``dumps`` makes one per call with these arguments).
+_CANONICAL: Final = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+#: ``{"field":`` for each field an edit has named, the start of :func:`encode_field`'s text.
+_FIELD_PREFIX: Final[dict[str, str]] = {}
+
+
 def _canonical(value: Mapping[str, Any] | EncodedDetail | None) -> str:
+    """An event's old or new values as the trail records them ("" for none)."""
     if isinstance(value, EncodedDetail):
         return value.text
-    return (
-        "" if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    )
+    return "" if value is None else _CANONICAL(value)
+
+
+def encode_field(field: str, value: Any) -> EncodedDetail:
+    """``{field: value}`` as the trail's canonical JSON (:func:`_canonical`'s text): a cell edit's
+    old or new value. A string, a whole number or None is written without the encoder (the same
+    text: JSON's escape of a string, an int's digits, ``null``); any other value through it."""
+    kind = type(value)
+    if kind is str:
+        text = encode_basestring(value)
+    elif kind is int:
+        text = int.__repr__(value)
+    elif value is None:
+        text = "null"
+    else:
+        return EncodedDetail(_CANONICAL({field: value}))
+    prefix = _FIELD_PREFIX.get(field)
+    if prefix is None:
+        prefix = _FIELD_PREFIX[field] = _CANONICAL({field: None})[:-5]  # without null}
+    return EncodedDetail(prefix + text + "}")
 
 
 def encode_lists(parts: Mapping[str, Iterable[Mapping[str, Any]] | SameFields]) -> EncodedDetail | None:
@@ -151,6 +203,42 @@ def record_event(
         return 0
     session.flush()  # ORM changes made before the event reach the database before it, as ever
     connection = session.connection()
+    driver = driver_of(connection)
+    if driver is None:
+        return _append(session, connection, action, entity, entity_id, old, new, actor)
+    # SQLite: the statements compiled once, their parameters given in order (no mapping per row).
+    statements = _on_driver()
+    last = execute(driver, statements.last, statements.last_fixed).fetchone()
+    sequence, prev_hash = (1, "") if last is None else (last[0] + 1, last[1])
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    if actor is None:  # a shared workspace names the person the server knows (its write sessions)
+        actor = session.info.get("actor") or reads_audit.current_actor()
+    old_text, new_text = _canonical(old), _canonical(new)
+    digest = hash_of(sequence, at, actor, action, entity, entity_id, old_text, new_text, prev_hash)
+    execute(
+        driver,
+        statements.insert,
+        (sequence, at, actor, action, entity, entity_id, old_text, new_text, prev_hash, digest),
+    )
+    # The head marker moves in the same transaction, so a later deletion of this (last) event shows.
+    head = f"{sequence}:{digest}"
+    session.info["audit_head"] = (sequence, digest)  # witnessed outside the file once committed
+    if execute(driver, statements.move_head, (head, HEAD_SETTING)).rowcount == 0:
+        execute(driver, statements.insert_head, (HEAD_SETTING, head))
+    return sequence
+
+
+def _append(
+    session: Session | EditTransaction,
+    connection: Any,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    old: Mapping[str, Any] | EncodedDetail | None,
+    new: Mapping[str, Any] | EncodedDetail | None,
+    actor: str | None,
+) -> int:
+    """:func:`record_event`'s append on another database than SQLite, through SQLAlchemy."""
     last = run_one(connection, _LAST_EVENT)
     sequence = 1 if last is None else last[0] + 1
     prev_hash = "" if last is None else last[1]
@@ -168,7 +256,6 @@ def record_event(
     }
     digest = event_hash(**fields)
     run(connection, _INSERT_EVENT, [{**fields, "hash": digest}])
-    # The head marker moves in the same transaction, so a later deletion of this (last) event shows.
     head = f"{sequence}:{digest}"
     session.info["audit_head"] = (sequence, digest)  # witnessed outside the file once committed
     if run(connection, _MOVE_HEAD, [{"head_key": HEAD_SETTING, "head_value": head}]) == 0:

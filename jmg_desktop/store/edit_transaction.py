@@ -17,7 +17,6 @@ transaction asks of one (``commit()``, ``rollback()``, ``close()``); anything ne
 from __future__ import annotations
 
 import sqlite3
-from contextlib import suppress
 from typing import Any
 
 __all__ = ["EditTransaction"]
@@ -71,7 +70,10 @@ class EditTransaction:
         """End the transaction, rolling back anything not committed (the connection stays open)."""
         self._begun = False
         # After a disk fault the rollback may fail too, or the workspace has closed the connection
-        # on going read-only; the fault itself was already raised.
-        with suppress(sqlite3.Error):
+        # on going read-only; the fault itself was already raised. (A try, not contextlib's
+        # suppress: this runs after every edit.)
+        try:
             if self._driver.in_transaction:
                 self._driver.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from jmg_desktop.core.commands import ChangeSet, LineRecord, RefChange
-from jmg_desktop.store.audit import EncodedDetail, encode_lists, record_event
+from jmg_desktop.core.commands import ChangeSet, FieldUpdate, LineRecord, RefChange
+from jmg_desktop.store.audit import EncodedDetail, encode_field, encode_lists, record_event
 from jmg_desktop.store.edit_transaction import EditTransaction
 from jmg_desktop.store.errors import WorkspaceError
 from jmg_desktop.store.json_rows import SameFields
@@ -46,7 +46,7 @@ from jmg_desktop.store.models import (
     PoolLine,
     WorkspaceSetting,
 )
-from jmg_desktop.store.raw_writes import run
+from jmg_desktop.store.raw_writes import driver_of, execute, prepare, run
 from jmg_desktop.store.reads.lines import PoolInfo, References, RefItem
 from jmg_desktop.store.workspace import Workspace
 
@@ -80,6 +80,7 @@ _ID_OF: Final = attrgetter("id")
 _BLOCK_OF: Final = attrgetter("pool_id", "financial_year")
 _ORDER_OF: Final = attrgetter("position", "id")
 
+_STALE_LINE: Final = "The line was changed or deleted elsewhere since it was shown; nothing was changed."
 _NO_END: Final = 2**31 - 1  # an upper bound above any position (the largest 32-bit INTEGER, for PostgreSQL)
 _SHIFT: Final = (
     update(_LINE)
@@ -103,6 +104,23 @@ def _field_update(field: str) -> Any:
         .where(_LINE.c.id == bindparam("u_id"), column.is_not_distinct_from(bindparam("u_old")))
         .values({field: bindparam("u_new")})
     )
+
+
+#: :func:`_field_update`'s SQL for SQLite's own connection, by field (see :func:`_cell_update`).
+_FIELD_SQL: Final[dict[str, str]] = {}
+
+
+def _cell_update(connection: Any, update_: FieldUpdate) -> int:
+    """Run one field update (the common edit: one cell); return how many rows it changed. On
+    SQLite the statement's SQL is kept per field and its parameters given in order."""
+    driver = driver_of(connection)
+    if driver is None:
+        row = {"u_id": update_.line_id, "u_old": update_.old, "u_new": update_.new}
+        return run(connection, _field_update(update_.field), [row])
+    sql = _FIELD_SQL.get(update_.field)
+    if sql is None:
+        sql = _FIELD_SQL[update_.field] = prepare(_field_update(update_.field), ("u_new", "u_id", "u_old"))[0]
+    return execute(driver, sql, (update_.new, update_.line_id, update_.old)).rowcount
 
 
 def _move(block: tuple[int, int], low: int, high: int, by: int) -> dict[str, int]:
@@ -129,11 +147,12 @@ def _audit_detail(
     Lists of rows are encoded one row at a time (:func:`encode_lists`): a large import or delete
     never holds a dict for every line beside the lines themselves.
     """
-    ids = changes.touched_line_ids()
-    entity_id = next(iter(ids)) if len(ids) == 1 else None
     if len(changes.updates) == 1 and not (changes.inserts or changes.deletes):
         update_ = changes.updates[0]  # the common case: one cell, recorded plainly
-        return {update_.field: update_.old}, {update_.field: update_.new}, entity_id
+        field = update_.field
+        return encode_field(field, update_.old), encode_field(field, update_.new), update_.line_id
+    ids = changes.touched_line_ids()
+    entity_id = next(iter(ids)) if len(ids) == 1 else None
     old: dict[str, Iterable[dict[str, Any]] | SameFields] = {}
     new: dict[str, Iterable[dict[str, Any]] | SameFields] = {}
     if changes.updates:
@@ -202,8 +221,13 @@ class LinesStore:
                 self._apply_ref(connection, ref)
         if changes.deletes:
             self._delete_lines(connection, changes.deletes)
+        updates = changes.updates
+        if len(updates) == 1:  # one cell: no batch to group by field
+            if _cell_update(connection, updates[0]) != 1:
+                raise StaleEditError(_STALE_LINE, ids=[updates[0].line_id])
+            updates = ()
         by_field: dict[str, list[dict[str, Any]]] = {}
-        for field_update in changes.updates:  # one prepared statement per field, in order
+        for field_update in updates:  # one prepared statement per field, in order
             by_field.setdefault(field_update.field, []).append(
                 {"u_id": field_update.line_id, "u_old": field_update.old, "u_new": field_update.new}
             )
@@ -211,10 +235,7 @@ class LinesStore:
             # Each row matches only if the line still holds the old value: otherwise someone
             # else changed it since it was shown, and the whole change set is refused.
             if run(connection, _field_update(field), rows) != len(rows):
-                raise StaleEditError(
-                    "The line was changed or deleted elsewhere since it was shown; nothing was changed.",
-                    ids=[row["u_id"] for row in rows],
-                )
+                raise StaleEditError(_STALE_LINE, ids=[row["u_id"] for row in rows])
         if changes.inserts:
             self._insert_lines(connection, changes.inserts)
             self._raise_high_water(connection, max(map(_ID_OF, changes.inserts)))

@@ -43,6 +43,8 @@ IMPLAUSIBLY_AHEAD: Final = timedelta(days=1)
 _READ_RETRIES: Final = 5
 #: More than any lock file JMG Desktop writes (a few hundred bytes).
 _MOST_BYTES: Final = 65536
+#: How :func:`read_bytes` opens the lock (asked before every edit, so worked out once).
+_READ_FLAGS: Final = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 class LockState(Enum):
@@ -212,9 +214,8 @@ def encode(info: LockInfo) -> bytes:
 def read_bytes(path: Path) -> bytes | None:
     """The bytes of the lock file ``path``; None when it is missing, unreadable or not a regular
     file. Opened without blocking, so a pipe put in its place cannot hang the caller."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        handle = os.open(path, flags)
+        handle = os.open(path, _READ_FLAGS)
     except OSError:
         return None
     try:

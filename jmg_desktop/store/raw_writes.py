@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
-__all__ = ["Target", "run", "run_one"]
+__all__ = ["Target", "driver_of", "execute", "prepare", "run", "run_one"]
 
 #: Where the statements run: a SQLAlchemy connection, or SQLite's own inside its transaction.
 Target = Connection | sqlite3.Connection
@@ -78,7 +78,7 @@ def _sqlite_dialect() -> Dialect:
     return SQLiteDialect_pysqlite()
 
 
-def _driver(connection: Target) -> sqlite3.Connection | None:
+def driver_of(connection: Target) -> sqlite3.Connection | None:
     """SQLite's own connection under ``connection``, or None on another database."""
     if isinstance(connection, sqlite3.Connection):
         return connection
@@ -90,7 +90,7 @@ def _driver(connection: Target) -> sqlite3.Connection | None:
 def run(connection: Target, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> int:
     """Run ``statement`` once for each of ``rows`` (named parameters) in ``connection``'s
     transaction; return how many rows it changed in all."""
-    driver = _driver(connection)
+    driver = driver_of(connection)
     if driver is None:
         return int(connection.execute(statement, list(rows)).rowcount)  # type: ignore[union-attr]
     if not rows:
@@ -113,7 +113,7 @@ def run_one(
 ) -> tuple[Any, ...] | None:
     """Run ``statement`` once in ``connection``'s transaction and return its first row (a plain
     tuple), or None when it returns none."""
-    driver = _driver(connection)
+    driver = driver_of(connection)
     if driver is None:
         row = connection.execute(statement, dict(parameters or {})).first()  # type: ignore[union-attr]
         return None if row is None else tuple(row)
@@ -123,3 +123,24 @@ def run_one(
         return driver.execute(sql, values).fetchone()  # type: ignore[no-any-return]
     except sqlite3.Error as error:
         raise DBAPIError.instance(sql, values, error, sqlite3.Error) from None
+
+
+def prepare(statement: Executable, names: tuple[str, ...] = ()) -> tuple[str, tuple[Any, ...]]:
+    """``statement`` compiled for SQLite's own connection, for a caller that runs it many times
+    with :func:`execute`: its SQL, and the values it fixes itself (a ``LIMIT``'s), which follow the
+    parameters ``names`` that the caller gives, in that order. The same SQL :func:`run` runs."""
+    keys = names if getattr(statement, "is_insert", False) else ()
+    compiled = _Compiled(_sqlite_dialect(), statement, keys)
+    given, fixed = compiled.names[: len(names)], compiled.names[len(names) :]
+    if given != names or set(fixed) & set(names):
+        raise ValueError(f"the statement takes its parameters as {compiled.names}, not {names}")
+    return compiled.sql, tuple(compiled.defaults[name] for name in fixed)
+
+
+def execute(driver: sqlite3.Connection, sql: str, parameters: tuple[Any, ...]) -> sqlite3.Cursor:
+    """Run SQL from :func:`prepare` once on SQLite's own connection, a driver error raised as
+    SQLAlchemy's (as :func:`run` does)."""
+    try:
+        return driver.execute(sql, parameters)
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(sql, [parameters], error, sqlite3.Error) from None

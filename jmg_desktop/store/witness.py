@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import json.encoder
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,7 @@ from jmg_desktop.store.reads.rows import Rows, first
 
 __all__ = [
     "IDENTITY_SETTING",
+    "Recorder",
     "Witness",
     "file_for",
     "identity_of",
@@ -67,18 +69,25 @@ def file_for(path: Path) -> Path:
     return data_dir() / "witnesses" / (hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:32] + ".jsonl")
 
 
+#: Appending, created when missing (O_APPEND: two programs witnessing at once never interleave
+#: within a line).
+_APPEND_FLAGS: Final = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+
+
 def _append(target: Path, entry: dict[str, object]) -> None:
     """Append one line to the witness file ``target``; a witness that cannot be written is skipped
     (the edit itself stands)."""
-    line = (json.dumps(entry, separators=(",", ":")) + "\n").encode("utf-8")
+    _append_line(target, (json.dumps(entry, separators=(",", ":")) + "\n").encode("utf-8"))
+
+
+def _append_line(target: Path, line: bytes) -> None:
+    """Append ``line`` to the witness file ``target`` (:func:`_append`)."""
     with contextlib.suppress(OSError):
-        # O_APPEND: two programs witnessing at once never interleave within a line.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
         try:
-            handle = os.open(target, flags, 0o600)
+            handle = os.open(target, _APPEND_FLAGS, 0o600)
         except FileNotFoundError:  # the first witness on this machine: make the folder
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.open(target, flags, 0o600)
+            handle = os.open(target, _APPEND_FLAGS, 0o600)
         try:
             os.write(handle, line)
         finally:
@@ -90,6 +99,32 @@ def record(target: Path, identity: str, sequence: int, digest: str) -> None:
     ``sequence`` with hash ``digest``."""
     at = datetime.now(UTC).isoformat(timespec="seconds")
     _append(target, {"id": identity, "seq": sequence, "hash": digest, "at": at})
+
+
+class Recorder:
+    """:func:`record` for one workspace's witness file and identity, as an open workspace keeps
+    it: the line's start (the identity, encoded as :func:`record` encodes it) is made once, and
+    each edit adds its sequence, hash and time (the same bytes as :func:`record`'s)."""
+
+    __slots__ = ("_start", "identity", "target")
+
+    def __init__(self, target: Path, identity: str) -> None:
+        """Witnesses of the workspace ``identity`` in ``target`` (:func:`file_for`)."""
+        self.target = target
+        self.identity = identity
+        self._start = json.dumps({"id": identity, "seq": None}, separators=(",", ":"))[:-5]  # no null}
+
+    def record(self, sequence: int, digest: str) -> None:
+        """:func:`record` the head ``sequence`` with hash ``digest``."""
+        if type(sequence) is not int or type(digest) is not str:  # JSON's own text for anything else
+            record(self.target, self.identity, sequence, digest)
+            return
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        line = f'{self._start}{sequence},"hash":{_ascii(digest)},"at":{_ascii(at)}}}\n'
+        _append_line(self.target, line.encode("utf-8"))
+
+
+_ascii: Final = json.encoder.encode_basestring_ascii  # json.dumps's escape of a string (ensure_ascii)
 
 
 def reset(path: Path, identity: str, sequence: int, digest: str) -> None:

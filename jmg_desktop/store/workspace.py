@@ -23,37 +23,34 @@ import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from jmg_desktop.store import backups, migrate
 from jmg_desktop.store.claim import claim_new, new_file_mode
-from jmg_desktop.store.edit_transaction import EditTransaction
-from jmg_desktop.store.errors import ReadOnlyError, WorkspaceError, WriteFailedError
-from jmg_desktop.store.lock import LockHeldError, LockInfo, LockLostError, LockState, WorkspaceLock
-from jmg_desktop.store.reads.rows import Rows, first
+from jmg_desktop.store.errors import WorkspaceError
+from jmg_desktop.store.lock import LockHeldError, LockInfo, LockState, WorkspaceLock
+from jmg_desktop.store.reads.rows import first
 from jmg_desktop.store.reads.snapshot import Readers
 from jmg_desktop.store.workspace_build import build_beside, build_empty, discard_partial
 from jmg_desktop.store.workspace_file import (
     APPLICATION_ID,
-    FAULTS,
     FILE_SUFFIX,
     FileFacts,
-    connect_for_writes,
     expected_version,
     file_identity,
     inspect_file,
     make_engine,
-    primary_code,
     quick_check,
 )
+from jmg_desktop.store.workspace_writes import StateListener, WorkspaceWrites
 
 if TYPE_CHECKING:  # imported when first needed (see the module's docstring)
     from sqlalchemy import Engine
-    from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm import Session, sessionmaker
+
+    from jmg_desktop.store.witness import Recorder
 
 __all__ = [
     "APPLICATION_ID",
@@ -68,11 +65,8 @@ __all__ = [
     "make_engine",
 ]
 
-StateListener = Callable[["Workspace"], None]
-_Transaction = TypeVar("_Transaction", bound="Session | EditTransaction")
 
-
-class Workspace:
+class Workspace(WorkspaceWrites):
     """An open workspace file. Use :meth:`create` or :meth:`open`; close with :meth:`close`.
 
     ``read_only`` and ``read_only_reason`` say whether (and why) changes are refused; when the
@@ -121,8 +115,8 @@ class Workspace:
                 lock.release()
             raise WorkspaceError(f"“{path.name}” cannot be opened: SQLite could not open it.") from None
         self._closed = False
-        self._identity_value: str | None = None  # the workspace_id setting, read on first witness
-        self._witness_file: Path | None = None  # where its heads are witnessed, found on first witness
+        #: Where this workspace's heads are witnessed, and its identity: found on the first witness.
+        self._witness_recorder: Recorder | None = None
         #: SQLite's connection for :meth:`editing`, opened on first use, and the thread using it.
         self._edit_driver: sqlite3.Connection | None = None
         self._edit_thread: int | None = None
@@ -344,240 +338,6 @@ class Workspace:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    # -- read-only state -----------------------------------------------------------------------
-
-    @property
-    def can_take_over(self) -> bool:
-        """True when the lock keeping us read-only looks abandoned and may be taken over."""
-        return self.read_only and self.lock_state in (LockState.STALE, LockState.UNREADABLE)
-
-    def take_over_lock(self) -> None:
-        """Take over an abandoned lock the user was shown, and become writable.
-
-        Raises :class:`WorkspaceError` when the holder has come back, someone else got there
-        first, or the file cannot be written; the workspace then stays read-only.
-        """
-        if not self.can_take_over:
-            raise WorkspaceError("This workspace's lock cannot be taken over.")
-        try:
-            lock = WorkspaceLock.take_over(self.path, self.lock_holder)
-        except LockHeldError as held:
-            self.lock_holder, self.lock_state = held.info, held.state
-            self._set_read_only(str(held))
-            raise WorkspaceError(f"“{self.path.name}” is {held}; it was not taken over.") from None
-        except OSError as error:
-            raise WorkspaceError(
-                f"“{self.path.name}” cannot be taken over: {error.strerror or error}."
-            ) from None
-        self._become_writable(lock)
-
-    def try_writable(self) -> bool:
-        """Try again to make a read-only workspace writable (the holder closed it, space was freed).
-
-        Returns True when it is now writable. Never changes anything if it is not possible; the
-        reason is updated to what stands in the way now.
-        """
-        if not self.read_only or self._closed:
-            return not self.read_only
-        if file_identity(self.path) != self._identity:
-            self._set_read_only("the file was moved, renamed or deleted while open")
-            return False
-        if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
-            self._set_read_only("the file or its folder is read-only")
-            return False
-        if self._lock is not None and not self._lock.is_ours():
-            self._set_read_only(self._lock.lost_reason())
-            return False
-        lock = self._lock
-        if lock is None:
-            try:
-                lock = WorkspaceLock.acquire(self.path)
-            except LockHeldError as held:
-                self.lock_holder, self.lock_state = held.info, held.state
-                self._set_read_only(str(held))
-                return False
-            except OSError as error:
-                self._set_read_only(f"its lock file cannot be written ({error.strerror or error})")
-                return False
-        try:
-            quick_check(self.path, recover=True)
-        except WorkspaceError as error:
-            self._set_read_only(str(error).rstrip("."))
-            if lock is not self._lock:
-                lock.release()
-            return False
-        self._become_writable(lock)
-        return True
-
-    def heartbeat(self) -> None:
-        """Called regularly while open: refresh the lock and notice a moved file or a lost lock.
-
-        Any problem turns the workspace read-only (listeners are told); nothing is raised.
-        """
-        if self.read_only or self._closed:
-            return
-        try:
-            self._ensure_writable_still()
-            if self._lock is not None:
-                self._lock.refresh()
-        except WriteFailedError:
-            pass  # already read-only, with the reason set
-        except LockLostError as lost:
-            self._set_read_only(str(lost))
-        except OSError as error:
-            self._set_read_only(f"its lock could not be refreshed ({error.strerror or error})")
-
-    def _become_writable(self, lock: WorkspaceLock) -> None:
-        """Switch to a read-write engine under ``lock``."""
-        self._replace_engine(read_only=False)
-        self._lock = lock
-        self._identity = file_identity(self.path)
-        self.lock_holder = self.lock_state = None
-        self.read_only, self.read_only_reason = False, ""
-        self._notify()
-
-    def _set_read_only(self, reason: str) -> None:
-        """Refuse writes from now on, for ``reason`` (shown in the banner)."""
-        changed = not self.read_only or reason != self.read_only_reason
-        self.read_only, self.read_only_reason = True, reason
-        if changed:
-            self._notify()
-
-    def _notify(self) -> None:
-        """Tell each listener that the read-only state changed."""
-        for listener in list(self.state_listeners):
-            listener(self)
-
-    def _ensure_writable_still(self) -> None:
-        """Before a write: is the file still where we opened it, and the lock still ours?"""
-        if file_identity(self.path) != self._identity:
-            self._fail("the file was moved, renamed or deleted while open")
-        if self._lock is not None and not self._lock.is_ours():
-            self._fail(self._lock.lost_reason())
-
-    def _fail(self, reason: str) -> None:
-        """Go read-only for ``reason`` and raise the message a user sees."""
-        if file_identity(self.path) == self._identity:
-            # Reads go on through a read-only connection (plain BEGIN, no write lock wanted);
-            # a file moved or deleted keeps the old engine, whose open connection still reads it.
-            self._replace_engine(read_only=True)
-        self._set_read_only(reason)
-        raise WriteFailedError(
-            f"“{self.path.name}” could not be saved: {reason}. The change was not made; the "
-            "workspace is now read-only."
-        )
-
-    # -- transactions --------------------------------------------------------------------------
-
-    @contextmanager
-    def reads(self) -> Iterator[Rows]:
-        """The reads' view of the workspace as it stands now (:mod:`jmg_desktop.store.reads`):
-        one read transaction on a plain read-only ``sqlite3`` connection, no SQLAlchemy."""
-        with self._readers.snapshot() as rows:
-            yield rows
-
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session for reads; nothing it does is committed."""
-        session = self._new_session()
-        try:
-            yield session
-        finally:
-            session.rollback()
-            session.close()
-
-    def writing(self) -> AbstractContextManager[Session]:
-        """A session whose changes are committed as one transaction when the block ends.
-
-        Raises :class:`ReadOnlyError` when the workspace is read-only, and
-        :class:`WriteFailedError` when the disk refuses the change (full, I/O error, moved file):
-        then nothing of the change is saved and the workspace becomes read-only.
-        """
-        return self._transaction(self._new_session)
-
-    def editing(self) -> AbstractContextManager[Session | EditTransaction]:
-        """:meth:`writing` for a change that needs only :func:`~jmg_desktop.store.audit.record_event`
-        and statements run through :mod:`~jmg_desktop.store.raw_writes` (a cell edit, its undo
-        and redo): run on SQLite's own connection, without SQLAlchemy's session
-        (:mod:`jmg_desktop.store.edit_transaction`). Same checks, durability and faults.
-        Another database's workspace gives its :meth:`writing`."""
-        if self.backend != "sqlite":
-            return self.writing()
-        return self._transaction(self._edit_transaction)
-
-    @contextmanager
-    def _transaction(self, begin: Callable[[], _Transaction]) -> Iterator[_Transaction]:
-        """The body of :meth:`writing` and :meth:`editing`: one transaction from ``begin``."""
-        if self.read_only:
-            why = f" ({self.read_only_reason})" if self.read_only_reason else ""
-            raise ReadOnlyError(f"This workspace is open read-only{why}; the change was not made.")
-        self._ensure_writable_still()
-        from sqlalchemy.exc import DBAPIError
-
-        session = begin()
-        try:
-            yield session
-            session.commit()
-            head = session.info.pop("audit_head", None)
-            if head is not None:
-                self._witness(*head)
-        except DBAPIError as error:
-            with suppress(Exception):  # SQLite may already have rolled back after an I/O error
-                session.rollback()
-            with suppress(Exception):  # hand the connection back before any engine is replaced
-                session.close()
-            self._raise_for_fault(error)
-            raise
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
-
-    def _edit_transaction(self) -> Session | EditTransaction:
-        """A transaction for :meth:`editing`: on the workspace's own driver connection, or a
-        session from another thread than the one that edits (a connection is one thread's)."""
-        if self._edit_driver is None:
-            try:
-                self._edit_driver = connect_for_writes(self.path)
-            except sqlite3.Error:
-                return self._new_session()  # its engine says what the matter is, as ever
-            self._edit_thread = threading.get_ident()
-        if threading.get_ident() != self._edit_thread:
-            return self._new_session()
-        return EditTransaction(self._edit_driver)
-
-    def _close_edit_driver(self) -> None:
-        """Close :meth:`editing`'s connection (the engine is being replaced, or the workspace closed)."""
-        driver, self._edit_driver = self._edit_driver, None
-        if driver is not None:
-            with suppress(sqlite3.Error):
-                driver.close()
-
-    def _witness(self, sequence: int, digest: str) -> None:
-        """Record the head this change left outside the file (see :mod:`jmg_desktop.store.witness`)."""
-        from jmg_desktop.store import witness
-
-        if self._identity_value is None or self._witness_file is None:
-            with self.reads() as rows:
-                self._identity_value = witness.identity_of(rows)
-            self._witness_file = witness.file_for(self.path)
-        witness.record(self._witness_file, self._identity_value, sequence, digest)
-
-    def _raise_for_fault(self, error: DBAPIError) -> None:
-        """Turn a driver error the disk caused into a plain message and a read-only workspace."""
-        code = primary_code(error.orig)
-        if code == sqlite3.SQLITE_BUSY:
-            raise WriteFailedError(
-                f"“{self.path.name}” was kept busy by another program; the change was not made. "
-                "Try again in a moment."
-            ) from None
-        reason = FAULTS.get(code)
-        if reason is None and file_identity(self.path) != self._identity:
-            reason = "the file was moved, renamed or deleted while open"
-        if reason is not None:
-            self._fail(reason)
 
     # -- copies --------------------------------------------------------------------------------
 

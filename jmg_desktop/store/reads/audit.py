@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any, Final
 
@@ -23,6 +23,7 @@ __all__ = [
     "current_actor",
     "event_hash",
     "events_up_to",
+    "hash_of",
     "head_event",
     "last_change_at",
     "verify_chain",
@@ -72,14 +73,24 @@ def event_hash(
     """The SHA-256 of an event's content and its predecessor's hash: of the UTF-8 of
     ``json.dumps([sequence, at, actor, action, entity, entity_id, old, new, prev_hash],
     ensure_ascii=False, separators=(",", ":"))``."""
-    from hashlib import sha256  # here: exporting a paper reads the head's hash, never makes one
+    return hash_of(sequence, at, actor, action, entity, entity_id, old, new, prev_hash)
 
+
+def hash_of(
+    sequence: int,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    old: str,
+    new: str,
+    prev_hash: str,
+) -> str:
+    """:func:`event_hash` with its fields given in order (an edit's own call: no keywords)."""
+    sha256 = _SHA256[0] if _SHA256 else _load_sha256()
     if len(old) + len(new) < _PIECE:
-        payload = json.dumps(
-            [sequence, at, actor, action, entity, entity_id, old, new, prev_hash],
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        payload = _encode_fields([sequence, at, actor, action, entity, entity_id, old, new, prev_hash])
         return sha256(payload.encode("utf-8")).hexdigest()
     # An import's values are tens of megabytes: the same bytes, fed a piece at a time. JSON escapes
     # each character on its own, so the pieces' escapes joined are the whole text's escape; no copy
@@ -96,6 +107,36 @@ def event_hash(
         digest.update(b'"')
     digest.update(("," + json.dumps(prev_hash, ensure_ascii=False) + "]").encode("utf-8"))
     return digest.hexdigest()
+
+
+def _flat_encoder() -> Callable[[list[Any]], str]:
+    """``json.dumps(items, ensure_ascii=False, separators=(",", ":"))`` for a flat list, with the
+    encoder made once: ``dumps`` builds a new one on every call with these arguments, which was a
+    tenth of the Python work of a cell edit. Without the circular-reference check, which a list of
+    strings, numbers and None cannot need; the same text (``json``'s C encoder either way)."""
+    from json import encoder
+
+    plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    if encoder.c_make_encoder is None:  # pragma: no cover - a Python built without _json
+        return plain.encode
+    make = encoder.c_make_encoder(
+        None, plain.default, encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    return lambda items: "".join(make(items, 0))
+
+
+_encode_fields: Final = _flat_encoder()
+#: hashlib's sha256, imported on first use (exporting a paper reads the head's hash, never makes
+#: one): held here, since an import statement run on every edit costs as much as the hash.
+_SHA256: list[Callable[..., Any]] = []
+
+
+def _load_sha256() -> Callable[..., Any]:
+    """hashlib's sha256, imported once."""
+    from hashlib import sha256
+
+    _SHA256.append(sha256)
+    return sha256
 
 
 #: Values longer than this are hashed in pieces of this many characters.
