@@ -186,3 +186,32 @@ def test_a_row_the_database_refuses_many_chunks_in_is_named(
         f"jmg-desktop: Table pool_line, row 36 (id {lines[34]['id']}): its id is the same as an earlier row's."
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.json"]
+
+
+@pytest.mark.parametrize(
+    ("table", "index", "column", "value"),
+    [("pool_line", 36, "commissioner", "mayor"), ("line_status", 1, "effect", "vanished")],
+)
+def test_a_row_breaking_a_rule_is_named_by_the_careful_reader(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    demo_text: str,
+    streamed: list[str],
+    table: str,
+    index: int,
+    column: str,
+    value: str,
+) -> None:
+    # The batch reader inserts without SQLite's CHECK rules and verifies them once at the end; a
+    # row that breaks one sends the file to the careful reader, which names it as it always has.
+    data = json.loads(demo_text)
+    row = data["tables"][table][index]
+    row[column] = value
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    assert _load(tmp_path, text.encode("utf-8")) == (2, "")
+    assert capsys.readouterr().err.strip() == (
+        f"jmg-desktop: Table {table}, row {index + 1} (id {row['id']}): its {column} “{value}” is not "
+        "allowed by the workspace's rules."
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.json"]
+    assert streamed == ["in.json"]
