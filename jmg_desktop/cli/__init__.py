@@ -130,6 +130,8 @@ SUBCOMMANDS: tuple[SubCommand, ...] = (
         "jmg_desktop.cli.roles:add_roles",
     ),
 )
+#: Their names, for telling a sub-command from a file to open.
+_COMMAND_NAMES: frozenset[str] = frozenset(entry.name for entry in SUBCOMMANDS)
 
 
 def _terminal_columns() -> int:
@@ -251,7 +253,7 @@ def _is_plain_gui_launch(args: list[str]) -> bool:
     )
 
 
-def _refuse_unknown_word(args: list[str], commands: set[str]) -> None:
+def _refuse_unknown_word(args: list[str], commands: frozenset[str]) -> None:
     """``jmg-desktop papres``: a word that is neither a sub-command nor an existing file is refused.
 
     Without this the window would open on a new file called ``papres`` (or, with no display,
@@ -287,8 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             demo = args_list == ["--demo"]
             return run_gui(None if demo or not args_list else args_list[0], demo=demo)
-        commands = {entry.name for entry in SUBCOMMANDS}
-        if args_list and (args_list[0] in commands or args_list[0] in {"-h", "--help", "--version"}):
+        if _names_a_command(args_list):
             if args_list[0] in {"-h", "--help"}:
                 build_parser(only=()).print_help()
                 print("\nApplication:\n" + _gui_usage())
@@ -296,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser = build_parser(only=[args_list[0]])
             args = parser.parse_args(args_list)
             return int(args.func(args))
-        _refuse_unknown_word(args_list, commands)
+        _refuse_unknown_word(args_list, _COMMAND_NAMES)
         gui_args = _build_gui_parser().parse_args(args_list)
         from jmg_desktop.ui.app import run_gui  # Qt only when the GUI is wanted
 
@@ -321,9 +322,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _names_a_command(args: Sequence[str]) -> bool:
     """Whether ``args`` run a headless sub-command (or ``--help``/``--version``), not the window."""
     return bool(args) and (args[0] in {"-h", "--help", "--version"} or args[0] in _COMMAND_NAMES)
-
-
-_COMMAND_NAMES: frozenset[str] = frozenset(entry.name for entry in SUBCOMMANDS)
 
 
 def _leave_now(code: int) -> NoReturn:
