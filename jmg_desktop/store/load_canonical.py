@@ -163,10 +163,10 @@ def _checked_rows(piece: bytes, columns: Columns, first: int) -> list[tuple[Any,
         raise _NotCanonical from None
     if not rows:
         raise _NotCanonical  # nothing between two cuts: not rows joined by commas
-    if columns.fast is None:  # binary columns: decoded from base64 by the thorough checks
+    if columns.fast_batch is None:  # binary columns: decoded from base64 by the thorough checks
         return [columns.checked(row, first + offset, lambda: "") for offset, row in enumerate(rows)]
-    values = list(map(columns.fast, rows))
-    if None in values:
+    values = columns.fast_batch(rows)
+    if values is None:
         raise _NotCanonical
     return values
 
