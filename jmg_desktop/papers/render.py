@@ -102,7 +102,7 @@ class _Numbering:
         return f"{self.paragraphs}."
 
     def next_table(self) -> str:
-        """A label unique in the paper, so the template can tell a table's first page."""
+        """A key unique in the paper, so the page furniture can tell the pages a table runs on to."""
         self.tables += 1
         return f"jmg-table-{self.tables}"
 
